@@ -1,0 +1,38 @@
+# Two entry points a new machine needs: `make run` (the main job on the bundled corpus) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck check bench dict clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: extract every report of the bundled corpus into out/records.jsonl and score it
+run: $(STAMP)
+	mkdir -p out
+	$(BIN)/extractor extract corpus/seed corpus/dev -o out/records.jsonl
+	$(BIN)/python scripts/score.py out/records.jsonl
+
+## test: lint, type-check and run the test suite
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check extractor scripts tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+dict: $(STAMP)
+	$(BIN)/python scripts/build_dict.py
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""Counts: a numeral with a measure word that counts people, households, units or events.
+
+Candidates come from the figure scanner; a candidate written in Chinese numerals is kept only
+when the segmenter does not read it as part of a longer word (千家万户, 一户一策, 八项规定), and
+each count gets the subject its sentence states.
+
+>>> [(c.text, str(c.value), c.unit, c.subject) for c in find_counts("共慰问困难家庭700余户")]
+[('700余户', '700', '户', '困难家庭')]
+"""
+
+from __future__ import annotations
+
+from .figures import Figure, scan_figures
+from .model import Count, Span
+from .nlp import make_doc
+from .segment import clauses
+from .subjects import find_subject
+
+__all__ = ["counts_from_figures", "find_counts"]
+
+# tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
+_NUMERAL_TAGS = ("m", "q", "mq")
+
+
+def find_counts(text: str) -> list[Count]:
+    """Every count in ``text``, in order, with its subject. Never raises."""
+    return counts_from_figures(text, [f for f in scan_figures(text) if f.kind == "count"])
+
+
+def counts_from_figures(text: str, figures: list[Figure]) -> list[Count]:
+    """Counts from the scanner's count figures: lexical check, then subjects, clause by clause.
+
+    Only clauses that hold a count are segmented: text with no figure costs no segmentation."""
+    if not figures:
+        return []
+    out: list[Count] = []
+    queue = sorted(figures, key=lambda f: f.start)
+    k = 0
+    for _, (cs, ce) in clauses(text):
+        here: list[Figure] = []
+        while k < len(queue) and queue[k].start < ce:
+            if queue[k].start >= cs:
+                here.append(queue[k])
+            k += 1
+        if not here:
+            continue
+        doc = make_doc(text[cs:ce])
+        tokens = [(t.idx + cs, t.idx + cs + len(t.text), str(t.tag_)) for t in doc]
+        for f in here:
+            if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
+                continue
+            subject = find_subject(doc, f.start, f.end, cs)
+            out.append(_count(f, subject))
+    return out
+
+
+def _inside_word(tokens: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    """True when a dictionary word that is not a numeral runs across the figure's edge."""
+    for ts, te, tag in tokens:
+        if te <= start or ts >= end:
+            continue
+        if (ts < start or te > end) and not tag.startswith(_NUMERAL_TAGS) and tag != "un":
+            return True
+    return False
+
+
+def _slogan(text: str, f: Figure) -> bool:
+    """“六个精准”, “五个一批”: a Chinese numeral opening a short quoted phrase is a slogan."""
+    if f.start == 0 or text[f.start - 1] not in "“「『\"'‘":
+        return False
+    close = min((k for k in (text.find(q, f.end, f.end + 8) for q in "”」』\"'’") if k >= 0), default=-1)
+    return close >= 0
+
+
+def _count(f: Figure, subject: tuple[str, Span] | None) -> Count:
+    return Count(
+        text=f.surface,
+        span=(f.start, f.end),
+        value=f.value,
+        unit=f.unit,
+        approx=f.approx_word is not None,
+        qualifier=f.qualifier,
+        placeholder=f.placeholder,
+        subject=subject[0] if subject else None,
+        subject_span=subject[1] if subject else None,
+        approx_word=f.approx_word,
+        quantum=f.quantum,
+        rounded=f.rounded,
+    )

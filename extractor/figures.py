@@ -1,0 +1,220 @@
+"""Figures in running text: a numeral, its approximation and qualifier words, and its unit.
+
+The scanner is the shared first step of money and counts. A numeral run is matched with
+possessive patterns (no backtracking, so time stays linear on any input); everything around it
+is read by bounded look-ups, never by a pattern that could rescan the run.
+
+>>> [(f.surface, f.unit, str(f.value)) for f in scan_figures("共慰问困难家庭700余户,发放12.5万元")]
+[('700余户', '户', '700'), ('12.5万元', '元', '125000.0')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .chars import fold
+from .lexicon import LEXICON
+from .model import Qualifier
+from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_number
+
+__all__ = ["Figure", "scan_figures"]
+
+_CN = re.escape(CHINESE_NUMERAL_CHARS)
+_CN_DIGITS = "零〇○一二三四五六七八九"
+NUMERAL = re.compile(
+    rf"""
+      (?P<arabic>
+        (?<![A-Za-z0-9.])              # not the tail of a model number or of a decimal
+        \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0
+        (?:,\d{{3}}(?!\d))*+           # thousands separators: 1,800
+        (?:\.\d++)?                    # decimals: 12.5
+        (?:[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+)?   # mixed: 1.2万, 1万5千
+      )
+    | (?P<chinese>
+        [{_CN}]++                      # 一百二十, 两千, 壹拾贰万伍仟
+        (?:点[{_CN_DIGITS}]++[万亿]?)?  # 十二点五万
+      )
+    | (?P<blank>
+        (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
+      )
+    """,
+    re.VERBOSE,
+)
+
+_BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8)}
+_MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
+_LOOKBACK = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure: the numeral with its unit, found in the folded view of a text."""
+
+    kind: Literal["money", "count"]
+    start: int
+    end: int
+    surface: str
+    value: Decimal | None
+    unit: str
+    placeholder: bool
+    approx_word: str | None
+    qualifier: Qualifier | None
+    quantum: Decimal
+    rounded: bool
+    chinese: bool
+
+
+def scan_figures(text: str) -> list[Figure]:
+    """Every money amount and count candidate of ``text``, in order. Never raises."""
+    view = fold(text)
+    out: list[Figure] = []
+    for m in NUMERAL.finditer(view):
+        fig = _figure(text, view, m)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
+    s, e = m.span()
+    run = m.group()
+    before = view[max(0, s - _LOOKBACK) : s].rstrip(" ")
+    approx_word: str | None = None
+    placeholder = m.lastgroup == "blank"
+    chinese = m.lastgroup == "chinese"
+    number: Number | None = None
+    if not placeholder:
+        if chinese and run in _BARE:
+            # 近千人, 上万人: a bare unit is a number only after an approximation word
+            word = next((w for w in LEXICON.approx_bare_before if before.endswith(w)), None)
+            if word is None:
+                return None
+            number = Number(_BARE[run], _BARE[run], False)
+            approx_word = word
+        else:
+            number = read_number(run)
+            if number is None:
+                run, number = _trim(run)
+                if number is None:
+                    return None
+                e = s + len(run)
+        if chinese and len(run) > 1 and all(c in DIGITS for c in run):
+            return None  # 三四个, 二〇一九: a range or a code, not a count
+    if any(before.endswith(w) for w in LEXICON.ordinal_before) or before.endswith("百分之"):
+        return None
+    p = e
+    if p < len(view) and view[p] == " ":
+        p += 1
+    if p < len(view) and view[p] in LEXICON.approx_inside:
+        approx_word = view[p]
+        p += 1
+    mult = 1
+    if p + 1 < len(view) and view[p] in _MULT and view[p + 1] == "元":
+        mult = _MULT[view[p]]  # 2000余万元, x万元
+        p += 1
+    kind: Literal["money", "count"]
+    unit = next((u for u in LEXICON.money_units if view.startswith(u, p)), None)
+    if unit is None and view.startswith("块", p) and _colloquial_yuan(view, p + 1):
+        unit = "块"
+    if unit is not None:
+        if view[p + len(unit) : p + len(unit) + 1] in LEXICON.money_not_after:
+            return None
+        kind = "money"
+    else:
+        if mult != 1:
+            return None
+        unit = next((u for u in LEXICON.count_units if view.startswith(u, p)), None)
+        if unit is None or any(view.startswith(w, p) for w in LEXICON.count_not_after):
+            return None
+        if chinese and number is not None and number.value == 1 and len(run) == 1 \
+                and unit in LEXICON.article_units:
+            return None  # 一个安乐祥和的春节: an article, not a count
+        kind = "count"
+    unit_start = p
+    p += len(unit)
+    qualifier, word = _prefix(view, s)
+    if word is not None and approx_word is None:
+        approx_word = word
+    for words, q in ((LEXICON.min_after, Qualifier.MIN), (LEXICON.max_after, Qualifier.MAX)):
+        w = next((w for w in words if view.startswith(w, p)), None)
+        if w is not None:
+            qualifier = q
+            p += len(w)
+            break
+    else:
+        w = next((w for w in LEXICON.approx_after if view.startswith(w, p)), None)
+        if w is not None:
+            approx_word = approx_word or w
+            p += len(w)
+    value: Decimal | None = None
+    quantum = Decimal(1)
+    rounded = False
+    if number is not None:
+        value = number.value * mult
+        quantum = number.quantum * mult
+        rounded = number.rounded or mult != 1
+    return Figure(
+        kind=kind,
+        start=s,
+        end=p,
+        surface=text[s:p],
+        value=value,
+        unit=text[unit_start : unit_start + len(unit)],
+        placeholder=placeholder,
+        approx_word=approx_word,
+        qualifier=qualifier,
+        quantum=quantum,
+        rounded=rounded,
+        chinese=chinese,
+    )
+
+
+_PREFIX_WORDS: tuple[tuple[str, Qualifier | None], ...] = tuple(sorted(
+    [(w, Qualifier.MIN) for w in LEXICON.min_before] + [(w, Qualifier.MAX) for w in LEXICON.max_before]
+    + [(w, None) for w in LEXICON.approx_before], key=lambda x: -len(x[0])))
+# what may stand between a qualifier and its figure: 每户至多补助2万元, 最多可申请3000元
+_GAP = re.compile(r"[^\d,.;:!?。，；：！？、()（）\s]{0,6}$")
+
+
+def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
+    """The qualifier and the approximation word before a numeral at ``s``.
+
+    The longest word wins (不超过 is a maximum, not 超过); an approximation word must touch the
+    numeral, a qualifier may stand a few characters before it in the same clause."""
+    before = view[max(0, s - 12) : s].rstrip(" ")
+    qualifier: Qualifier | None = None
+    approx: str | None = None
+    for w, q in _PREFIX_WORDS:
+        if before.endswith(w):
+            if q is None:
+                return None, w
+            return q, None
+    for w, q in _PREFIX_WORDS:
+        if q is None:
+            continue
+        k = before.rfind(w)
+        if k >= 0 and _GAP.match(before, k + len(w)) is not None:
+            qualifier = q
+            break
+    return qualifier, approx
+
+
+# after 块, these make it yuan (200块钱, 200块的红包, 200块过节费); 12块牌匾 is no money
+_KUAI_MONEY = ("钱", "的", "过节费", "红包", "补助", "补贴", "慰问金", "奖金", "工资", "生活费", "购物卡")
+
+
+def _colloquial_yuan(view: str, p: int) -> bool:
+    return p >= len(view) or view[p] in ",.;:!?，。；：！？ \n" or any(view.startswith(w, p) for w in _KUAI_MONEY)
+
+
+def _trim(run: str) -> tuple[str, Number | None]:
+    """A run that does not parse as a whole may hold a number followed by stray characters
+    (a Chinese run glued to a following 一: 五十户一); keep the longest prefix that parses."""
+    for k in range(len(run) - 1, 0, -1):
+        number = read_number(run[:k])
+        if number is not None:
+            return run[:k], number
+    return run, None

@@ -1,0 +1,76 @@
+"""Records as JSON Lines in the form of the record contract (shared/CONTRACT.md).
+
+Contract fields come first and keep their names; the fields we add (``meta``, ``subject_span``,
+``quantum``...) never replace one.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from .model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Money, Record
+
+__all__ = ["error_to_dict", "fact_to_dict", "record_to_dict", "to_json_line"]
+
+
+def _num(v: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an integer when it is one, else a float."""
+    if v is None:
+        return None
+    if v == v.to_integral_value():
+        return int(v)
+    return float(v)
+
+
+def fact_to_dict(f: Fact) -> dict[str, Any]:
+    base: dict[str, Any] = {"kind": f.kind, "text": f.text, "span": list(f.span)}
+    if isinstance(f, DateFact):
+        base.update(start=f.start, end=f.end, placeholder=f.placeholder, period=f.period)
+    elif isinstance(f, Money):
+        base.update(value=_num(f.value), approx=f.approx,
+                    qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
+                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
+    elif isinstance(f, Count):
+        base.update(value=_num(f.value), unit=f.unit, approx=f.approx,
+                    qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
+                    subject=f.subject, category=f.category,
+                    subject_span=list(f.subject_span) if f.subject_span else None,
+                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
+    return base
+
+
+def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
+    return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
+            "span": list(b.span), "total_index": b.total_index, "part_indexes": list(b.part_indexes),
+            "part_spans": [list(s) for s in b.part_spans]}
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "span": list(f.span),
+            "evidence": [list(s) for s in f.evidence]}
+
+
+def record_to_dict(r: Record) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "index": r.index,
+        "title": r.title,
+        "text": r.text,
+        "facts": [fact_to_dict(f) for f in r.facts],
+        "breakdowns": [breakdown_to_dict(b) for b in r.breakdowns],
+        "findings": [finding_to_dict(f) for f in r.findings],
+        "meta": r.meta,
+    }
+
+
+def error_to_dict(e: ErrorRecord) -> dict[str, Any]:
+    """An error row: the contract's fields, empty, and ``error`` with a stable code."""
+    return {"source": e.source, "index": None, "title": None, "text": "", "facts": [], "breakdowns": [],
+            "findings": [], "error": {"code": e.code, "message": e.message}}
+
+
+def to_json_line(obj: Record | ErrorRecord) -> str:
+    d = error_to_dict(obj) if isinstance(obj, ErrorRecord) else record_to_dict(obj)
+    return json.dumps(d, ensure_ascii=False)

@@ -1,0 +1,72 @@
+"""The pattern data of ``data/lexicon.toml``, loaded once and typed.
+
+>>> LEXICON.count_units[:2]
+('人次', '户次')
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+__all__ = ["LEXICON", "Lexicon"]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    money_units: tuple[str, ...]
+    money_not_after: frozenset[str]
+    money_multipliers: frozenset[str]
+    count_units: tuple[str, ...]
+    count_not_after: tuple[str, ...]
+    article_units: frozenset[str]
+    people_units: frozenset[str]
+    approx_before: tuple[str, ...]
+    approx_bare_before: frozenset[str]
+    approx_inside: frozenset[str]
+    approx_after: tuple[str, ...]
+    min_before: tuple[str, ...]
+    min_after: tuple[str, ...]
+    max_before: tuple[str, ...]
+    max_after: tuple[str, ...]
+    ordinal_before: tuple[str, ...]
+    total_markers: tuple[str, ...]
+    parts_markers: tuple[str, ...]
+    list_markers: tuple[str, ...]
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        raw: dict[str, Any] = tomllib.loads(
+            resources.files("extractor").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+        )
+        m, c, a, q = raw["money"], raw["count"], raw["approx"], raw["qualifier"]
+        return cls(
+            money_units=_longest_first(m["units"]),
+            money_not_after=frozenset(m["not_after"]),
+            money_multipliers=frozenset(m["multipliers"]),
+            count_units=_longest_first(c["units"]),
+            count_not_after=_longest_first(c["not_after"]),
+            article_units=frozenset(c["article_units"]),
+            people_units=frozenset(c["people"]),
+            approx_before=_longest_first(a["before"]),
+            approx_bare_before=frozenset(a["bare_before"]),
+            approx_inside=frozenset(a["inside"]),
+            approx_after=_longest_first(a["after"]),
+            min_before=_longest_first(q["min_before"]),
+            min_after=_longest_first(q["min_after"]),
+            max_before=_longest_first(q["max_before"]),
+            max_after=_longest_first(q["max_after"]),
+            ordinal_before=_longest_first(raw["ordinal"]["before"]),
+            total_markers=_longest_first(raw["breakdown"]["total_markers"]),
+            parts_markers=_longest_first(raw["breakdown"]["parts_markers"]),
+            list_markers=tuple(raw["breakdown"]["list_markers"]),
+        )
+
+
+LEXICON = Lexicon.load()

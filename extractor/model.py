@@ -1,0 +1,168 @@
+"""The records: immutable values, each fact with its surface text and its span.
+
+Spans are ``(start, end)`` code-point offsets into the report's ``text``, end exclusive, and
+``text[start:end] == fact.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+__all__ = [
+    "Breakdown",
+    "Count",
+    "DateFact",
+    "Document",
+    "ErrorRecord",
+    "Fact",
+    "Finding",
+    "Money",
+    "Qualifier",
+    "Record",
+    "Report",
+    "Severity",
+    "Span",
+]
+
+Span = tuple[int, int]
+
+
+class Qualifier(StrEnum):
+    MIN = "min"
+    MAX = "max"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of money, in yuan. ``value`` is None for a template blank (``x万元``)."""
+
+    text: str
+    span: Span
+    value: Decimal | None
+    approx: bool = False
+    qualifier: Qualifier | None = None
+    placeholder: bool = False
+    #: the approximation word as written (余, 约, 近, 左右...), for interval arithmetic
+    approx_word: str | None = None
+    #: the place of the last significant digit, in yuan (12.5万元 → 1000)
+    quantum: Decimal = Decimal(1)
+    #: written rounded (12.5万) rather than as an exact integer (125000)
+    rounded: bool = False
+    kind: Literal["money"] = "money"
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A count of people, households, units or events (``700余户``, ``两名``)."""
+
+    text: str
+    span: Span
+    value: Decimal | None
+    unit: str
+    approx: bool = False
+    qualifier: Qualifier | None = None
+    placeholder: bool = False
+    subject: str | None = None
+    subject_span: Span | None = None
+    category: str | None = None
+    approx_word: str | None = None
+    quantum: Decimal = Decimal(1)
+    rounded: bool = False
+    kind: Literal["count"] = "count"
+
+
+@dataclass(frozen=True, slots=True)
+class DateFact:
+    """A day, month, 旬, year or a range of them, as ISO dates (``--MM-DD`` when the year is
+    unknown, None when nothing is known). ``period`` is the precision of the written form."""
+
+    text: str
+    span: Span
+    start: str | None
+    end: str | None
+    placeholder: bool = False
+    period: Literal["day", "xun", "month", "year", "range"] = "day"
+    kind: Literal["date"] = "date"
+
+
+Fact = Money | Count | DateFact
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """A stated total and its itemized parts (共...其中..., 合计, 分别为...).
+
+    ``total_index`` and ``part_indexes`` point into the record's facts."""
+
+    kind: Literal["count", "money"]
+    total: Decimal | None
+    parts: tuple[Decimal | None, ...]
+    unit: str
+    span: Span
+    total_index: int
+    part_indexes: tuple[int, ...]
+    part_spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    span: Span
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a reader produced from one file: its text and where it came from."""
+
+    source: str
+    text: str
+    format: str
+    encoding: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report cut out of a document: its own text, title and place in the file."""
+
+    source: str
+    index: int
+    title: str | None
+    text: str
+    offset: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The extraction result for one report: what the JSONL contract carries."""
+
+    source: str
+    index: int
+    title: str | None
+    text: str
+    facts: tuple[Fact, ...]
+    breakdowns: tuple[Breakdown, ...]
+    findings: tuple[Finding, ...]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """A file that gave no report, and why: nothing is lost silently."""
+
+    source: str
+    code: str
+    message: str

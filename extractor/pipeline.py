@@ -1,0 +1,81 @@
+"""The per-document function every front end shares: a file (or text) → records.
+
+readers → split → facts → breakdowns → (checks) → records. The CLI, a bulk importer or a web
+service call :func:`extract_path` / :func:`extract_text` and never reach past them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .breakdowns import find_breakdowns
+from .errors import ExtractorError
+from .facts import extract_facts
+from .model import Document, ErrorRecord, Record, Report
+from .readers import Limits, read_path
+from .split import split_reports
+
+__all__ = ["TEXT_SUFFIXES", "extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
+
+log = logging.getLogger(__name__)
+
+#: File name suffixes picked up when walking a folder (a file named on the command line is
+#: always read, whatever its name).
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+
+
+def extract_report(report: Report) -> Record:
+    """The record of one report: its facts and breakdowns (findings come with the checks)."""
+    facts = extract_facts(report.text)
+    breakdowns = find_breakdowns(report.text, facts)
+    return Record(
+        source=report.source,
+        index=report.index,
+        title=report.title,
+        text=report.text,
+        facts=facts,
+        breakdowns=tuple(breakdowns),
+        findings=(),
+        meta=report.meta,
+    )
+
+
+def extract_document(doc: Document) -> list[Record]:
+    """One record per report the document holds."""
+    records = []
+    for report in split_reports(doc.source, doc.text):
+        meta = {"format": doc.format, "encoding": doc.encoding, **report.meta}
+        records.append(extract_report(Report(report.source, report.index, report.title, report.text,
+                                             report.offset, meta)))
+    return records
+
+
+def extract_text(text: str, source: str = "<text>") -> list[Record]:
+    """Records of a text given directly (no file)."""
+    return extract_document(Document(source=source, text=text, format="txt"))
+
+
+def extract_path(path: str | Path, limits: Limits | None = None) -> list[Record] | ErrorRecord:
+    """Records of one file, or an error record that says why there are none. Never raises for a
+    bad file; an unexpected exception in extraction is reported as ``internal_error``."""
+    source = str(path)
+    try:
+        doc = read_path(path, limits)
+    except ExtractorError as e:
+        return ErrorRecord(source, e.code, e.message)
+    try:
+        return extract_document(doc)
+    except Exception as e:  # a bug must not stop a batch; it is reported, not hidden
+        log.exception("extraction failed on %s", source)
+        return ErrorRecord(source, "internal_error", f"内部错误：{type(e).__name__}: {e}")
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and text files under folders named (sorted, recursively)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+        else:
+            yield p

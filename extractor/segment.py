@@ -1,0 +1,162 @@
+"""Sentences, clauses and words: jieba through our own ``Tokenizer`` with the domain dictionary.
+
+The global ``jieba.cut`` is never used: the package's segmenter is its own ``jieba.Tokenizer()``
+with ``models/jieba_userdict.txt`` (built by ``scripts/build_dict.py`` from the word lists in
+``extractor/data/lexicon/``), so that 困难职工, 慰问金 and 千家万户 stay whole.
+
+>>> [text for text, _ in clauses("共慰问700余户，其中单亲家庭150余户。")]
+['共慰问700余户', '其中单亲家庭150余户']
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .model import Span
+
+__all__ = ["Segmenter", "Token", "build_userdict", "clauses", "get_segmenter", "sentences"]
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Where the built dictionary lives; EXTRACTOR_MODELS points elsewhere (an installed package).
+USERDICT_PATH = Path(os.environ.get("EXTRACTOR_MODELS", ROOT / "models")) / "jieba_userdict.txt"
+_DEFAULT = {"groups.txt": (3000, "n"), "funds.txt": (3000, "n"), "idioms.txt": (5000, "i")}
+
+_SENTENCE_END = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_CLAUSE = re.compile(r"[^。！？!?\n，,；;：:、]+")
+
+
+def sentences(text: str) -> list[tuple[str, Span]]:
+    """Sentences (split at 。！？ and line ends), each with its span; blank ones dropped."""
+    return [(m.group(), m.span()) for m in _SENTENCE_END.finditer(text) if m.group().strip()]
+
+
+def clauses(text: str) -> list[tuple[str, Span]]:
+    """Clauses (sentences further split at ，；：、), each with its span."""
+    return [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+
+
+def build_userdict() -> str:
+    """The jieba user dictionary built from the package's word lists, deterministic."""
+    lines: dict[str, str] = {}
+    folder = resources.files("extractor").joinpath("data/lexicon")
+    for name in sorted(_DEFAULT):
+        freq, tag = _DEFAULT[name]
+        for raw in folder.joinpath(name).read_text(encoding="utf-8").splitlines():
+            raw = raw.strip()
+            if not raw or raw.startswith("#"):
+                continue
+            parts = raw.split()
+            word = parts[0]
+            f = parts[1] if len(parts) > 1 else str(freq)
+            t = parts[2] if len(parts) > 2 else tag
+            lines[word] = f"{word} {f} {t}\n"
+    return "".join(lines[w] for w in sorted(lines))
+
+
+def _word_list(name: str) -> list[str]:
+    """Non-blank, non-comment lines of a word list in data/lexicon."""
+    raw = resources.files("extractor").joinpath("data/lexicon", name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    tag: str
+
+
+class Segmenter:
+    """Our jieba instance and a word → part-of-speech table, both loaded on first use."""
+
+    def __init__(self, userdict: Path | None = None) -> None:
+        self._userdict = userdict or USERDICT_PATH
+        self._jieba: Any = None
+        self._tags: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def tokenizer(self) -> Any:
+        """The ``jieba.Tokenizer`` instance (initialised on first use)."""
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    self._jieba = self._load()
+        return self._jieba
+
+    def _load(self) -> Any:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        text = self._userdict.read_text(encoding="utf-8") if self._userdict.exists() else None
+        if text is None:
+            log.warning("%s is missing; using the word lists directly (run scripts/build_dict.py)",
+                        self._userdict)
+            text = build_userdict()
+        for line in text.splitlines():
+            word, freq, tag = line.split()
+            tok.add_word(word, int(freq), tag)
+        for word in _word_list("not_words.txt"):
+            tok.del_word(word)
+        return tok
+
+    def tags(self) -> dict[str, str]:
+        """jieba's part-of-speech tag of each dictionary word, with our words' tags on top."""
+        if self._tags is None:
+            tok = self.tokenizer
+            table: dict[str, str] = {}
+            with open(tok.get_dict_file().name, encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) == 3:
+                        table[parts[0]] = parts[2]
+            for line in build_userdict().splitlines():
+                word, _, tag = line.split()
+                table[word] = tag
+            for line in _word_list("tags.txt"):
+                word, tag = line.split()
+                table[word] = tag
+            self._tags = table
+        return self._tags
+
+    def tokens(self, text: str, offset: int = 0) -> list[Token]:
+        """Words of ``text`` with spans shifted by ``offset`` and a part-of-speech tag."""
+        tags = self.tags()
+        out: list[Token] = []
+        pos = offset
+        for word in self.tokenizer.cut(text, HMM=True):
+            out.append(Token(word, pos, pos + len(word), _tag(word, tags)))
+            pos += len(word)
+        return out
+
+
+def _tag(word: str, tags: dict[str, str]) -> str:
+    t = tags.get(word)
+    if t is not None:
+        return t
+    if word.isspace():
+        return "w"
+    if any(c.isdigit() for c in word):
+        return "m"
+    if not any("\u4e00" <= c <= "\u9fff" for c in word):
+        return "w" if not word.isalnum() else "eng"
+    return "un"  # a word the dictionary does not know (found by the HMM): usually a name
+
+
+@cache
+def get_segmenter() -> Segmenter:
+    """The package's default segmenter (one per process)."""
+    return Segmenter()
