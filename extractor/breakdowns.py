@@ -13,6 +13,8 @@ part of the total; a per-unit rate (``每户1000元``) is never a part.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 
@@ -30,11 +32,13 @@ _TOTAL_BEFORE = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers
 _LIST_HEAD = re.compile(r"\s*(?:" + "|".join(LEXICON.list_markers) + ")")
 
 
-def find_breakdowns(text: str, facts: Sequence[Fact]) -> list[Breakdown]:
-    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept)."""
-    view = fold(text)
+def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None) -> list[Breakdown]:
+    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept).
+
+    ``view`` is ``fold(text)`` when the caller already has it."""
+    view = fold(text) if view is None else view
     figs = [(i, f) for i, f in enumerate(facts) if isinstance(f, Money | Count) and f.value is not None]
-    depth = _paren_depth(view)
+    depth = _Depth(view)
     out: list[Breakdown] = []
     used_totals: set[int] = set()
     sents = sentences(text)
@@ -57,19 +61,24 @@ def find_breakdowns(text: str, facts: Sequence[Fact]) -> list[Breakdown]:
     return out
 
 
-def _paren_depth(view: str) -> list[int]:
-    """Nesting depth of parentheses at each character (0 outside any)."""
-    depth, d = [], 0
-    for c in view:
-        if c in "(【[":
-            d += 1
-            depth.append(d)
-        elif c in ")】]":
-            depth.append(d)
-            d = max(0, d - 1)
-        else:
-            depth.append(d)
-    return depth
+class _Depth:
+    """Nesting depth of parentheses at a position (0 outside any), from the brackets' places:
+    ``depth[p]`` for a character ``p`` that is not itself a bracket."""
+
+    _BRACKET = re.compile(r"[(【\[)】\]]")
+
+    def __init__(self, view: str) -> None:
+        self.places: list[int] = []
+        self.after: list[int] = []
+        d = 0
+        for m in self._BRACKET.finditer(view):
+            d = d + 1 if m.group() in "(【[" else max(0, d - 1)
+            self.places.append(m.start())
+            self.after.append(d)
+
+    def __getitem__(self, p: int) -> int:
+        k = bisect.bisect_left(self.places, p)
+        return self.after[k - 1] if k else 0
 
 
 def _markers(view: str, ss: int, se: int) -> list[tuple[int, int, str]]:
@@ -82,13 +91,18 @@ def _markers(view: str, ss: int, se: int) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+_CLAUSE_PUNCT = re.compile(r"[,;:!?。，；：！？\n]")
+
+
 def _is_rate(view: str, f: Figure) -> bool:
     """每户1000元, 为每户送去慰问金300元和价值150元的米面油: a per-unit figure (每 earlier in
     its clause) or a bound (不低于800元) is not an amount that adds up to a total."""
     if f.qualifier is not None:
         return True
-    clause_start = max(view.rfind(c, 0, f.span[0]) for c in ",;:!?。，；：！？\n") + 1
-    return _RATE.search(view[clause_start : f.span[0]]) is not None
+    s = f.span[0]
+    lo = max(0, s - 40)
+    starts = [m.end() for m in _CLAUSE_PUNCT.finditer(view, lo, s)]
+    return _RATE.search(view, starts[-1] if starts else lo, s) is not None
 
 
 def _compatible(total: Figure, part: Figure) -> bool:
@@ -97,8 +111,13 @@ def _compatible(total: Figure, part: Figure) -> bool:
     if not isinstance(part, Count):
         return False
     return part.unit == total.unit or (
-        fold(part.unit) in LEXICON.people_units and fold(total.unit) in LEXICON.people_units
+        _fold_unit(part.unit) in LEXICON.people_units and _fold_unit(total.unit) in LEXICON.people_units
     )
+
+
+@functools.cache
+def _fold_unit(unit: str) -> str:
+    return fold(unit)
 
 
 def _make(total_i: int, total: Figure, parts: list[tuple[int, Figure]]) -> Breakdown:
@@ -115,11 +134,11 @@ def _make(total_i: int, total: Figure, parts: list[tuple[int, Figure]]) -> Break
     )
 
 
-def _collect_parts(view: str, figs: list[tuple[int, Figure]], total: Figure, depth: list[int],
+def _collect_parts(view: str, figs: list[tuple[int, Figure]], total: Figure, depth: _Depth,
                    start: int, end: int) -> list[tuple[int, Figure]]:
     """Figures of the total's kind in ``[start, end)`` outside parentheses, rates excluded; a new
     total marker or 其中 ends the list."""
-    base = depth[start] if start < len(depth) else 0
+    base = depth[start]
     parts: list[tuple[int, Figure]] = []
     for i, f in figs:
         s = f.span[0]
@@ -135,7 +154,7 @@ def _collect_parts(view: str, figs: list[tuple[int, Figure]], total: Figure, dep
 
 
 def _after_marker(view: str, here: list[tuple[int, Figure]], marker: tuple[int, int, str],
-                  depth: list[int], sents: list[tuple[str, Span]], n: int,
+                  depth: _Depth, sents: list[tuple[str, Span]], n: int,
                   figs: list[tuple[int, Figure]]) -> list[Breakdown]:
     """The total before 其中 (分别为, 包括) is the nearest figure of the kind the list itemizes.
 
@@ -174,7 +193,7 @@ def _has_total_marker(view: str, f: Figure) -> bool:
     return _TOTAL_BEFORE.search(view[max(0, f.span[0] - 16) : f.span[0]]) is not None
 
 
-def _clause_totals(view: str, here: list[tuple[int, Figure]], depth: list[int]) -> list[Breakdown]:
+def _clause_totals(view: str, here: list[tuple[int, Figure]], depth: _Depth) -> list[Breakdown]:
     """``A 20户、B 30户，合计50户``: a clause opening with 合计 totals the figures before it."""
     out = []
     for k, (i, f) in enumerate(here):
@@ -188,7 +207,7 @@ def _clause_totals(view: str, here: list[tuple[int, Figure]], depth: list[int]) 
     return out
 
 
-def _list_items(view: str, figs: list[tuple[int, Figure]], depth: list[int]) -> list[Breakdown]:
+def _list_items(view: str, figs: list[tuple[int, Figure]], depth: _Depth) -> list[Breakdown]:
     """``共投入50万元：一是...20万元；二是...30万元``: one part per 一是/二是 clause."""
     out = []
     for k, (i, total) in enumerate(figs):

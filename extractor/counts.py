@@ -10,10 +10,10 @@ each count gets the subject its sentence states.
 
 from __future__ import annotations
 
+from .chars import fold
 from .figures import Figure, scan_figures
 from .model import Count, Span
-from .nlp import make_doc
-from .segment import clauses
+from .segment import Token, clauses, get_segmenter
 from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
@@ -24,15 +24,19 @@ _NUMERAL_TAGS = ("m", "q", "mq")
 
 def find_counts(text: str) -> list[Count]:
     """Every count in ``text``, in order, with its subject. Never raises."""
-    return counts_from_figures(text, [f for f in scan_figures(text) if f.kind == "count"])
+    view = fold(text)
+    return counts_from_figures(text, [f for f in scan_figures(text, view) if f.kind == "count"], view)
 
 
-def counts_from_figures(text: str, figures: list[Figure]) -> list[Count]:
+def counts_from_figures(text: str, figures: list[Figure], view: str | None = None) -> list[Count]:
     """Counts from the scanner's count figures: lexical check, then subjects, clause by clause.
 
-    Only clauses that hold a count are segmented: text with no figure costs no segmentation."""
+    Only clauses that hold a count are segmented: text with no figure costs no segmentation.
+    The segmenter reads the folded view (traditional folded to simplified, the same length), so
+    its dictionary serves traditional reports too; subjects are cut from the original text."""
     if not figures:
         return []
+    view = fold(text) if view is None else view
     out: list[Count] = []
     queue = sorted(figures, key=lambda f: f.start)
     k = 0
@@ -44,22 +48,21 @@ def counts_from_figures(text: str, figures: list[Figure]) -> list[Count]:
             k += 1
         if not here:
             continue
-        doc = make_doc(text[cs:ce])
-        tokens = [(t.idx + cs, t.idx + cs + len(t.text), str(t.tag_)) for t in doc]
+        tokens = get_segmenter().tokens(view[cs:ce], cs)
         for f in here:
             if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
                 continue
-            subject = find_subject(doc, f.start, f.end, cs)
+            subject = find_subject(tokens, f.start, f.end, text)
             out.append(_count(f, subject))
     return out
 
 
-def _inside_word(tokens: list[tuple[int, int, str]], start: int, end: int) -> bool:
+def _inside_word(tokens: list[Token], start: int, end: int) -> bool:
     """True when a dictionary word that is not a numeral runs across the figure's edge."""
-    for ts, te, tag in tokens:
-        if te <= start or ts >= end:
+    for t in tokens:
+        if t.end <= start or t.start >= end:
             continue
-        if (ts < start or te > end) and not tag.startswith(_NUMERAL_TAGS) and tag != "un":
+        if (t.start < start or t.end > end) and not t.tag.startswith(_NUMERAL_TAGS) and t.tag != "un":
             return True
     return False
 

@@ -16,6 +16,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from .chars import fold
 from .model import DateFact
@@ -65,7 +66,7 @@ class _Point:
     day_to: int | None
     year_explicit: bool
     placeholder: bool
-    period: str
+    period: Literal["day", "xun", "month", "year"]
 
 
 def _num(s: str | None) -> int | None:
@@ -139,21 +140,20 @@ def _valid(p: _Point) -> bool:
     return p.day_from <= _last_day(p.year if p.year is not None else 2000, p.month)
 
 
-def find_dates(text: str) -> list[DateFact]:
-    """Every calendar expression of ``text`` in order, ranges as one fact. Never raises."""
-    view = fold(text)
+def find_dates(text: str, view: str | None = None) -> list[DateFact]:
+    """Every calendar expression of ``text`` in order, ranges as one fact. Never raises.
+
+    ``view`` is ``fold(text)`` when the caller already has it."""
+    view = fold(text) if view is None else view
     out: list[DateFact] = []
     taken_until = 0
-    for m in SHORT_RANGE.finditer(view):
-        fact = _short_range(text, m)
+    for sm in SHORT_RANGE.finditer(view):
+        fact = _short_range(text, sm)
         if fact is not None:
             out.append(fact)
     short_spans = [f.span for f in out]
     pos = 0
-    while True:
-        m = POINT.search(view, pos)
-        if m is None:
-            break
+    while (m := POINT.search(view, pos)) is not None:
         pos = m.end()
         if m.start() < taken_until or any(s <= m.start() < e for s, e in short_spans):
             continue
@@ -182,8 +182,7 @@ def find_dates(text: str) -> list[DateFact]:
         pos = taken_until = end
         if right is None:
             s_iso, e_iso = _bounds(left)
-            out.append(DateFact(text[start:end], (start, end), s_iso, e_iso, left.placeholder,
-                                _period(left)))
+            out.append(DateFact(text[start:end], (start, end), s_iso, e_iso, left.placeholder, left.period))
         else:
             s_iso = _bounds(left)[0]
             e_iso = _bounds(right)[1]
@@ -191,10 +190,6 @@ def find_dates(text: str) -> list[DateFact]:
                                 left.placeholder or right.placeholder, "range"))
     out.sort(key=lambda f: f.span)
     return out
-
-
-def _period(p: _Point) -> str:
-    return p.period  # day, xun, month, year
 
 
 def _inherit(left: _Point, right: _Point, rm: re.Match[str], next_year: bool) -> _Point:

@@ -18,7 +18,7 @@ from typing import Literal
 from .chars import fold
 from .lexicon import LEXICON
 from .model import Qualifier
-from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_number
+from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
 
 __all__ = ["Figure", "scan_figures"]
 
@@ -67,9 +67,11 @@ class Figure:
     chinese: bool
 
 
-def scan_figures(text: str) -> list[Figure]:
-    """Every money amount and count candidate of ``text``, in order. Never raises."""
-    view = fold(text)
+def scan_figures(text: str, view: str | None = None) -> list[Figure]:
+    """Every money amount and count candidate of ``text``, in order. Never raises.
+
+    ``view`` is ``fold(text)`` when the caller already has it."""
+    view = fold(text) if view is None else view
     out: list[Figure] = []
     for m in NUMERAL.finditer(view):
         fig = _figure(text, view, m)
@@ -78,9 +80,26 @@ def scan_figures(text: str) -> list[Figure]:
     return out
 
 
+def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+_COUNT_UNIT = _alternation(LEXICON.count_units)
+_COUNT_NOT_AFTER = _alternation(LEXICON.count_not_after)
+# A figure's unit (or what stands before it) starts with one of these characters; a numeral
+# followed by anything else (a year, a percentage, a phone number) is dropped at once.
+_UNIT_START = frozenset(
+    {u[0] for u in LEXICON.count_units} | {u[0] for u in LEXICON.money_units}
+    | set(LEXICON.approx_inside) | set(_MULT) | {"块"}
+)
+
+
 def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     s, e = m.span()
     run = m.group()
+    nxt = e + 1 if e < len(view) and view[e] == " " else e
+    if m.lastgroup != "chinese" and (nxt >= len(view) or view[nxt] not in _UNIT_START):
+        return None
     before = view[max(0, s - _LOOKBACK) : s].rstrip(" ")
     approx_word: str | None = None
     placeholder = m.lastgroup == "blank"
@@ -95,7 +114,7 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
             number = Number(_BARE[run], _BARE[run], False)
             approx_word = word
         else:
-            number = read_number(run)
+            number = read_folded(run)
             if number is None:
                 run, number = _trim(run)
                 if number is None:
@@ -126,9 +145,10 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     else:
         if mult != 1:
             return None
-        unit = next((u for u in LEXICON.count_units if view.startswith(u, p)), None)
-        if unit is None or any(view.startswith(w, p) for w in LEXICON.count_not_after):
+        um = _COUNT_UNIT.match(view, p)
+        if um is None or _COUNT_NOT_AFTER.match(view, p) is not None:
             return None
+        unit = um.group()
         if chinese and number is not None and number.value == 1 and len(run) == 1 \
                 and unit in LEXICON.article_units:
             return None  # 一个安乐祥和的春节: an article, not a count
@@ -214,7 +234,7 @@ def _trim(run: str) -> tuple[str, Number | None]:
     """A run that does not parse as a whole may hold a number followed by stray characters
     (a Chinese run glued to a following 一: 五十户一); keep the longest prefix that parses."""
     for k in range(len(run) - 1, 0, -1):
-        number = read_number(run[:k])
+        number = read_folded(run[:k])
         if number is not None:
             return run[:k], number
     return run, None

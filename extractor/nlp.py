@@ -51,16 +51,20 @@ class JiebaTokenizer:
         return self
 
 
+def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
+    """The factory spaCy's config names as ``{"@tokenizers": "extractor.JiebaTokenizer.v1"}``."""
+
+    def make(nlp: Any) -> JiebaTokenizer:
+        return JiebaTokenizer(nlp.vocab)
+
+    return make
+
+
 @cache
 def _register() -> None:
-    import spacy
+    from spacy.util import registry
 
-    @spacy.registry.tokenizers(TOKENIZER_NAME)
-    def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
-        def make(nlp: Any) -> JiebaTokenizer:
-            return JiebaTokenizer(nlp.vocab)
-
-        return make
+    registry.tokenizers.register(TOKENIZER_NAME, func=create_jieba_tokenizer)
 
 
 @cache

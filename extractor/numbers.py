@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from .chars import fold
 
-__all__ = ["Number", "parse_number", "read_number"]
+__all__ = ["Number", "parse_number", "read_folded", "read_number"]
 
 DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -72,7 +72,12 @@ def parse_number(text: str) -> Decimal | None:
 
 def read_number(text: str) -> Number | None:
     """Parse a numeral string with its precision; None when it is not a well-formed number."""
-    s = fold(text).replace(" ", "")
+    return read_folded(fold(text))
+
+
+def read_folded(s: str) -> Number | None:
+    """:func:`read_number` of a string already folded (the scanner's view)."""
+    s = s.replace(" ", "")
     if not s:
         return None
     t = _THOUSANDS.match(s)
@@ -203,7 +208,7 @@ def _with_point(tokens: list[tuple[str, str]]) -> Number | None:
         mult *= BIG_UNITS[tail.pop()[1]]
     if not tail or any(k != "digit" for k, _ in tail):
         return None
-    whole = read_number("".join(t for _, t in head))
+    whole = read_folded("".join(t for _, t in head))
     if whole is None or whole.value != whole.value.to_integral_value():
         return None
     try:

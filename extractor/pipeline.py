@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .breakdowns import find_breakdowns
+from .chars import fold
 from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report
@@ -28,8 +29,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 def extract_report(report: Report) -> Record:
     """The record of one report: its facts and breakdowns (findings come with the checks)."""
-    facts = extract_facts(report.text)
-    breakdowns = find_breakdowns(report.text, facts)
+    view = fold(report.text)
+    facts = extract_facts(report.text, view)
+    breakdowns = find_breakdowns(report.text, facts, view)
     return Record(
         source=report.source,
         index=report.index,

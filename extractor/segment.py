@@ -133,11 +133,14 @@ class Segmenter:
         return self._tags
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
-        """Words of ``text`` with spans shifted by ``offset`` and a part-of-speech tag."""
+        """Words of ``text`` with spans shifted by ``offset`` and a part-of-speech tag.
+
+        The HMM for unknown words is off: it is 40% slower and, on the dev set, glues total
+        markers to nouns (期共, 支共) about as often as it finds a compound (失能老人)."""
         tags = self.tags()
         out: list[Token] = []
         pos = offset
-        for word in self.tokenizer.cut(text, HMM=True):
+        for word in self.tokenizer.cut(text, HMM=False):
             out.append(Token(word, pos, pos + len(word), _tag(word, tags)))
             pos += len(word)
         return out
