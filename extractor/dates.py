@@ -192,13 +192,24 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
     return out
 
 
+def rolls_over(start_month: int, end_month: int) -> bool:
+    """Whether a range from ``start_month`` to an earlier ``end_month`` of no stated year is
+    read across a year end: 12月29日至2月13日 is (two months); 6月30日至5月10日 is not (it
+    would last eleven months: a reversed range, most likely a slip).
+
+    >>> rolls_over(12, 2), rolls_over(6, 5), rolls_over(3, 3)
+    (True, False, False)
+    """
+    return end_month < start_month and end_month + 12 - start_month <= 6
+
+
 def _inherit(left: _Point, right: _Point, rm: re.Match[str], next_year: bool) -> _Point:
     """The right end takes what it leaves out from the left, and rolls over a year end."""
     year, explicit = right.year, right.year_explicit
     if rm.group("y") is None and rm.group("iy") is None and rm.group("ey") is None:
         year, explicit = left.year, False
         if year is not None and right.month is not None and left.month is not None and (
-            next_year or right.month < left.month
+            next_year or rolls_over(left.month, right.month)
         ):
             year += 1
     return replace(right, year=year, year_explicit=explicit)
@@ -232,7 +243,7 @@ def resolve_years(facts: Iterable[DateFact], text: str) -> list[DateFact]:
             start = f"{year:04d}{f.start[1:]}" if f.start and f.start.startswith("--") else f.start
             end_year = year
             if f.start and f.end and f.start.startswith("--") and f.end.startswith("--") \
-                    and f.end[2:4] < f.start[2:4]:
+                    and rolls_over(int(f.start[2:4]), int(f.end[2:4])):
                 end_year = year + 1  # 12月29日至2月13日; 6月30日至6月10日 stays reversed
             end = f"{end_year:04d}{f.end[1:]}" if f.end and f.end.startswith("--") else f.end
             f = replace(f, start=_fix_feb(start), end=_fix_feb(end))

@@ -175,7 +175,7 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     if number is not None:
         value = number.value * mult
         quantum = number.quantum * mult
-        rounded = number.rounded or mult != 1
+        rounded = number.rounded
     return Figure(
         kind=kind,
         start=s,

@@ -39,6 +39,8 @@ class Lexicon:
     total_markers: tuple[str, ...]
     parts_markers: tuple[str, ...]
     list_markers: tuple[str, ...]
+    #: approximation word → "up", "both" or "down"
+    approx_direction: dict[str, str]
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -66,6 +68,7 @@ class Lexicon:
             total_markers=_longest_first(raw["breakdown"]["total_markers"]),
             parts_markers=_longest_first(raw["breakdown"]["parts_markers"]),
             list_markers=tuple(raw["breakdown"]["list_markers"]),
+            approx_direction={w: d for d, words in a["direction"].items() for w in words},
         )
 
 

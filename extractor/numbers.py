@@ -56,8 +56,9 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Number:
-    """A parsed numeral: its value, the place of its last significant digit, and whether it
-    was written rounded (a decimal or a 万/亿 multiplier) rather than as an exact integer."""
+    """A parsed numeral: its value, the place of its last significant digit (700 → 100, the
+    reach of 700余), and whether it was written rounded (with a decimal: 12.5万 is good to ±500)
+    rather than as an exact integer (5万, 1,260万, 七百)."""
 
     value: Decimal
     quantum: Decimal
@@ -174,7 +175,6 @@ def _positional(tokens: list[tuple[str, str]]) -> Number | None:
             section, pending = Decimal(0), None
             last_small = 10**5
             prev_unit = unit
-            rounded = True
         if kind != "digit" or DIGITS.get(tok, 1) != 0:
             prev_kind = kind
     if not saw_literal and total == 0 and section == 0:

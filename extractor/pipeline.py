@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .breakdowns import find_breakdowns
 from .chars import fold
+from .checks import Context, run_checks
 from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report
@@ -28,18 +29,19 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 
 def extract_report(report: Report) -> Record:
-    """The record of one report: its facts and breakdowns (findings come with the checks)."""
+    """The record of one report: its facts, breakdowns and the checks' findings."""
     view = fold(report.text)
     facts = extract_facts(report.text, view)
-    breakdowns = find_breakdowns(report.text, facts, view)
+    breakdowns = tuple(find_breakdowns(report.text, facts, view))
+    findings = run_checks(Context(report.text, view, facts, breakdowns, report.meta))
     return Record(
         source=report.source,
         index=report.index,
         title=report.title,
         text=report.text,
         facts=facts,
-        breakdowns=tuple(breakdowns),
-        findings=(),
+        breakdowns=breakdowns,
+        findings=findings,
         meta=report.meta,
     )
 

@@ -1,0 +1,57 @@
+"""``sum_mismatch``: itemized parts that cannot add up to their stated total.
+
+Each figure becomes an interval from how it is written (:mod:`extractor.intervals`); a breakdown
+is flagged only when the parts' summed interval cannot meet the total's. Parts above the total
+are an error; parts short of it a warning (a 其中 list need not be exhaustive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..intervals import Interval, interval_of, total_interval
+from ..model import Breakdown, Count, Finding, Money, Severity
+from . import Context, rule
+
+__all__ = ["breakdown_intervals", "check_sums"]
+
+
+def breakdown_intervals(b: Breakdown, ctx: Context) -> tuple[Interval, list[Interval]] | None:
+    total = ctx.facts[b.total_index]
+    parts = [ctx.facts[i] for i in b.part_indexes]
+    if not isinstance(total, Money | Count):
+        return None
+    t = interval_of(total)
+    ps = [interval_of(p) for p in parts if isinstance(p, Money | Count)]
+    if t is None or any(p is None for p in ps) or len(ps) != len(parts):
+        return None
+    return t, [p for p in ps if p is not None]
+
+
+def _yuan(v: Decimal) -> str:
+    return f"{v:,.0f}" if v == v.to_integral_value() else f"{v:,}"
+
+
+@rule("sum_mismatch", Severity.ERROR, "分项之和与总数不符（按各数字的书写精度作区间运算）")
+def check_sums(ctx: Context) -> Iterator[Finding]:
+    for b in ctx.breakdowns:
+        got = breakdown_intervals(b, ctx)
+        if got is None:
+            continue
+        t, parts = got
+        s = total_interval(parts)
+        if s.meets(t):
+            continue
+        total = ctx.facts[b.total_index]
+        terms = "+".join(ctx.facts[i].text for i in b.part_indexes)
+        if s.lo > t.hi or (s.lo == t.hi and (s.lo_open or t.hi_open)):
+            gap = s.lo - t.hi
+            severity, relation, word = Severity.ERROR, ">", "超出"
+        else:
+            gap = t.lo - s.hi
+            severity, relation, word = Severity.WARNING, "<", "少于"
+        unit = "元" if b.kind == "money" else b.unit
+        message = (f"分项之和与总数不符：{terms} = {s}{unit} {relation} 总数 {total.text}（{t}{unit}），"
+                   f"分项{word}总数至少 {_yuan(gap)}{unit}")
+        yield Finding("sum_mismatch", severity, message, b.span, evidence=b.part_spans)
