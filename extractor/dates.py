@@ -26,7 +26,7 @@ __all__ = ["find_dates", "resolve_years"]
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
 _YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}})"
-_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|[xX×]{1,2})"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元]|[xX×]{1,2})"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|二十|[一二三四五六七八九]|[xX×]{1,2})"
 _PART = r"(?:上旬|中旬|下旬|初|底|末)"
 
@@ -36,7 +36,7 @@ POINT = re.compile(
       (?P<y>{_YEAR})\ ?年(?:度)?(?![级龄代轻纪])
       (?:\ ?(?P<m>{_MONTH})\ ?月(?:份)?
          (?:\ ?(?P<d>{_DAY})\ ?[日号])? (?P<p>{_PART})? )?
-      (?P<yp>(?<=年)(?:初|底|末))?
+      (?P<yp>(?<=年)(?:初|底|末|上半年|下半年|前半年|后半年))?
     | (?<![\d])(?P<m2>{_MONTH})\ ?月(?:份)?
       (?:\ ?(?P<d2>{_DAY})\ ?[日号])? (?P<p2>{_PART})?
     | (?<![\d.])(?P<iy>(?:19|20)\d{{2}})(?P<sep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=sep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d])
@@ -44,15 +44,15 @@ POINT = re.compile(
     """,
     re.VERBOSE,
 )
-# Between the two ends of a range.
-CONNECTOR = re.compile(r"\ ?(?:开始)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
+# Between the two ends of a range: 至, 到, a dash or a tilde, after an optional 开始/起/启动.
+CONNECTOR = re.compile(r"\ ?(?:开始|启动|起)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
 # A right end that gives only the day: 1月13日至21日.
 DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月.
 SHORT_RANGE = re.compile(
     r"""
       (?<![\d.])(?P<y1>(?:19|20)\d{2})\ ?(?:至|到|--?|~)\ ?(?P<y2>(?:19|20)\d{2})\ ?年(?![级龄代])
-    | (?<![\d年.])(?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月
+    | (?<![\d年.])(?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月(?:份)?
     """,
     re.VERBOSE,
 )
@@ -67,6 +67,8 @@ class _Point:
     year_explicit: bool
     placeholder: bool
     period: Literal["day", "xun", "month", "year"]
+    #: the last month of a point that spans several (上半年: 1 to 6)
+    month_to: int | None = None
 
 
 def _num(s: str | None) -> int | None:
@@ -91,7 +93,7 @@ def _point(m: re.Match[str]) -> _Point | None:
     ys, ms, ds, ps = g["y"], g["m"] or g["m2"], g["d"] or g["d2"], g["p"] or g["p2"]
     blank = _is_blank(ys) or _is_blank(ms) or _is_blank(ds)
     year = _num(ys)
-    month = _num(ms)
+    month = 1 if ms == "元" else _num(ms)
     day = _num(ds)
     if month is not None and not 1 <= month <= 12:
         return None
@@ -99,6 +101,9 @@ def _point(m: re.Match[str]) -> _Point | None:
         return None
     if ms is None or month is None:
         if ys is not None and g["yp"] and month is None and ms is None:
+            half = _HALVES.get(g["yp"])
+            if half is not None:  # 2022年上半年: January to June
+                return _Point(year, half[0], None, None, year is not None, blank, "month", half[1])
             # 2018年初 / 2018年底: the first or the last month
             mo = 1 if g["yp"] == "初" else 12
             return _Point(year, mo, None, None, year is not None, blank, "month")
@@ -116,7 +121,8 @@ def _point(m: re.Match[str]) -> _Point | None:
 
 
 def _last_day(year: int | None, month: int) -> int:
-    return calendar.monthrange(year if year is not None else 2001, month)[1]
+    """The month's last day; a year-less February may have 29 (resolve_years folds it)."""
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
 
 
 def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> str | None:
@@ -130,8 +136,12 @@ def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> 
     return f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
 
 
+_HALVES = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12)}
+
+
 def _bounds(p: _Point) -> tuple[str | None, str | None]:
-    return _iso(p.year, p.month, p.day_from, end=False), _iso(p.year, p.month, p.day_to, end=True)
+    return (_iso(p.year, p.month, p.day_from, end=False),
+            _iso(p.year, p.month_to or p.month, p.day_to, end=True))
 
 
 def _valid(p: _Point) -> bool:
@@ -169,7 +179,7 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
                 right = _point(rm)
                 if right is not None:
                     right = _inherit(left, right, rm, c.group("rel") is not None)
-                    end = rm.end()
+                    end = rm.end() + (1 if view.startswith("止", rm.end()) else 0)
             else:
                 dm = DAY_ONLY.match(view, c.end())
                 day = _num(dm.group("d")) if dm else None

@@ -39,6 +39,7 @@ NUMERAL = re.compile(
       )
     | (?P<blank>
         (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
+      | 某某                                          # 某某名
       )
     """,
     re.VERBOSE,
@@ -131,8 +132,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         approx_word = view[p]
         p += 1
     mult = 1
-    if p + 1 < len(view) and view[p] in _MULT and view[p + 1] == "元":
-        mult = _MULT[view[p]]  # 2000余万元, x万元
+    if p + 1 < len(view) and view[p] in _MULT and (view[p + 1] == "元" or _COUNT_UNIT.match(view, p + 1)):
+        mult = _MULT[view[p]]  # 2000余万元, x万元, x万户
         p += 1
     kind: Literal["money", "count"]
     unit = next((u for u in LEXICON.money_units if view.startswith(u, p)), None)
@@ -143,16 +144,16 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
             return None
         kind = "money"
     else:
-        if mult != 1:
-            return None
         um = _COUNT_UNIT.match(view, p)
         if um is None or _COUNT_NOT_AFTER.match(view, p) is not None:
             return None
         unit = um.group()
         if chinese and number is not None and number.value == 1 and len(run) == 1 \
-                and unit in LEXICON.article_units:
-            return None  # 一个安乐祥和的春节: an article, not a count
+                and unit in LEXICON.article_units and not _per_unit(view, s):
+            return None  # 一个安乐祥和的春节: an article, not a count (每户一袋米 is one)
         kind = "count"
+    if run == "某某" and not (kind == "money" or unit in LEXICON.people_units):
+        return None  # 某某名 is a blank count; 某某支部 is a blank name
     unit_start = p
     p += len(unit)
     qualifier, word = _prefix(view, s)
@@ -222,12 +223,21 @@ def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
     return qualifier, approx
 
 
-# after 块, these make it yuan (200块钱, 200块的红包, 200块过节费); 12块牌匾 is no money
+# after 块, these make it yuan (200块钱, 200块的红包, 200块过节费); 12块牌匾 is a count
 _KUAI_MONEY = ("钱", "的", "过节费", "红包", "补助", "补贴", "慰问金", "奖金", "工资", "生活费", "购物卡")
 
 
 def _colloquial_yuan(view: str, p: int) -> bool:
-    return p >= len(view) or view[p] in ",.;:!?，。；：！？ \n" or any(view.startswith(w, p) for w in _KUAI_MONEY)
+    return any(view.startswith(w, p) for w in _KUAI_MONEY)
+
+
+_PER = re.compile(r"每(?!一)[^。;!?\n]{0,24}$")
+
+
+def _per_unit(view: str, s: int) -> bool:
+    """每户发放大米一袋、食用油一桶: after 每 in the same sentence, 一 + measure word is a
+    quantity (每一位老人 is "every", not a quantity)."""
+    return _PER.search(view, max(0, s - 25), s) is not None
 
 
 def _trim(run: str) -> tuple[str, Number | None]:

@@ -16,7 +16,7 @@ from extractor.cli import main
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from score import GOLD_SETS, score  # noqa: E402
+from score import GOLD_SETS, score
 
 SHARED_SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 
