@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 ## run: extract every report of the bundled corpus into out/records.jsonl and score it
 run: $(STAMP)
 	mkdir -p out
-	$(BIN)/extractor extract corpus/seed corpus/dev -o out/records.jsonl
+	$(BIN)/extractor extract corpus -o out/records.jsonl
 	$(BIN)/python scripts/score.py out/records.jsonl
 
 ## test: lint, type-check and run the test suite

@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from .chars import fold
-from .model import DateFact
+from .model import DateFact, Span
 from .numbers import parse_number
 
-__all__ = ["find_dates", "resolve_years"]
+__all__ = ["find_dates", "impossible_dates", "resolve_years", "rolls_over"]
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
 _YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}})"
@@ -199,6 +199,35 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
             out.append(DateFact(text[start:end], (start, end), s_iso, e_iso,
                                 left.placeholder or right.placeholder, "range"))
     out.sort(key=lambda f: f.span)
+    return out
+
+
+_CALENDAR_DAY = re.compile(
+    r"""(?<![\d.])(?:(?P<y>(?:19|20)\d{2})\ ?年\ ?)?
+        (?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\ ?月\ ?(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\ ?[日号]""",
+    re.VERBOSE,
+)
+
+
+def impossible_dates(text: str, view: str | None = None) -> list[tuple[Span, str]]:
+    """Day expressions that name no calendar day (2月30日, 4月31日, 13月5日, 2019年2月29日),
+    with the reason, in Chinese. They are not date facts; the checks report them.
+
+    >>> impossible_dates("于2月30日召开")
+    [((1, 6), '2月没有30日')]
+    """
+    view = fold(text) if view is None else view
+    out: list[tuple[Span, str]] = []
+    for m in _CALENDAR_DAY.finditer(view):
+        month, day = _num(m.group("m")), _num(m.group("d"))
+        if month is None or day is None:
+            continue
+        year = int(m.group("y")) if m.group("y") else None
+        if not 1 <= month <= 12:
+            out.append((m.span(), f"没有{month}月"))
+        elif not 1 <= day <= _last_day(year, month):
+            where = f"{year}年{month}月" if year is not None and month == 2 and day == 29 else f"{month}月"
+            out.append((m.span(), f"{where}没有{day}日"))
     return out
 
 

@@ -33,7 +33,7 @@ def extract_report(report: Report) -> Record:
     view = fold(report.text)
     facts = extract_facts(report.text, view)
     breakdowns = tuple(find_breakdowns(report.text, facts, view))
-    findings = run_checks(Context(report.text, view, facts, breakdowns, report.meta))
+    findings = run_checks(Context(report.text, view, facts, breakdowns, report.meta, report.title, report.index))
     return Record(
         source=report.source,
         index=report.index,

@@ -3,7 +3,7 @@
     python scripts/score.py out/records.jsonl            # seed and dev, side by side
     python scripts/score.py out/records.jsonl --details  # every miss and spurious item
 
-Each gold set (corpus/seed/gold, corpus/dev/gold) is scored on its own, with the same code as
+Each gold set (corpus/{seed,dev,holdout,sealed}/gold, those present) is scored on its own, with the same code as
 ``../shared/eval/score.py`` (a verbatim copy lives in scripts/eval/score.py).
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD_SETS = {"seed": ROOT / "corpus" / "seed" / "gold", "dev": ROOT / "corpus" / "dev" / "gold"}
+GOLD_SETS = {name: ROOT / "corpus" / name / "gold" for name in ("seed", "dev", "holdout", "sealed")
+             if (ROOT / "corpus" / name / "gold").is_dir()}
 
 
 def load_scorer() -> ModuleType:

@@ -3,8 +3,9 @@
 A rule is a function ``Context → Iterable[Finding]`` registered with a stable id, a default
 severity and a Chinese description. Inconsistencies are data (findings), never exceptions.
 
->>> sorted(REGISTRY)[:3]
-['date_range_reversed', 'placeholder', 'sum_mismatch']
+>>> sorted(REGISTRY)  # doctest: +NORMALIZE_WHITESPACE
+['above_maximum', 'below_minimum', 'date_implausible', 'date_range_reversed', 'duplicate_conflict',
+ 'heading_count', 'missing_figure', 'placeholder', 'sum_mismatch', 'unit_mismatch']
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class Context:
     facts: tuple[Fact, ...]
     breakdowns: tuple[Breakdown, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+    index: int = 0
 
 
 Check = Callable[[Context], Iterable[Finding]]
@@ -71,4 +74,4 @@ def run_checks(ctx: Context, rules: Iterable[str] | None = None) -> tuple[Findin
     return tuple(out)
 
 
-from . import dates, placeholders, sums  # noqa: E402,F401  (registers the rules)
+from . import bounds, dates, duplicates, placeholders, structure, sums  # noqa: E402,F401  (registers the rules)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..intervals import Interval, interval_of, total_interval
 from ..model import Breakdown, Count, Finding, Money, Severity
 from . import Context, rule
+from .duplicates import DuplicateClass, duplicate_groups
 
 __all__ = ["breakdown_intervals", "check_sums"]
 
@@ -35,7 +36,10 @@ def _yuan(v: Decimal) -> str:
 
 @rule("sum_mismatch", Severity.ERROR, "分项之和与总数不符（按各数字的书写精度作区间运算）")
 def check_sums(ctx: Context) -> Iterator[Finding]:
+    shaky = {i for cls, members in duplicate_groups(ctx) if cls is DuplicateClass.INCONSISTENT for i in members}
     for b in ctx.breakdowns:
+        if b.total_index in shaky or shaky.intersection(b.part_indexes):
+            continue  # a sum resting on a figure stated two ways cannot be checked
         got = breakdown_intervals(b, ctx)
         if got is None:
             continue

@@ -1,0 +1,92 @@
+"""``duplicate_conflict``: the same quantity stated twice with different values.
+
+As XBRL classifies duplicate facts before any sum is checked, counts that state the same
+quantity — the same subject in the same measure word, each a headline figure (not a part, a
+sub-part in brackets or a rate) in a sentence that compares nothing — are grouped, and each
+group is *complete* (the same value written the same way), *consistent* (values whose intervals
+meet: 12.5万 and 125,000) or *inconsistent*. An inconsistent group is a finding, and the sum
+checks skip breakdowns that rest on one of its facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from enum import StrEnum
+
+from ..chars import fold
+from ..intervals import interval_of
+from ..lexicon import LEXICON
+from ..model import Count, Finding, Severity
+from . import Context, rule
+
+__all__ = ["DuplicateClass", "check_duplicates", "duplicate_groups"]
+
+
+class DuplicateClass(StrEnum):
+    COMPLETE = "complete"
+    CONSISTENT = "consistent"
+    INCONSISTENT = "inconsistent"
+
+
+# a sentence that compares or dates its figure states another quantity than a plain one
+_CONTEXT_WORDS = re.compile(
+    r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|其中|分别|以上|以下|每")
+_SENTENCE = re.compile(r"[^。！？!?\n]*")
+
+
+def _headline(ctx: Context, f: Count, part_of: set[int], index: int) -> bool:
+    if index in part_of or f.subject is None or len(f.subject) < 2 or f.value is None:
+        return False
+    if fold(f.unit) not in LEXICON.people_units:
+        return False  # 7个乡镇48个村: only people and households are counted twice as one quantity
+    s = f.span[0]
+    opened = ctx.view.rfind("(", 0, s) > ctx.view.rfind(")", 0, s)
+    start = max(ctx.view.rfind(c, 0, s) for c in "。！？!?\n") + 1
+    end_m = _SENTENCE.match(ctx.view, s)
+    end = end_m.end() if end_m else len(ctx.view)
+    return not opened and _CONTEXT_WORDS.search(ctx.view, start, end) is None
+
+
+def duplicate_groups(ctx: Context) -> list[tuple[DuplicateClass, list[int]]]:
+    """Groups of two or more headline counts of one quantity, each with its class."""
+    part_of = {i for b in ctx.breakdowns for i in b.part_indexes}
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f in enumerate(ctx.facts):
+        if isinstance(f, Count) and _headline(ctx, f, part_of, i):
+            assert f.subject is not None
+            groups[(fold(f.subject), fold(f.unit))].append(i)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        facts = [ctx.facts[i] for i in members]
+        counts = [f for f in facts if isinstance(f, Count)]
+        if len({(f.value, f.approx_word) for f in counts}) == 1:
+            cls = DuplicateClass.COMPLETE
+        else:
+            ivs = [interval_of(f) for f in counts]
+            meets = all(a is not None and b is not None and a.meets(b) for a in ivs for b in ivs)
+            cls = DuplicateClass.CONSISTENT if meets else DuplicateClass.INCONSISTENT
+        out.append((cls, members))
+    return out
+
+
+@rule("duplicate_conflict", Severity.ERROR, "同一数量前后两处表述的数值不一致")
+def check_duplicates(ctx: Context) -> Iterator[Finding]:
+    for cls, members in duplicate_groups(ctx):
+        if cls is not DuplicateClass.INCONSISTENT:
+            continue
+        first = ctx.facts[members[0]]
+        assert isinstance(first, Count)
+        first_iv = interval_of(first)
+        for i in members[1:]:
+            f = ctx.facts[i]
+            assert isinstance(f, Count)
+            iv = interval_of(f)
+            if iv is not None and first_iv is not None and iv.meets(first_iv):
+                continue
+            yield Finding("duplicate_conflict", Severity.ERROR,
+                          f"同一数量前后不一致：{f.subject}先写作“{first.text}”，后写作“{f.text}”",
+                          f.span, evidence=(first.span,))
