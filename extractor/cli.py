@@ -1,9 +1,11 @@
 """The ``extractor`` command.
 
     extractor extract PATH... [-o FILE]    one JSON line per report (shared/CONTRACT.md)
+    extractor audit PATH... [--format text|json|html] [--fail-on error|warning|info] [-o FILE]
 
-Exit codes: 0 all files read; 1 some file gave an error row (the others were processed);
-2 usage error.
+``extract`` exits 0 when every file was read, 1 when some file gave an error row (the others
+are processed all the same). ``audit`` exits 0 when nothing at or above ``--fail-on`` (default
+``error``) was found, 1 when something was. Both exit 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from .jsonl import to_json_line
-from .model import ErrorRecord
+from .model import ErrorRecord, Record, Severity
 from .pipeline import extract_path, iter_paths
 
 __all__ = ["main"]
@@ -43,6 +45,31 @@ def _extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit, exit_code, render_json, render_text
+
+    results: list[Record | ErrorRecord] = []
+    for path in iter_paths(args.paths):
+        result = extract_path(path)
+        results.extend([result] if isinstance(result, ErrorRecord) else result)
+    docs = audit(results)
+    if args.format == "json":
+        body = render_json(docs)
+    elif args.format == "html":
+        from .report_html import render_html
+
+        body = render_html(docs)
+    else:
+        tty = args.output is None and sys.stdout.isatty()
+        body = render_text(docs, color=(tty and args.color != "never") or args.color == "always")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(body)
+    else:
+        sys.stdout.write(body)
+    return exit_code(docs, Severity(args.fail_on))
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="extractor", description="Extract facts from Chinese summary reports.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -50,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="files, or folders to walk for .txt files")
     ex.add_argument("-o", "--output", help="write the JSON lines to this file instead of stdout")
     ex.set_defaults(func=_extract)
+    au = sub.add_parser("audit", help="findings per document with their evidence, and a summary")
+    au.add_argument("paths", nargs="+", help="files, or folders to walk for .txt files")
+    au.add_argument("--format", choices=["text", "json", "html"], default="text")
+    au.add_argument("--fail-on", choices=[s.value for s in Severity], default="error",
+                    help="exit 1 when a finding at or above this severity is found (default: error)")
+    au.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    au.add_argument("-o", "--output", help="write the report to this file instead of stdout")
+    au.set_defaults(func=_audit)
     return ap
 
 

@@ -65,7 +65,17 @@ def _fmt(v: Decimal) -> str:
 
 
 def interval_of(fact: Money | Count) -> Interval | None:
-    """The values a figure may stand for, from its value, precision and approximation word."""
+    """The values a figure may stand for, from its value, precision and approximation word.
+    A count is a whole number: its open bounds close on the nearest integer (150余户 → 150～159)."""
+    iv = _interval(fact)
+    if iv is None or not isinstance(fact, Count):
+        return iv
+    lo = iv.lo + 1 if iv.lo_open and iv.lo == iv.lo.to_integral_value() else iv.lo
+    hi = iv.hi - 1 if iv.hi_open and iv.hi == iv.hi.to_integral_value() else iv.hi
+    return Interval(lo, hi, iv.lo_open and lo == iv.lo, iv.hi_open and hi == iv.hi)
+
+
+def _interval(fact: Money | Count) -> Interval | None:
     if fact.value is None:
         return None
     v, u = fact.value, fact.quantum

@@ -111,6 +111,8 @@ class Breakdown:
     total_index: int
     part_indexes: tuple[int, ...]
     part_spans: tuple[Span, ...]
+    #: whether the parts' interval meets the total's (None until checked, or when it cannot be)
+    consistent: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

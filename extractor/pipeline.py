@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .breakdowns import find_breakdowns
 from .chars import fold
 from .checks import Context, run_checks
+from .checks.sums import is_consistent
 from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report
@@ -32,8 +34,10 @@ def extract_report(report: Report) -> Record:
     """The record of one report: its facts, breakdowns and the checks' findings."""
     view = fold(report.text)
     facts = extract_facts(report.text, view)
-    breakdowns = tuple(find_breakdowns(report.text, facts, view))
-    findings = run_checks(Context(report.text, view, facts, breakdowns, report.meta, report.title, report.index))
+    found = find_breakdowns(report.text, facts, view)
+    ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)
+    breakdowns = tuple(replace(b, consistent=is_consistent(b, ctx)) for b in found)
+    findings = run_checks(replace(ctx, breakdowns=breakdowns))
     return Record(
         source=report.source,
         index=report.index,

@@ -15,7 +15,7 @@ from ..model import Breakdown, Count, Finding, Money, Severity
 from . import Context, rule
 from .duplicates import DuplicateClass, duplicate_groups
 
-__all__ = ["breakdown_intervals", "check_sums"]
+__all__ = ["arithmetic", "breakdown_intervals", "check_sums", "is_consistent"]
 
 
 def breakdown_intervals(b: Breakdown, ctx: Context) -> tuple[Interval, list[Interval]] | None:
@@ -59,3 +59,36 @@ def check_sums(ctx: Context) -> Iterator[Finding]:
         message = (f"分项之和与总数不符：{terms} = {s}{unit} {relation} 总数 {total.text}（{t}{unit}），"
                    f"分项{word}总数至少 {_yuan(gap)}{unit}")
         yield Finding("sum_mismatch", severity, message, b.span, evidence=b.part_spans)
+
+
+def is_consistent(b: Breakdown, ctx: Context) -> bool | None:
+    """Whether the parts can add up to the total, by interval arithmetic; None if unknown."""
+    got = breakdown_intervals(b, ctx)
+    if got is None:
+        return None
+    t, parts = got
+    return total_interval(parts).meets(t)
+
+
+def arithmetic(b: Breakdown, ctx: Context) -> str:
+    """The sum as an auditor reads it: ``55+125+176+44 = 400 ✓`` or
+    ``2+150余+320余+50余 = 522～549 < 700余 ✗``."""
+    terms = "+".join(_bare(ctx.facts[i]) for i in b.part_indexes)
+    total = ctx.facts[b.total_index]
+    got = breakdown_intervals(b, ctx)
+    if got is None:
+        return f"{terms} = ? （{_bare(total)}）"
+    t, parts = got
+    s = total_interval(parts)
+    if s.meets(t):
+        same = s.exact and t.exact and s.lo == t.lo
+        return f"{terms} = {s} ✓" if same else f"{terms} = {s} ≈ {_bare(total)} ✓"
+    relation = ">" if s.lo > t.hi or (s.lo == t.hi and (s.lo_open or t.hi_open)) else "<"
+    return f"{terms} = {s} {relation} {_bare(total)} ✗"
+
+
+def _bare(f: object) -> str:
+    """A figure without its unit when the unit is plain (户, 名, 元): 150余, 12.5万."""
+    text = str(getattr(f, "text", ""))
+    unit = str(getattr(f, "unit", "元"))
+    return text[: -len(unit)] if unit and text.endswith(unit) else text

@@ -1,0 +1,214 @@
+"""The auditor's view of records: findings by severity with their evidence, the arithmetic of
+every breakdown, and a summary across documents — as text for a terminal, or as JSON.
+
+The HTML report lives in :mod:`extractor.report_html`; all three read the same
+:class:`AuditDoc` values built here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .chars import fold
+from .checks import REGISTRY, Context
+from .checks.sums import arithmetic
+from .model import ErrorRecord, Fact, Finding, Record, Severity, Span
+
+__all__ = ["SEVERITY_ORDER", "AuditDoc", "audit", "exit_code", "render_json", "render_text", "summary"]
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+_SENTENCE_ENDS = "。！？!?\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A finding with the sentence it sits in and the figures of that sentence."""
+
+    finding: Finding
+    sentence: Span
+    figures: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDoc:
+    """One report (or one unreadable file) as the auditor sees it."""
+
+    source: str
+    index: int | None
+    title: str | None
+    text: str
+    findings: tuple[Evidence, ...] = ()
+    sums: tuple[tuple[Span, str, bool | None], ...] = ()  # (total span, arithmetic, consistent)
+    facts: tuple[Fact, ...] = ()
+    error: ErrorRecord | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def worst(self) -> Severity | None:
+        if self.error is not None:
+            return Severity.ERROR
+        if not self.findings:
+            return None
+        return min((e.finding.severity for e in self.findings), key=SEVERITY_ORDER.__getitem__)
+
+
+_WINDOW = 36
+
+
+def _sentence(text: str, span: Span) -> Span:
+    """The sentence around a span, cut to a window of the span's neighbourhood when long."""
+    start = max(text.rfind(c, 0, span[0]) for c in _SENTENCE_ENDS) + 1
+    ends = [k for k in (text.find(c, span[1]) for c in _SENTENCE_ENDS) if k >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    start, end = max(start, span[0] - _WINDOW), min(max(end, span[1]), len(text), span[1] + _WINDOW)
+    return start, end
+
+
+def _doc(record: Record) -> AuditDoc:
+    ctx = Context(record.text, fold(record.text), record.facts, record.breakdowns, record.meta,
+                  record.title, record.index)
+    evidence = []
+    for f in sorted(record.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.span)):
+        s, e = _sentence(record.text, f.span)
+        for a, b in f.evidence:  # the window reaches every piece of evidence in the same sentence
+            if _sentence(record.text, (a, b)) == _sentence(record.text, f.span) or abs(a - f.span[0]) < 200:
+                s, e = min(s, a), max(e, b)
+        figures = tuple(x.span for x in record.facts if s <= x.span[0] and x.span[1] <= e and x.kind != "date")
+        evidence.append(Evidence(f, (s, e), figures))
+    sums = tuple((b.span, arithmetic(b, ctx), b.consistent) for b in record.breakdowns)
+    return AuditDoc(record.source, record.index, record.title, record.text, tuple(evidence), sums,
+                    record.facts, None, record.meta)
+
+
+def audit(results: Iterable[Record | ErrorRecord]) -> list[AuditDoc]:
+    """Audit documents from extraction results (records and error rows), in order."""
+    out = []
+    for r in results:
+        if isinstance(r, ErrorRecord):
+            out.append(AuditDoc(r.source, None, None, "", error=r))
+        else:
+            out.append(_doc(r))
+    return out
+
+
+def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
+    """1 when some finding (or unreadable file) is at or above ``fail_on``, else 0."""
+    limit = SEVERITY_ORDER[fail_on]
+    for d in docs:
+        if d.worst is not None and SEVERITY_ORDER[d.worst] <= limit:
+            return 1
+    return 0
+
+
+def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
+    """Counts across documents: by rule and severity, documents by worst severity, file errors."""
+    by_rule: Counter[tuple[str, str]] = Counter()
+    for d in docs:
+        for e in d.findings:
+            by_rule[(e.finding.rule, e.finding.severity.value)] += 1
+    worst: Counter[str] = Counter((d.worst.value if d.worst else "clean") for d in docs)
+    return {
+        "documents": sum(1 for d in docs if d.error is None),
+        "file_errors": sum(1 for d in docs if d.error is not None),
+        "findings": sum(by_rule.values()),
+        "by_rule": [{"rule": r, "severity": s, "count": n} for (r, s), n in sorted(by_rule.items())],
+        "documents_by_worst": dict(sorted(worst.items())),
+    }
+
+
+# --- text -------------------------------------------------------------------------------
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_MARK, _RESET, _BOLD, _DIM = "\033[1;4m", "\033[0m", "\033[1m", "\033[2m"
+
+
+def _highlight(text: str, sentence: Span, marks: Iterable[Span], color: bool) -> str:
+    s, e = sentence
+    spans = sorted({(max(a, s), min(b, e)) for a, b in marks if a < e and b > s})
+    out, pos = [], s
+    for a, b in spans:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        out.append(f"{_MARK}{text[a:b]}{_RESET}" if color else f"【{text[a:b]}】")
+        pos = b
+    out.append(text[pos:e])
+    return "".join(out).replace("\n", " ").strip()
+
+
+def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
+    """Findings per document by severity, with the sentence (figures marked) and the
+    arithmetic of every breakdown; then a summary table."""
+    lines: list[str] = []
+    bold = _BOLD if color else ""
+    reset = _RESET if color else ""
+    for d in docs:
+        where = d.source + (f" #{d.index}" if d.index is not None else "")
+        if d.error is not None:
+            lines.append(f"{bold}== {where}{reset}")
+            lines.append(f"  {SEVERITY_ZH[Severity.ERROR]} [{d.error.code}] {d.error.message}")
+            lines.append("")
+            continue
+        if not d.findings and not d.sums:
+            continue
+        lines.append(f"{bold}== {where}  {d.title or ''}{reset}")
+        for ev in d.findings:
+            f = ev.finding
+            tag = SEVERITY_ZH[f.severity]
+            if color:
+                tag = f"{_COLORS[f.severity]}{tag}{_RESET}"
+            lines.append(f"  {tag} {f.rule}: {f.message}")
+            marks = [f.span, *f.evidence]
+            s, e = ev.sentence
+            lead = "…" if s > 0 and d.text[s - 1] not in _SENTENCE_ENDS else ""
+            tail = "…" if e < len(d.text) and d.text[e - 1] not in _SENTENCE_ENDS else ""
+            lines.append(f"      {lead}{_highlight(d.text, ev.sentence, marks, color)}{tail}")
+        if d.sums:
+            lines.append("  核算:")
+            for _, line, _ok in d.sums:
+                lines.append(f"      {line}")
+        lines.append("")
+    lines.extend(_summary_table(docs))
+    return "\n".join(lines) + "\n"
+
+
+def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
+    s = summary(docs)
+    rows = [f"汇总：{s['documents']} 篇文档，{s['findings']} 条发现，{s['file_errors']} 个文件无法读取"]
+    if s["by_rule"]:
+        width = max(len(r["rule"]) for r in s["by_rule"])
+        rows.append(f"  {'规则':<{width - 2}}  级别      数量  说明")
+        for r in s["by_rule"]:
+            desc = REGISTRY[r["rule"]].description if r["rule"] in REGISTRY else ""
+            rows.append(f"  {r['rule']:<{width}}  {SEVERITY_ZH[Severity(r['severity'])]:<6}{r['count']:>6}  {desc}")
+    worst = s["documents_by_worst"]
+    rows.append("  文档按最严重级别：" + "，".join(
+        f"{SEVERITY_ZH[Severity(k)] if k != 'clean' else '无发现'} {v}" for k, v in worst.items()))
+    return rows
+
+
+# --- json -------------------------------------------------------------------------------
+
+def render_json(docs: Sequence[AuditDoc]) -> str:
+    """The audit as one JSON document: documents with findings (and their sentence) and sums."""
+    out = []
+    for d in docs:
+        if d.error is not None:
+            out.append({"source": d.source, "error": {"code": d.error.code, "message": d.error.message}})
+            continue
+        out.append({
+            "source": d.source, "index": d.index, "title": d.title,
+            "worst": d.worst.value if d.worst else None,
+            "findings": [{"rule": e.finding.rule, "severity": e.finding.severity.value,
+                          "message": e.finding.message, "span": list(e.finding.span),
+                          "text": d.text[e.finding.span[0]:e.finding.span[1]],
+                          "evidence": [list(x) for x in e.finding.evidence],
+                          "sentence": d.text[e.sentence[0]:e.sentence[1]].strip()} for e in d.findings],
+            "sums": [{"span": list(sp), "arithmetic": a, "consistent": ok} for sp, a, ok in d.sums],
+        })
+    return json.dumps({"documents": out, "summary": summary(docs)}, ensure_ascii=False, indent=1)
