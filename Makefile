@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check bench dict clean
+.PHONY: run test lint typecheck check bench dict clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,8 +18,17 @@ run: $(STAMP)
 	$(BIN)/extractor extract corpus -o out/records.jsonl
 	$(BIN)/python scripts/score.py out/records.jsonl
 
+## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report test);
+## installed when missing and we are root, else the browser test skips and says so
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "note: chromium missing and not root: the browser test will skip"; fi; \
+	fi
+
 ## test: lint, type-check and run the test suite
-test: $(STAMP) lint typecheck
+test: $(STAMP) system-deps lint typecheck
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)

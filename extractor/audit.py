@@ -196,7 +196,7 @@ def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
 
 def render_json(docs: Sequence[AuditDoc]) -> str:
     """The audit as one JSON document: documents with findings (and their sentence) and sums."""
-    out = []
+    out: list[dict[str, Any]] = []
     for d in docs:
         if d.error is not None:
             out.append({"source": d.source, "error": {"code": d.error.code, "message": d.error.message}})

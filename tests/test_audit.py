@@ -1,0 +1,153 @@
+"""The ``audit`` command end to end: exit codes by ``--fail-on``, usage errors, the JSON and text
+formats, and a batch with an unreadable file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.cli import main
+
+from .conftest import ROOT
+
+SEED = str(ROOT / "corpus" / "seed")
+
+#: small reports written to tmp_path by name; "seed" is the bundled seed corpus
+FILES: dict[str, bytes] = {
+    # a breakdown that adds up: no finding at all
+    "clean": "东湖街道2020年春节送温暖活动总结\n春节期间共慰问困难职工30户，其中因病致困20户、因残致困10户，"
+             "发放慰问金3万元。\n".encode(),
+    # approximate parts that fall short of an approximate total: one sum_mismatch *warning*
+    "warnings": "春节工会送温暖活动总结\n我街在春节期间共慰问困难家庭700余户,其中计划生育伤残家庭2户、"
+                "单亲家庭150余户、低保边缘户320余户、新生儿独生子女家庭50余户。\n".encode(),
+    # a UTF-16 byte-order mark followed by an odd number of bytes: decodes as nothing
+    "undecodable": b"\xff\xfe" + "慰问".encode("utf-16-le") + b"\x00",
+}
+
+
+def _paths(tmp_path: Path, names: list[str]) -> list[str]:
+    out = []
+    for name in names:
+        if name == "seed":
+            out.append(SEED)
+            continue
+        p = tmp_path / f"{name}.txt"
+        p.write_bytes(FILES[name])
+        out.append(str(p))
+    return out
+
+
+def _audit(tmp_path: Path, names: list[str], *args: str) -> tuple[int, str]:
+    """Exit code and report of ``extractor audit`` on the named files, written to a file."""
+    out = tmp_path / "report.out"
+    code = main(["audit", *_paths(tmp_path, names), "-o", str(out), *args])
+    return code, out.read_text(encoding="utf-8")
+
+
+EXIT_CODES = [
+    pytest.param(["clean"], [], 0, id="clean-default"),
+    pytest.param(["clean"], ["--fail-on", "info"], 0, id="clean-fail-on-info"),
+    pytest.param(["seed"], [], 1, id="seed-default-fail-on-error"),
+    pytest.param(["seed"], ["--format", "json"], 1, id="seed-json-same-exit-code"),
+    pytest.param(["warnings"], ["--fail-on", "warning"], 1, id="warnings-fail-on-warning"),
+    pytest.param(["warnings"], ["--fail-on", "info"], 1, id="warnings-fail-on-info"),
+    pytest.param(["warnings"], ["--fail-on", "error"], 0, id="warnings-fail-on-error"),
+    pytest.param(["warnings"], [], 0, id="warnings-default"),
+    pytest.param(["undecodable"], [], 1, id="undecodable-alone"),
+    pytest.param(["clean", "undecodable"], ["--fail-on", "error"], 1, id="undecodable-with-clean"),
+]
+
+
+@pytest.mark.parametrize(("names", "args", "expected"), EXIT_CODES)
+def test_exit_code(tmp_path: Path, names: list[str], args: list[str], expected: int) -> None:
+    code, _ = _audit(tmp_path, names, *args)
+    assert code == expected
+
+
+USAGE_ERRORS = [
+    pytest.param(["--format", "pdf"], "invalid choice: 'pdf'", id="bad-format"),
+    pytest.param(["--fail-on", "fatal"], "invalid choice: 'fatal'", id="bad-fail-on"),
+    pytest.param(["--color", "sometimes"], "invalid choice: 'sometimes'", id="bad-color"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", SEED, *args])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err  # argparse lists the allowed values
+
+
+def test_no_paths_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["audit"])
+    assert exc.value.code == 2
+
+
+def _json(tmp_path: Path, names: list[str]) -> dict[str, Any]:
+    _, body = _audit(tmp_path, names, "--format", "json")
+    data: dict[str, Any] = json.loads(body)
+    return data
+
+
+def test_json_summary_counts_the_findings(tmp_path: Path) -> None:
+    data = _json(tmp_path, ["seed"])
+    listed = sum(len(d["findings"]) for d in data["documents"])
+    assert listed > 0
+    assert data["summary"]["findings"] == listed
+    assert data["summary"]["documents"] == len(data["documents"])
+    assert sum(r["count"] for r in data["summary"]["by_rule"]) == listed
+
+
+TEXT_LINES = [
+    pytest.param("2+150余+320余+50余 = 522～549 < 700余 ✗", id="short-breakdown"),
+    pytest.param("55+125+176+44 = 400 ✓", id="consistent-breakdown"),
+    pytest.param("警告 unit_mismatch: 单位不一致", id="unit-mismatch-finding"),
+]
+
+
+@pytest.mark.parametrize("expected", TEXT_LINES)
+def test_text_report_of_the_seed(capsys: pytest.CaptureFixture[str], expected: str) -> None:
+    assert main(["audit", SEED, "--color", "never"]) == 1
+    out = capsys.readouterr().out
+    assert expected in out
+    assert "\033[" not in out
+
+
+def test_text_report_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["audit", SEED, "--color", "never"])
+    lines = capsys.readouterr().out.splitlines()
+    summary = [line for line in lines if line.startswith("汇总")]
+    assert len(summary) == 1
+    assert summary[0].startswith("汇总：5 篇文档，")  # the seed file holds five reports
+
+
+def test_unreadable_file_is_reported_and_the_others_too(tmp_path: Path) -> None:
+    data = _json(tmp_path, ["undecodable", "warnings"])
+    errors = [d for d in data["documents"] if "error" in d]
+    readable = [d for d in data["documents"] if "error" not in d]
+    assert [e["error"]["code"] for e in errors] == ["decode_failed"]
+    assert errors[0]["source"].endswith("undecodable.txt")
+    assert [f["rule"] for d in readable for f in d["findings"]] == ["sum_mismatch"]
+    assert data["summary"]["file_errors"] == 1
+    assert data["summary"]["documents"] == 1
+
+
+def test_unreadable_file_in_the_text_report(tmp_path: Path) -> None:
+    code, body = _audit(tmp_path, ["undecodable", "warnings"], "--color", "never")
+    assert code == 1
+    assert "错误 [decode_failed]" in body
+    assert "警告 sum_mismatch" in body
+    assert "1 个文件无法读取" in body
+
+
+def test_html_format_writes_one_page(tmp_path: Path) -> None:
+    code, body = _audit(tmp_path, ["warnings", "undecodable"], "--format", "html")
+    assert code == 1
+    assert body.startswith("<!DOCTYPE html>")
+    assert 'data-rule="sum_mismatch"' in body
+    assert "decode_failed" in body
