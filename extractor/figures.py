@@ -99,8 +99,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     s, e = m.span()
     run = m.group()
     nxt = e + 1 if e < len(view) and view[e] == " " else e
-    if m.lastgroup != "chinese" and (nxt >= len(view) or view[nxt] not in _UNIT_START):
-        return None
+    if (nxt >= len(view) or view[nxt] not in _UNIT_START) and (m.lastgroup != "chinese" or len(run) == 1):
+        return None  # a lone 一 of 一是, a year, a percentage: no unit follows
     before = view[max(0, s - _LOOKBACK) : s].rstrip(" ")
     approx_word: str | None = None
     placeholder = m.lastgroup == "blank"

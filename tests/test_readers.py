@@ -24,11 +24,13 @@ from extractor.readers import Limits, read_path
 SIMPLIFIED = (
     "春节慰问活动总结\n"
     "春节前夕，我街共慰问困难家庭700余户，其中单亲家庭150余户、低保户320余户，发放慰问金12.5万元。\n"
+    "东湖街道办事处\n"
     "2018年1月20日\n"
 )
 TRADITIONAL = (
     "春節慰問活動總結\n"
     "春節前夕，我街共慰問困難家庭700餘戶，其中單親家庭150餘戶、低保戶320餘戶，發放慰問金12.5萬元。\n"
+    "東湖街道辦事處\n"
     "2018年1月20日\n"
 )
 # GB18030 proper: 㐀 (U+3400, CJK Extension A) and 𠀀 (U+20000, Extension B) are outside GBK.

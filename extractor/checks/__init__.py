@@ -33,6 +33,8 @@ class Context:
     meta: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
     index: int = 0
+    #: work two rules share (below_minimum and above_maximum pair the same rates), per report
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -54,8 +54,15 @@ def check_above(ctx: Context) -> Iterator[Finding]:
     return (f for f in bound_findings(ctx) if f.rule == "above_maximum")
 
 
-def bound_findings(ctx: Context) -> Iterator[Finding]:
+def bound_findings(ctx: Context) -> list[Finding]:
     """Both rules' findings: they share the pairing of a rate with a count and a total."""
+    found: list[Finding] | None = ctx.cache.get("bounds")
+    if found is None:
+        found = ctx.cache["bounds"] = list(_bound_findings(ctx))
+    return found
+
+
+def _bound_findings(ctx: Context) -> Iterator[Finding]:
     rates = []
     for i, f in enumerate(ctx.facts):
         if not isinstance(f, Money) or f.value is None:

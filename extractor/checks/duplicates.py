@@ -50,7 +50,15 @@ def _headline(ctx: Context, f: Count, part_of: set[int], index: int) -> bool:
 
 
 def duplicate_groups(ctx: Context) -> list[tuple[DuplicateClass, list[int]]]:
-    """Groups of two or more headline counts of one quantity, each with its class."""
+    """Groups of two or more headline counts of one quantity, each with its class (computed
+    once per report: the sum check asks too)."""
+    groups: list[tuple[DuplicateClass, list[int]]] | None = ctx.cache.get("duplicates")
+    if groups is None:
+        groups = ctx.cache["duplicates"] = _groups(ctx)
+    return groups
+
+
+def _groups(ctx: Context) -> list[tuple[DuplicateClass, list[int]]]:
     part_of = {i for b in ctx.breakdowns for i in b.part_indexes}
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(ctx.facts):

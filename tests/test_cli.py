@@ -1,0 +1,112 @@
+"""The ``extractor`` command: JSON lines in the shape of the record contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.cli import main
+
+from .conftest import ROOT
+
+SEED = ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt"
+
+RECORD_KEYS = {"source", "index", "title", "text", "facts", "breakdowns", "findings"}
+FACT_KEYS = {"kind", "text", "span", "placeholder"}
+KIND_KEYS = {
+    "money": {"value", "approx", "qualifier"},
+    "count": {"value", "unit", "approx", "subject"},
+    "date": {"start", "end"},
+}
+UNDECODABLE = b"\x01\xff\x02\xfa\x03\xfe" * 25  # see test_readers.UNDECODABLE
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _check_record(row: dict[str, Any]) -> None:
+    assert RECORD_KEYS <= row.keys()
+    text = row["text"]
+    assert isinstance(text, str)
+    for fact in row["facts"]:
+        assert FACT_KEYS <= fact.keys(), fact
+        assert KIND_KEYS[fact["kind"]] <= fact.keys(), fact
+        s, e = fact["span"]
+        assert text[s:e] == fact["text"]
+        assert isinstance(fact["placeholder"], bool)
+        if fact["kind"] in ("money", "count"):
+            assert (fact["value"] is None) == fact["placeholder"], fact
+    for b in row["breakdowns"]:
+        assert {"kind", "total", "parts", "unit", "span"} <= b.keys()
+        s, e = b["span"]
+        assert 0 <= s < e <= len(text)
+    for f in row["findings"]:
+        assert {"rule", "severity", "message", "span"} <= f.keys()
+        assert f["severity"] in ("error", "warning", "info")
+        s, e = f["span"]
+        assert 0 <= s <= e <= len(text)
+
+
+def test_extract_seed_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(SEED), "-o", str(out)]) == 0
+    rows = _rows(out)
+    assert len(rows) == 5
+    assert [r["index"] for r in rows] == list(range(5))
+    assert [r["title"] for r in rows] == [f"春节工会送温暖活动总结篇{k}" for k in range(1, 6)]
+    assert all(r["source"] == str(SEED) for r in rows)
+    for row in rows:
+        _check_record(row)
+    kinds = {f["kind"] for r in rows for f in r["facts"]}
+    assert kinds == {"money", "count", "date"}  # the seed has all three, so every shape was checked
+    assert "5 reports" in capsys.readouterr().err
+
+
+def test_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = folder / "a_good.txt"
+    good.write_text("春节慰问活动总结\n共慰问困难家庭700余户，发放慰问金12.5万元。\n", encoding="utf-8")
+    bad = folder / "b_bad.txt"
+    bad.write_bytes(UNDECODABLE)
+    (folder / "c_ignored.pdf").write_bytes(b"%PDF-1.4\n")  # not a text suffix: not picked up
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(folder), "-o", str(out)]) == 1
+    rows = _rows(out)
+    errors = [r for r in rows if "error" in r]
+    records = [r for r in rows if "error" not in r]
+    assert len(errors) == 1
+    assert errors[0]["source"] == str(bad)
+    assert errors[0]["error"]["code"] == "decode_failed"
+    assert errors[0]["error"]["message"]
+    assert RECORD_KEYS <= errors[0].keys()  # an error row still has the contract's fields
+    assert [r["source"] for r in records] == [str(good)]
+    for row in records:
+        _check_record(row)
+    assert [f["text"] for f in records[0]["facts"]] == ["700余户", "12.5万元"]
+    assert "decode_failed" in capsys.readouterr().err
+
+
+def test_module_entry_point_prints_to_stdout() -> None:
+    proc = subprocess.run([sys.executable, "-m", "extractor", "extract", str(SEED)], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 5
+    for line in lines:
+        _check_record(json.loads(line))
+
+
+@pytest.mark.parametrize("argv", [["bogus"], [], ["extract"], ["extract", "--no-such-option", str(SEED)]],
+                         ids=["unknown-command", "no-command", "no-paths", "unknown-option"])
+def test_usage_error_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage" in capsys.readouterr().err
