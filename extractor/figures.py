@@ -45,6 +45,9 @@ NUMERAL = re.compile(
     re.VERBOSE,
 )
 
+#: No numeral a report writes is longer than this (一亿二千三百四十五万六千七百八十九 is 17);
+#: a longer run of numeral characters is no figure, and bounding it keeps every step linear.
+MAX_RUN = 24
 _BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8)}
 _MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
 _LOOKBACK = 6
@@ -98,6 +101,8 @@ _UNIT_START = frozenset(
 def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     s, e = m.span()
     run = m.group()
+    if len(run) > MAX_RUN:
+        return None
     nxt = e + 1 if e < len(view) and view[e] == " " else e
     if (nxt >= len(view) or view[nxt] not in _UNIT_START) and (m.lastgroup != "chinese" or len(run) == 1):
         return None  # a lone 一 of 一是, a year, a percentage: no unit follows
@@ -242,7 +247,8 @@ def _per_unit(view: str, s: int) -> bool:
 
 def _trim(run: str) -> tuple[str, Number | None]:
     """A run that does not parse as a whole may hold a number followed by stray characters
-    (a Chinese run glued to a following 一: 五十户一); keep the longest prefix that parses."""
+    (a Chinese run glued to a following 一: 五十户一); keep the longest prefix that parses.
+    Runs are at most ``MAX_RUN`` long, so this stays bounded."""
     for k in range(len(run) - 1, 0, -1):
         number = read_folded(run[:k])
         if number is not None:

@@ -31,23 +31,23 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _check_record(row: dict[str, Any]) -> None:
-    assert RECORD_KEYS <= row.keys()
+    assert row.keys() >= RECORD_KEYS
     text = row["text"]
     assert isinstance(text, str)
     for fact in row["facts"]:
-        assert FACT_KEYS <= fact.keys(), fact
-        assert KIND_KEYS[fact["kind"]] <= fact.keys(), fact
+        assert fact.keys() >= FACT_KEYS, fact
+        assert fact.keys() >= KIND_KEYS[fact["kind"]], fact
         s, e = fact["span"]
         assert text[s:e] == fact["text"]
         assert isinstance(fact["placeholder"], bool)
         if fact["kind"] in ("money", "count"):
             assert (fact["value"] is None) == fact["placeholder"], fact
     for b in row["breakdowns"]:
-        assert {"kind", "total", "parts", "unit", "span"} <= b.keys()
+        assert b.keys() >= {"kind", "total", "parts", "unit", "span"}
         s, e = b["span"]
         assert 0 <= s < e <= len(text)
     for f in row["findings"]:
-        assert {"rule", "severity", "message", "span"} <= f.keys()
+        assert f.keys() >= {"rule", "severity", "message", "span"}
         assert f["severity"] in ("error", "warning", "info")
         s, e = f["span"]
         assert 0 <= s <= e <= len(text)
@@ -85,7 +85,7 @@ def test_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert errors[0]["source"] == str(bad)
     assert errors[0]["error"]["code"] == "decode_failed"
     assert errors[0]["error"]["message"]
-    assert RECORD_KEYS <= errors[0].keys()  # an error row still has the contract's fields
+    assert errors[0].keys() >= RECORD_KEYS  # an error row still has the contract's fields
     assert [r["source"] for r in records] == [str(good)]
     for row in records:
         _check_record(row)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..lexicon import LEXICON
 from ..model import Count, Finding, Severity
+from ..segment import get_segmenter
 from . import Context, rule
 
 __all__ = ["check_heading_count", "check_missing_figure", "check_unit_mismatch"]
@@ -56,8 +58,32 @@ MISSING = re.compile(
 
 @rule("missing_figure", Severity.ERROR, "有单位而无数字：数字漏填")
 def check_missing_figure(ctx: Context) -> Iterator[Finding]:
-    for m in MISSING.finditer(ctx.view):
-        s, e = m.span()
+    found = [m.span() for m in MISSING.finditer(ctx.view)] + list(_bare_count_units(ctx))
+    for s, e in sorted(set(found)):
+        unit = ctx.text[s:e]
         context = ctx.text[max(0, s - 6) : e + 2].replace("\n", " ")
-        yield Finding("missing_figure", Severity.ERROR, f"数字漏填：“…{context}…”中“{m.group()}”前没有数字",
+        yield Finding("missing_figure", Severity.ERROR, f"数字漏填：“…{context}…”中“{unit}”前没有数字",
                       (max(0, s - 4), e))
+
+
+# a measure word closing a clause (服务居民人次，抢修受损道路条。): its number may be missing
+_UNIT_AT_END = re.compile(
+    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, LEXICON.count_units)) + r")(?=[,.;:!?，。；：、）)\n]|$)")
+_CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
+# what may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家, 的人
+_NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
+
+
+def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
+    """A measure word that jieba reads as a word of its own at the end of a clause, after a noun
+    or a verb (道路/条, 居民/人次), where a number belongs: 抢修受损道路条 for 抢修受损道路12条."""
+    for m in _UNIT_AT_END.finditer(ctx.view):
+        s, e = m.span()
+        start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 30), s)), default=max(0, s - 30))
+        tokens = get_segmenter().tokens(ctx.view[start:e], start)
+        if len(tokens) < 2 or (tokens[-1].start, tokens[-1].end) != (s, e):
+            continue  # 贫困户, 单位, 大家: the measure word is part of a word
+        prev = tokens[-2]
+        if prev.text in _NO_NUMBER_NEEDED or prev.tag.startswith(("m", "q", "r", "u", "p", "c", "d", "w", "x")):
+            continue
+        yield s, e

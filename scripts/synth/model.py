@@ -7,8 +7,7 @@ from the finished text, after full-width digits and traditional characters (both
 been applied, so gold and text cannot drift apart.
 
 >>> d = Doc()
->>> total = Tok("300余户", Fact("count", 300, "户", approx=True, interval=written(300, approx="余").interval))
->>> d.add("共慰问困难家庭", total, "。")
+>>> d.add("共慰问困难家庭", Tok("300余户", Fact("count", 300, "户", approx=True)), "。")
 >>> text, doc = d.finish(str)
 >>> doc["facts"][0]["text"], text
 ('300余户', '共慰问困难家庭300余户。')
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .numerals import Interval, written
+from .numerals import Interval
 
 __all__ = ["DPoint", "Doc", "Fact", "Flag", "Item", "Tok", "norm", "unique_in"]
 
@@ -102,6 +101,8 @@ class Flag:
     detail: str = ""
     #: stop the left context at the previous clause boundary
     clip: bool = True
+    #: the snippet starts ``left`` characters before this token (the verb of 共慰问困难家庭700余户)
+    first: Tok | None = None
 
 
 @dataclass(slots=True)
@@ -211,7 +212,7 @@ def _breakdown_json(b: Breakdown, convert: Callable[[str], str]) -> dict[str, An
 
 def snippet(text: str, f: Flag) -> str:
     """The finding's anchor with some context, widened until it is unique in ``text``."""
-    s, e = f.anchor.start, f.anchor.end
+    s, e = (f.first or f.anchor).start, f.anchor.end
     a = max(0, s - f.left)
     if f.clip:
         cut = [m.end() for m in _CLAUSE_END.finditer(text, a, s)]
@@ -227,6 +228,3 @@ def snippet(text: str, f: Flag) -> str:
             break
     return text[a:b].strip()
 
-
-def money_fact(value: int, interval: Interval | None = None, **kw: Any) -> Fact:
-    return Fact("money", value, interval=interval or written(value).interval, **kw)

@@ -44,7 +44,7 @@ def build() -> dict[str, str]:
     """The table from OpenCC (a development dependency) for the characters in ``sources()``."""
     import opencc  # type: ignore[import-not-found,unused-ignore]
 
-    conv = opencc.OpenCC("s2t")
+    conv = opencc.OpenCC("s2tw")
     chars = sorted({c for p in sources() for c in _HAN.findall(p.read_text(encoding="utf-8"))})
     out: dict[str, str] = {}
     for c in chars:
