@@ -233,6 +233,11 @@ def test_clean_text_holds_no_unannotated_figures(clean: Generated) -> None:
 # ---------------------------------------------------------------- injections
 
 def test_every_rule_is_injected_often(injected: Generated) -> None:
+    """Over 300 files with injection on, each rule at least ten times (heading_count, which needs a
+    compilation, is the rarest: the first draws of each file's own stream decide it, so the fixed
+    seed keeps this stable); every file got what it was dealt, and no report more than two."""
+    assert all(gold["injected"] for _, gold in injected)
+    assert all(len(d["findings"]) <= 2 for _, gold in injected for d in gold["documents"])
     tally = Counter(x["rule"] for _, gold in injected for x in gold["injected"])
     assert set(tally) == set(RULES)
     assert min(tally[r] for r in RULES) >= 10, tally

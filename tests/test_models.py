@@ -48,3 +48,8 @@ def test_spacy_tokenizer_is_a_registered_factory() -> None:
     nlp = get_nlp()
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "extractor.JiebaTokenizer.v1"
     assert nlp.lang == "zh"
+
+
+def test_charfreq_table_in_sync_with_jieba() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_charfreq.py"), "--check"], capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()

@@ -782,6 +782,8 @@ class Writer:
         lo, hi = self.scale
         n = max(3, self.rng.randint(lo, hi) // 4)
         approx: Approx | None = self.rng.choice(("约", "近", "左右")) if self.rng.random() < 0.12 else None
+        if "duplicate_conflict" in self.rules:  # its figure may be the one restated: keep it exact
+            approx = None
         if approx is not None:
             n = _round_to(n, 10)
         name = Tok(self.pick(vocab()["people"]["names"]))
@@ -981,7 +983,8 @@ class Writer:
                 hosts.remove(h)
                 self._drop(h)
         if "placeholder" in self.rules:
-            k = rng.choice((1, 1, 1, 2, 2, 3))
+            # one finding per blank; a report gets at most two findings in all
+            k = 2 if len(self.rules) == 1 and rng.random() < 0.35 else 1
             for h in rng.sample(hosts, min(k, len(hosts))):
                 self._blank(h)
 
@@ -1204,11 +1207,14 @@ def compose(seed: int, index: int, inject: bool) -> tuple[str, dict[str, Any], l
         heading_count = Tok(f"{declared}篇", Fact("count", declared, "篇", optional=True,
                                                   interval=Interval.point(declared)))
         pre.line(head, heading_count)
-        if rng.random() < 0.6:
+        if rng.random() < 0.6:  # the preamble repeats the number (an optional count too)
             again = Tok(f"{declared}篇", Fact("count", declared, "篇", optional=True,
                                              interval=Interval.point(declared)))
             pre.line(rng.choice(("工作总结是对阶段工作的回顾和梳理，下面为大家整理了", "下面是小编为您分享的范文，共")),
                      again, rng.choice(("，仅供参考。", "，感谢您的阅读。", "，欢迎阅读。")))
+        else:
+            pre.line(rng.choice(("总结是对过去一段时间工作的回顾，以下范文供大家参考。",
+                                 "如何写好工作总结？下面是整理的范文，希望对您有所帮助。")))
         if "heading_count" in rules:
             pre.flags.append(Flag("heading_count", head, 0, len(heading_count.text),
                                   f"heading says {declared}篇, the file holds {n}", clip=False))
@@ -1217,7 +1223,9 @@ def compose(seed: int, index: int, inject: bool) -> tuple[str, dict[str, Any], l
         preamble_optional = pre_gold["facts"]
         first_flags = pre_gold["findings"]
         owners = [rng.randrange(n) for _ in doc_rules]
-        writers = [Writer(rng, camp, [r for r, o in zip(doc_rules, owners, strict=True) if o == k],
+        # the first report carries the heading_count finding: it counts against its two findings
+        writers = [Writer(rng, camp, [r for r, o in zip(doc_rules, owners, strict=True) if o == k]
+                          + (["heading_count"] if k == 0 and "heading_count" in rules else []),
                           big5=encoding == "big5", wide=wide, heading=f"{camp.stem}篇{k + 1}") for k in range(n)]
     else:
         writers = [Writer(rng, camp, doc_rules, big5=encoding == "big5", wide=wide)]
