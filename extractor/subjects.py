@@ -28,11 +28,17 @@ _MAX_LEN = 16
 _NUMERALS = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
 
 
+# the last character of a word naming people or households (孤寡老人, 倒房户)
+_PEOPLE_END = frozenset("人户家者员工属童生士民")
+
+
 def _nominal(token: Token) -> bool:
     if token.tag in ("w", "x") or token.text.isspace():
         return False
     if token.tag == "m":  # jieba tags some nouns as numerals (大米); a numeral has a numeral in it
         return len(token.text) > 1 and not any(c in _NUMERALS for c in token.text)
+    if token.tag == "i":  # 孤寡老人 is tagged an idiom; 千家万户 is one too, but names no group
+        return len(token.text) >= 3 and token.text[-1] in _PEOPLE_END
     return token.tag.startswith(_NOMINAL)
 
 

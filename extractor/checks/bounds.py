@@ -113,14 +113,21 @@ def _pair(ctx: Context, rate: Money, cls: str, rate_indexes: set[int]) -> tuple[
                   and not _in_brackets(ctx, f.span[0])]
         if not counts or not totals:
             continue
-        c = _only(counts, [j for j in counts if _marked(ctx, j)])
-        t = _only(totals, [j for j in totals if _marked(ctx, j)])
-        if c is None or t is None:
+        marked = [j for j in counts if _marked(ctx, j)]
+        if len(marked) > 1:
+            # a standard stated, then applied: the first stated total after it, else the last before
+            after = [j for j in marked if ctx.facts[j].span[0] > rate.span[0]]
+            marked = after[:1] or marked[-1:]
+        c = _only(counts, marked)
+        if c is None:
+            return None
+        # the total is the one stated with the count (本次共资助学生386人，发放奖学金55.9万元)
+        beside = [j for j in totals if _sentence(ctx, ctx.facts[j].span[0]) == _sentence(ctx, ctx.facts[c].span[0])]
+        t = _only(beside, [j for j in beside if _marked(ctx, j)])
+        if t is None:
             return None
         count, total = ctx.facts[c], ctx.facts[t]
         assert isinstance(count, Count) and isinstance(total, Money)
-        if _sentence(ctx, count.span[0]) != _sentence(ctx, total.span[0]):
-            return None  # a count and a total from two sentences may be about two things
         return count, total
     return None
 

@@ -37,12 +37,12 @@ def check_reversed(ctx: Context) -> Iterator[Finding]:
 
 #: a range longer than this many days is implausible for a campaign report
 MAX_RANGE_DAYS = 5 * 366
-# forward-looking documents legitimately name dates after their own date line
-_FORWARD_TITLES = ("通知", "方案", "计划", "安排", "要点", "意见", "倡议")
 # a date followed by these is a deadline or a cut-off, not an event
 _DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|止|为止|截止|结束|起|开始|以后|后)")
 # a sentence about plans names dates to come
 _FUTURE = re.compile(r"将|计划|拟|预计|力争|争取|确保|下步|下一步|今后|明年|来年|届时")
+# a plan is all about dates to come (活动方案, 工作计划, 工作安排, 工作要点)
+_PLAN_TITLE = re.compile(r"(?:方案|计划|安排|要点)\s*$")
 _PERIOD_LABEL = re.compile(r"(?:活动时间|时间|期间|活动期)[为是]?\s*[:：]?\s*(?:从|自)?\s*$")
 
 
@@ -70,10 +70,10 @@ def check_implausible(ctx: Context) -> Iterator[Finding]:
 
 
 def _after_date_line(ctx: Context, dates: list[DateFact]) -> Iterator[Finding]:
-    """In a summary, an event dated after the report's own date line cannot have happened yet."""
+    """An event dated after the report's own date line, stated as done (not a deadline 前/止,
+    not a start 起, not in a sentence of plans 将/计划/下一步)."""
     line = ctx.meta.get("signature", {}).get("date_line")
-    title = ctx.title or ""
-    if not line or not line.get("end") or str(line["end"]).startswith("--") or title.endswith(_FORWARD_TITLES):
+    if not line or not line.get("end") or str(line["end"]).startswith("--") or _PLAN_TITLE.search(ctx.title or ""):
         return
     signed = _day(str(line["end"]))
     for f in dates:

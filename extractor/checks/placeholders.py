@@ -22,8 +22,8 @@ BLANK = re.compile(
     """,
     re.VERBOSE,
 )
-# an x right before these is a letter of a term (X光, X线), not a blank
-_TERMS = ("光", "线", "射线", "染色体")
+# an x right before these is a letter of a term (X光, X线, X展架), not a blank
+_TERMS = ("光", "线", "射线", "染色体", "展架", "型展架")
 _CONTEXT = 6
 
 

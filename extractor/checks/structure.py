@@ -66,24 +66,50 @@ def check_missing_figure(ctx: Context) -> Iterator[Finding]:
                       (max(0, s - 4), e))
 
 
-# a measure word closing a clause (服务居民人次，抢修受损道路条。): its number may be missing
+# a measure word (or 元) closing a clause (服务居民人次，抢修受损道路条。): its number may be missing
 _UNIT_AT_END = re.compile(
-    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, LEXICON.count_units)) + r")(?=[,.;:!?，。；：、）)\n]|$)")
+    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, (*LEXICON.count_units, "元")))
+    + r")(?=[,.;:!?，。；：、）)\n]|$)")
+# the same inside a clause, between a verb and its object: 深入个社区走访 for 深入12个社区走访
+_UNIT_INSIDE = re.compile(
+    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, LEXICON.count_units)) + ")(?=[\u4e00-\u9fff])")
 _CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
 # what may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家, 的人
 _NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
 
 
 def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
-    """A measure word that jieba reads as a word of its own at the end of a clause, after a noun
-    or a verb (道路/条, 居民/人次), where a number belongs: 抢修受损道路条 for 抢修受损道路12条."""
+    """A measure word that jieba reads as words of its own at the end of a clause, after a noun
+    or a verb of two characters or more (道路/条, 居民/人次, 深入/个), where a number belongs:
+    抢修受损道路条 for 抢修受损道路12条. Not when jieba reads it as a verb (礼物/包), nor after a
+    one-character verb (村干部包组, 不死人)."""
     for m in _UNIT_AT_END.finditer(ctx.view):
         s, e = m.span()
         start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 30), s)), default=max(0, s - 30))
         tokens = get_segmenter().tokens(ctx.view[start:e], start)
-        if len(tokens) < 2 or (tokens[-1].start, tokens[-1].end) != (s, e):
+        first = next((k for k, t in enumerate(tokens) if t.start == s), None)
+        if first is None or first == 0 or tokens[-1].end != e:
             continue  # 贫困户, 单位, 大家: the measure word is part of a word
-        prev = tokens[-2]
+        prev = tokens[first - 1]
         if prev.text in _NO_NUMBER_NEEDED or prev.tag.startswith(("m", "q", "r", "u", "p", "c", "d", "w", "x")):
             continue
+        if tokens[first].tag.startswith("v") or (prev.tag.startswith("v") and len(prev.text) == 1):
+            continue
         yield s, e
+    for m in _UNIT_INSIDE.finditer(ctx.view):
+        s, e = m.span()
+        start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 20), s)), default=max(0, s - 20))
+        end = min(len(ctx.view), e + 8)
+        tokens = get_segmenter().tokens(ctx.view[start:end], start)
+        k = next((k for k, t in enumerate(tokens) if t.start == s and t.end == e), None)
+        if k is None or k == 0 or k + 1 >= len(tokens):
+            continue
+        prev, unit, nxt = tokens[k - 1], tokens[k], tokens[k + 1]
+        if prev.text in _NO_NUMBER_NEEDED or len(prev.text) < 2 or not unit.tag.startswith(("q", "m", "c")):
+            continue
+        # 深入个社区 (verb, unit, noun) or 派出工作组个深入 / 长寿面份等 (noun, unit, verb or 等)
+        verb_first = prev.tag.startswith("v") and nxt.tag.startswith("n") and len(nxt.text) >= 2
+        noun_first = prev.tag.startswith("n") and (
+            (nxt.tag.startswith("v") and len(nxt.text) >= 2) or nxt.text == "等")
+        if verb_first or noun_first:
+            yield s, e

@@ -187,6 +187,7 @@ class Writer:
         self.doc = Doc()
         self.reserved: set[tuple[str, str]] = set()
         self.stated: list[tuple[str, str, Tok]] = []  # exact group counts a restatement may repeat
+        self.totals: set[int] = set()  # ids of breakdown totals among them
         self.hosts: list[Host] = []
         self.used: set[int] = set()  # ids of tokens other rules rely on
         self.funds_used: list[str] = []
@@ -580,6 +581,7 @@ class Writer:
             self.flag("unit_mismatch", total_tok, f"total in {unit}, parts in {part_unit}", left=left, first=first)
         elif not after and approx_total is None:
             self.stated.append((spec.group, unit, total_tok))
+            self.totals.add(id(total_tok))
         return items
 
     def _count_parts(self, names: list[str], total: int, unit: str, approx_total: bool, mismatch: bool,
@@ -817,7 +819,13 @@ class Writer:
         rng = self.rng
         if not self.stated:
             return None
-        group, unit, first = rng.choice(self.stated)
+        choices = self.stated
+        if conflict and "sum_mismatch" in self.rules:
+            # a sum resting on a figure stated two ways is not checked (XBRL): restate another
+            choices = [c for c in self.stated if id(c[2]) not in self.totals] or self.stated
+            if choices is self.stated:
+                return None
+        group, unit, first = rng.choice(choices)
         assert first.fact is not None and first.fact.value is not None
         v = first.fact.value
         if conflict:
@@ -977,7 +985,7 @@ class Writer:
         rng = self.rng
         hosts = [h for h in self.hosts if id(h.tok) not in self.used]
         if "missing_figure" in self.rules:
-            figs = [h for h in hosts if h.kind == "fig"]
+            figs = [h for h in hosts if h.kind == "fig" and self._droppable(h)]
             if figs:
                 h = rng.choice(figs)
                 hosts.remove(h)
@@ -987,6 +995,20 @@ class Writer:
             k = 2 if len(self.rules) == 1 and rng.random() < 0.35 else 1
             for h in rng.sample(hosts, min(k, len(hosts))):
                 self._blank(h)
+
+    def _droppable(self, h: Host) -> bool:
+        """Whether the unit left alone stays a unit: not when it closes a word with the text
+        before it (企业 + 家 reads 企业家, 苗 + 头 reads 苗头, 部署会 + 次): the gold must be
+        unambiguous, and a reader would not see a missing number there either."""
+        assert h.tok.fact is not None
+        unit = ("万元" if h.wan else "元") if h.tok.fact.kind == "money" else h.tok.fact.unit
+        before = ""
+        for t in self.doc.toks:
+            if t is h.tok:
+                break
+            before = (before + t.text)[-4:]
+        words = _dictionary()
+        return not any(before[-k:] + unit in words for k in range(1, 4)) and not before.endswith("会")
 
     def _drop(self, h: Host) -> None:
         tok = h.tok
@@ -1252,3 +1274,17 @@ def dump(gold: dict[str, Any]) -> str:
 
     return json.dumps(gold, ensure_ascii=False, indent=1) + "\n"
 
+
+@functools.cache
+def _dictionary() -> frozenset[str]:
+    """Words a reader knows: jieba's dictionary and the project's domain word lists (危房户)."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    words = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
+    lexicon = Path(__file__).resolve().parents[2] / "extractor" / "data" / "lexicon"
+    for name in ("groups.txt", "funds.txt", "idioms.txt"):
+        for line in (lexicon / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                words.add(line.split()[0])
+    return frozenset(words)
