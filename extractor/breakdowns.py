@@ -25,7 +25,7 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-from .chars import fold
+from .chars import fold, fold_word
 from .lexicon import LEXICON
 from .model import Breakdown, Count, Fact, Money
 from .segment import sentences
@@ -103,7 +103,7 @@ def _compatible(a: Figure, b: Figure) -> bool:
 
 def _same_unit(a: Figure, b: Figure) -> bool:
     return (isinstance(a, Money) and isinstance(b, Money)) or (
-        isinstance(a, Count) and isinstance(b, Count) and fold(a.unit) == fold(b.unit))
+        isinstance(a, Count) and isinstance(b, Count) and fold_word(a.unit) == fold_word(b.unit))
 
 
 def _make(total_i: int, total: Figure, parts: list[Indexed]) -> Breakdown:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["fold"]
+__all__ = ["fold", "fold_word"]
 
 # Full-width ASCII (！..～) to ASCII, the ideographic space to a space, and dash-like characters
 # that reports use between the two ends of a range to one hyphen-minus.
@@ -46,3 +46,9 @@ def _table() -> dict[int, int]:
 def fold(text: str) -> str:
     """Fold full-width forms, dashes and traditional characters, keeping the length."""
     return text.translate(_table())
+
+
+@cache
+def fold_word(word: str) -> str:
+    """:func:`fold` of a short string compared again and again (a unit, a subject), cached."""
+    return fold(word)

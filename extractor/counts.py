@@ -18,6 +18,8 @@ from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
 
+# how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin)
+_REACH = 14
 # tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
 _NUMERAL_TAGS = ("m", "q", "mq")
 
@@ -38,7 +40,24 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
         return []
     view = fold(text) if view is None else view
     out: list[Count] = []
+    groups = _by_clause(text, figures)
+    # a subject lies within _REACH characters of its figure: segment that much of each clause, all
+    # windows in one call (a line break between two keeps jieba from joining them)
+    windows = [(max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)) for (cs, ce), here in groups]
+    tokens_of = _segment_windows(view, windows)
+    for ((_, _), here), tokens in zip(groups, tokens_of, strict=True):
+        for f in here:
+            if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
+                continue
+            subject = find_subject(tokens, f.start, f.end, text)
+            out.append(_count(f, subject))
+    return out
+
+
+def _by_clause(text: str, figures: list[Figure]) -> list[tuple[Span, list[Figure]]]:
+    """The clauses that hold figures, each with its figures, in order."""
     queue = sorted(figures, key=lambda f: f.start)
+    out: list[tuple[Span, list[Figure]]] = []
     k = 0
     for _, (cs, ce) in clauses(text):
         here: list[Figure] = []
@@ -46,14 +65,27 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
             if queue[k].start >= cs:
                 here.append(queue[k])
             k += 1
-        if not here:
-            continue
-        tokens = get_segmenter().tokens(view[cs:ce], cs)
-        for f in here:
-            if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
-                continue
-            subject = find_subject(tokens, f.start, f.end, text)
-            out.append(_count(f, subject))
+        if here:
+            out.append(((cs, ce), here))
+    return out
+
+
+def _segment_windows(view: str, windows: list[Span]) -> list[list[Token]]:
+    """Tokens of each window of ``view`` (offsets into ``view``), from one segmenter call."""
+    joined = "\n".join(view[s:e] for s, e in windows)
+    starts, pos = [], 0
+    for s, e in windows:
+        starts.append(pos)
+        pos += e - s + 1
+    out: list[list[Token]] = [[] for _ in windows]
+    k = 0
+    for t in get_segmenter().tokens(joined):
+        while k + 1 < len(starts) and t.start >= starts[k + 1]:
+            k += 1
+        if t.text == "\n" and t.start == starts[k] + windows[k][1] - windows[k][0]:
+            continue  # the separator
+        shift = windows[k][0] - starts[k]
+        out[k].append(Token(t.text, t.start + shift, t.end + shift, t.tag))
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from .chars import fold
 from .model import DateFact, Span
-from .numbers import parse_number
+from .numbers import read_folded
 
 __all__ = ["find_dates", "impossible_dates", "resolve_years", "rolls_over"]
 
@@ -72,10 +72,13 @@ class _Point:
 
 
 def _num(s: str | None) -> int | None:
+    """The value of a date component already folded (the patterns run on the view)."""
     if s is None or any(c in "xX×" for c in s):
         return None
-    v = parse_number(s)
-    return None if v is None else int(v)
+    if s.isdigit():
+        return int(s)
+    v = read_folded(s)
+    return None if v is None else int(v.value)
 
 
 def _is_blank(s: str | None) -> bool:

@@ -22,6 +22,12 @@ from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
 
 __all__ = ["Figure", "scan_figures"]
 
+_MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
+_UNIT_START = frozenset(
+    {u[0] for u in LEXICON.count_units} | {u[0] for u in LEXICON.money_units}
+    | set(LEXICON.approx_inside) | set(_MULT) | {"块"}
+)
+_NEXT = "".join(sorted(_UNIT_START))
 _CN = re.escape(CHINESE_NUMERAL_CHARS)
 _CN_DIGITS = "零〇○一二三四五六七八九"
 NUMERAL = re.compile(
@@ -32,10 +38,12 @@ NUMERAL = re.compile(
         (?:,\d{{3}}(?!\d))*+           # thousands separators: 1,800
         (?:\.\d++)?                    # decimals: 12.5
         (?:[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+)?   # mixed: 1.2万, 1万5千
+        (?=\ ?[{_NEXT}])               # a unit (or 余, 万) follows: years, phones, 95% never match
       )
     | (?P<chinese>
-        [{_CN}]++                      # 一百二十, 两千, 壹拾贰万伍仟
+        (?<![{_CN}])[{_CN}]++          # 一百二十, 两千, 壹拾贰万伍仟 (from the start of the run)
         (?:点[{_CN_DIGITS}]++[万亿]?)?  # 十二点五万
+        (?=\ ?[{_NEXT}])               # a unit follows: 一是, 统一, 进一步 never match
       )
     | (?P<blank>
         (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
@@ -49,7 +57,6 @@ NUMERAL = re.compile(
 #: a longer run of numeral characters is no figure, and bounding it keeps every step linear.
 MAX_RUN = 24
 _BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8)}
-_MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
 _LOOKBACK = 6
 
 
@@ -92,10 +99,6 @@ _COUNT_UNIT = _alternation(LEXICON.count_units)
 _COUNT_NOT_AFTER = _alternation(LEXICON.count_not_after)
 # A figure's unit (or what stands before it) starts with one of these characters; a numeral
 # followed by anything else (a year, a percentage, a phone number) is dropped at once.
-_UNIT_START = frozenset(
-    {u[0] for u in LEXICON.count_units} | {u[0] for u in LEXICON.money_units}
-    | set(LEXICON.approx_inside) | set(_MULT) | {"块"}
-)
 
 
 def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
@@ -198,11 +201,15 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     )
 
 
-_PREFIX_WORDS: tuple[tuple[str, Qualifier | None], ...] = tuple(sorted(
-    [(w, Qualifier.MIN) for w in LEXICON.min_before] + [(w, Qualifier.MAX) for w in LEXICON.max_before]
-    + [(w, None) for w in LEXICON.approx_before], key=lambda x: -len(x[0])))
-# what may stand between a qualifier and its figure: 每户至多补助2万元, 最多可申请3000元
-_GAP = re.compile(r"[^\d,.;:!?。，；：！？、()（）\s]{0,6}$")
+_PREFIX_KIND: dict[str, Qualifier | None] = (
+    {w: None for w in LEXICON.approx_before}
+    | {w: Qualifier.MIN for w in LEXICON.min_before} | {w: Qualifier.MAX for w in LEXICON.max_before})
+_BY_LENGTH = sorted(_PREFIX_KIND, key=len, reverse=True)
+# a qualifier or approximation word touching the numeral (the longest wins: 不超过, not 超过)
+_TOUCHING = re.compile("(?:" + "|".join(map(re.escape, _BY_LENGTH)) + r")\ ?$")
+# a qualifier a few characters before it in the same clause: 每户至多补助2万元, 最多可申请3000元
+_QUALIFIERS = [w for w in _BY_LENGTH if _PREFIX_KIND[w] is not None]
+_NEAR = re.compile("(?:" + "|".join(map(re.escape, _QUALIFIERS)) + r")[^\d,.;:!?。，；：！？、()（）\s]{0,6}$")
 
 
 def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
@@ -210,22 +217,17 @@ def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
 
     The longest word wins (不超过 is a maximum, not 超过); an approximation word must touch the
     numeral, a qualifier may stand a few characters before it in the same clause."""
-    before = view[max(0, s - 12) : s].rstrip(" ")
-    qualifier: Qualifier | None = None
-    approx: str | None = None
-    for w, q in _PREFIX_WORDS:
-        if before.endswith(w):
-            if q is None:
-                return None, w
-            return q, None
-    for w, q in _PREFIX_WORDS:
-        if q is None:
-            continue
-        k = before.rfind(w)
-        if k >= 0 and _GAP.match(before, k + len(w)) is not None:
-            qualifier = q
-            break
-    return qualifier, approx
+    lo = max(0, s - 12)
+    m = _TOUCHING.search(view, lo, s)
+    if m is not None:
+        word = m.group().rstrip(" ")
+        kind = _PREFIX_KIND[word]
+        return (None, word) if kind is None else (kind, None)
+    m = _NEAR.search(view, lo, s)
+    if m is None:
+        return None, None
+    word = next(w for w in _QUALIFIERS if m.group().startswith(w))
+    return _PREFIX_KIND[word], None
 
 
 # after 块, these make it yuan (200块钱, 200块的红包, 200块过节费); 12块牌匾 is a count

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..chars import fold
+from ..chars import fold_word
 from ..intervals import Interval, interval_of
 from ..lexicon import LEXICON
 from ..model import Count, Finding, Money, Qualifier, Severity
@@ -36,7 +36,7 @@ def _per_class(m: re.Match[str]) -> str:
 
 def _count_class(c: Count) -> str | None:
     """Households or persons; 户次 and 人次 count visits, which a per-household rate is not per."""
-    u = fold(c.unit)
+    u = fold_word(c.unit)
     if u in ("户", "家"):
         return "household"
     if u in ("人", "名", "位"):

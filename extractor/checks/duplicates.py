@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from enum import StrEnum
 
-from ..chars import fold
+from ..chars import fold_word
 from ..intervals import interval_of
 from ..lexicon import LEXICON
 from ..model import Count, Finding, Severity
@@ -41,7 +41,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n]*")
 def _headline(ctx: Context, f: Count, part_of: set[int], index: int) -> bool:
     if index in part_of or f.subject is None or len(f.subject) < 2 or f.value is None:
         return False
-    if fold(f.unit) not in LEXICON.people_units:
+    if fold_word(f.unit) not in LEXICON.people_units:
         return False  # 7个乡镇48个村: only people and households are counted twice as one quantity
     s = f.span[0]
     opened = ctx.view.rfind("(", 0, s) > ctx.view.rfind(")", 0, s)
@@ -93,7 +93,7 @@ def _groups(ctx: Context) -> list[tuple[DuplicateClass, list[int]]]:
     for i, f in enumerate(ctx.facts):
         if isinstance(f, Count) and _headline(ctx, f, part_of, i):
             assert f.subject is not None
-            groups[(fold(f.subject), fold(f.unit))].append(i)
+            groups[(fold_word(f.subject), fold_word(f.unit))].append(i)
     out = []
     for members in groups.values():
         if len(members) < 2:

@@ -70,9 +70,12 @@ def check_missing_figure(ctx: Context) -> Iterator[Finding]:
 _UNIT_AT_END = re.compile(
     "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, (*LEXICON.count_units, "元")))
     + r")(?=[,.;:!?，。；：、）)\n]|$)")
-# the same inside a clause, between a verb and its object: 深入个社区走访 for 深入12个社区走访
+# the same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
+# and a verb (派出工作组个深入): only for measure words that seldom end or start a word (人, 家,
+# 名, 户 do, and would make every clause a candidate)
+_INSIDE_UNITS = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋", "桶")
 _UNIT_INSIDE = re.compile(
-    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, LEXICON.count_units)) + ")(?=[\u4e00-\u9fff])")
+    "(?<=[\u4e00-\u9fff])(?:" + "|".join(_INSIDE_UNITS) + ")(?=[\u4e00-\u9fff])")
 _CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
 # what may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家, 的人
 _NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
@@ -83,8 +86,11 @@ def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
     or a verb of two characters or more (道路/条, 居民/人次, 深入/个), where a number belongs:
     抢修受损道路条 for 抢修受损道路12条. Not when jieba reads it as a verb (礼物/包), nor after a
     one-character verb (村干部包组, 不死人)."""
+    words = get_segmenter().tokenizer.FREQ
     for m in _UNIT_AT_END.finditer(ctx.view):
         s, e = m.span()
+        if _word_ends_here(words, ctx.view, s, e):
+            continue
         start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 30), s)), default=max(0, s - 30))
         tokens = get_segmenter().tokens(ctx.view[start:e], start)
         first = next((k for k, t in enumerate(tokens) if t.start == s), None)
@@ -98,6 +104,8 @@ def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
         yield s, e
     for m in _UNIT_INSIDE.finditer(ctx.view):
         s, e = m.span()
+        if _word_ends_here(words, ctx.view, s, e) or _word_starts_here(words, ctx.view, s, e):
+            continue
         start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 20), s)), default=max(0, s - 20))
         end = min(len(ctx.view), e + 8)
         tokens = get_segmenter().tokens(ctx.view[start:end], start)
@@ -113,3 +121,15 @@ def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
             (nxt.tag.startswith("v") and len(nxt.text) >= 2) or nxt.text == "等")
         if verb_first or noun_first:
             yield s, e
+
+
+def _word_ends_here(words: dict[str, int], view: str, s: int, e: int) -> bool:
+    """困难户, 企业家, 单位: a dictionary word ends with the measure word (a cheap test that
+    spares segmenting most candidates)."""
+    return any(words.get(view[s - k : e], 0) > 0 for k in (1, 2, 3) if s - k >= 0)
+
+
+def _word_starts_here(words: dict[str, int], view: str, s: int, e: int) -> bool:
+    """家庭, 人民, 个人: a dictionary word starts with the measure word."""
+    return any(words.get(view[s : e + k], 0) > 0 for k in (1, 2) if e + k <= len(view))
+
