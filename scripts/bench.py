@@ -6,7 +6,8 @@
 The corpus is the bundled reports (seed and dev set) repeated with their figures perturbed
 (a deterministic random generator), written as one file per report, so that the run reads,
 decodes, splits, extracts and serializes like ``extractor extract`` does. Each measurement
-runs in its own process on one core; start-up (loading jieba and spaCy) is timed apart.
+runs in its own process on one core, the two alternating ``--repeat`` times (best run kept);
+start-up (loading jieba and the dictionaries) is timed apart.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=6.0, help="corpus size in MB (default 6)")
     ap.add_argument("--data", type=Path, default=ROOT / "bench-data")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each, alternating; the best is kept")
     ap.add_argument("--one", choices=["extract", "jieba"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -97,8 +99,10 @@ def main() -> int:
         return 0
     files = build_corpus(args.data, args.mb)
     print(f"corpus: {len(files)} files, {sum(f.stat().st_size for f in files) / 1e6:.1f} MB in {args.data}")
-    results = {}
-    for kind in ("jieba", "extract"):
+    results: dict[str, dict[str, float]] = {}
+    # alternate the two, --repeat times each, and keep each one's best run: a shared machine's
+    # noise slows both alike, and the best run is the least disturbed
+    for kind in ("jieba", "extract") * args.repeat:
         # taskset pins the child to one core where it exists: the target is one core
         cmd = [sys.executable, __file__, "--one", kind, "--data", str(args.data)]
         try:
@@ -107,7 +111,9 @@ def main() -> int:
         except (OSError, subprocess.CalledProcessError):
             pass
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        results[kind] = json.loads(out.strip().splitlines()[-1])
+        run = json.loads(out.strip().splitlines()[-1])
+        if kind not in results or run["mb_per_s"] > results[kind]["mb_per_s"]:
+            results[kind] = run
     print(f"{'':22}{'MB/s':>8}{'seconds':>9}{'start-up s':>12}{'peak RSS MB':>13}")
     labels = {"jieba": "jieba.lcut (HMM)", "extract": "extractor extract"}
     for kind, r in results.items():
