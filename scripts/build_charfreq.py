@@ -11,11 +11,13 @@ both: the right decoding reads as common characters, the wrong one as rare ones.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import artifact
 
 OUT = Path(__file__).resolve().parent.parent / "extractor" / "data" / "charfreq.tsv"
 KEEP = 8000
@@ -37,18 +39,7 @@ def build() -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is stale: run python scripts/build_charfreq.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({KEEP} characters)")
-    return 0
+    return artifact.main(__doc__ or "", OUT, build, "build_charfreq.py")
 
 
 if __name__ == "__main__":
