@@ -11,10 +11,15 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "ConverterMissingError",
+    "CorruptFileError",
     "DecodeError",
     "EmptyFileError",
+    "EncryptedFileError",
     "ExtractorError",
     "FileTooLargeError",
+    "LimitExceededError",
+    "NoTextLayerError",
     "ReadError",
     "UnsupportedFormatError",
 ]
@@ -71,3 +76,38 @@ class ConfigError(ExtractorError):
 
     code = "bad_config"
     zh = "配置错误"
+
+
+class CorruptFileError(ExtractorError):
+    """The file claims a format (a .docx, a PDF) but its content is broken or truncated."""
+
+    code = "corrupt_file"
+    zh = "文件已损坏或不完整"
+
+
+class EncryptedFileError(ExtractorError):
+    """The file is encrypted or protected by a password."""
+
+    code = "encrypted"
+    zh = "文件已加密或受密码保护"
+
+
+class NoTextLayerError(ExtractorError):
+    """A PDF with no text to read: a scan (it would need OCR)."""
+
+    code = "no_text_layer"
+    zh = "PDF 没有文本层（可能是扫描件，需要 OCR）"
+
+
+class LimitExceededError(ExtractorError):
+    """A bound of :class:`~extractor.readers.Limits` was passed (pages, unpacked size, time)."""
+
+    code = "limit_exceeded"
+    zh = "超出处理上限"
+
+
+class ConverterMissingError(ExtractorError):
+    """A legacy format needs a converter the machine does not have; the message names the package."""
+
+    code = "converter_missing"
+    zh = "缺少格式转换工具"

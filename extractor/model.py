@@ -12,7 +12,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 __all__ = [
+    "Block",
     "Breakdown",
+    "Cell",
     "Count",
     "DateFact",
     "Document",
@@ -25,6 +27,7 @@ __all__ = [
     "Report",
     "Severity",
     "Span",
+    "Table",
 ]
 
 Span = tuple[int, int]
@@ -125,14 +128,61 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a table, read once even when merged; ``span`` is its text in the document's
+    text (a table is written there as one line a row, cells apart by a tab)."""
+
+    row: int
+    col: int
+    text: str
+    span: Span
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: its cells, its span in the document's text, and the page it stands on."""
+
+    span: Span
+    rows: int
+    cols: int
+    cells: tuple[Cell, ...]
+    page: int | None = None
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        """The cell covering ``(row, col)`` (a merged cell covers several)."""
+        for c in self.cells:
+            if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
+                return c
+        return None
+
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table", "header", "footer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of the document's text with what it is (a paragraph, a table...) and its page."""
+
+    kind: BlockKind
+    span: Span
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """What a reader produced from one file: its text and where it came from."""
+    """What a reader produced from one file: its text and where it came from.
+
+    ``blocks`` and ``tables`` point into ``text``; a plain-text file has neither."""
 
     source: str
     text: str
     format: str
     encoding: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+    tables: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

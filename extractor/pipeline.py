@@ -18,16 +18,13 @@ from .checks.sums import is_consistent
 from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report
-from .readers import Limits, read_path
+from .readers import SUFFIXES, Limits, read_path
 from .split import split_reports
 
-__all__ = ["TEXT_SUFFIXES", "extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
+__all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 
 log = logging.getLogger(__name__)
 
-#: File name suffixes picked up when walking a folder (a file named on the command line is
-#: always read, whatever its name).
-TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 
 def extract_report(report: Report) -> Record:
@@ -81,9 +78,12 @@ def extract_path(path: str | Path, limits: Limits | None = None) -> list[Record]
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and text files under folders named (sorted, recursively)."""
+    """Files named, and under folders named (sorted, recursively) the files of a format the
+    readers know (``readers.SUFFIXES``), but a folder's own README. A file named is always read,
+    whatever its name."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and not f.name.upper().startswith("README"))
         else:
             yield p

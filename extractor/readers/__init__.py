@@ -1,36 +1,93 @@
 """Readers: bytes of one file → a :class:`~extractor.model.Document`.
 
-The rest of the pipeline never knows the format. Each reader is one module; the format is
-decided by content first and by the file name second.
+The rest of the pipeline never knows the format. Each format is one module with a
+``read(data, source, limits) -> Document``; :func:`sniff` decides the format by content (magic
+bytes) first and by the file name second, so a ``.doc`` that is really a ``.docx`` or a ``.txt``
+that is HTML is read for what it is.
+
+>>> sniff(b"%PDF-1.7 ...", "a.txt")
+'pdf'
+>>> sniff("<!DOCTYPE html><html><body>慰问</body></html>".encode(), "a.txt")
+'html'
+>>> sniff("慰问总结".encode(), "a.md")
+'md'
 """
 
 from __future__ import annotations
 
+import importlib
+import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from ..errors import EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
 from ..model import Document
-from .text import decode_text
 
-__all__ = ["Limits", "read_bytes", "read_path"]
+__all__ = ["FORMATS", "SUFFIXES", "Limits", "read_bytes", "read_path", "sniff"]
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Bounds that keep one bad file from stalling a batch."""
+    """Bounds that keep one bad file from stalling a batch (all configurable)."""
 
+    #: bytes read from disk for one file
     max_bytes: int = 64 * 1024 * 1024
+    #: pages of a PDF
+    max_pages: int = 2000
+    #: bytes a .docx may unpack to (a zip bomb stops here)
+    max_unpacked_bytes: int = 256 * 1024 * 1024
+    #: seconds a converter (antiword, LibreOffice) may run on one file
+    max_seconds: float = 60.0
 
 
-_BINARY_MAGIC = {
-    b"%PDF": "pdf",
-    b"PK\x03\x04": "zip (docx/xlsx)",
-    b"\xd0\xcf\x11\xe0": "ole (doc/xls)",
-    b"{\\rtf": "rtf",
-    b"\x89PNG": "png",
-    b"\xff\xd8\xff": "jpeg",
+Reader = Callable[[bytes, str, Limits], Document]
+
+#: format name → the module that reads it (imported on first use: pdfplumber and python-docx
+#: load only when a file needs them)
+FORMATS: dict[str, str] = {
+    "txt": "text",
+    "md": "markdown",
+    "html": "html",
+    "docx": "docx",
+    "pdf": "pdf",
+    "doc": "doc",
 }
+#: suffixes picked up when a folder is walked
+SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc"})
+_OTHER_MAGIC = {b"\x89PNG": "png image", b"\xff\xd8\xff": "jpeg image", b"GIF8": "gif image",
+                b"{\\rtf": "rtf", b"Rar!": "rar archive", b"\x1f\x8b": "gzip archive"}
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The format of a file's bytes: magic bytes first, then the name's suffix, then text."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(data, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    for magic, what in _OTHER_MAGIC.items():
+        if head.startswith(magic):
+            raise UnsupportedFormatError(name, f"{what} files are not reports that can be read as text")
+    start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start[:512] or b"<body" in start:
+        return "html"
+    return "md" if Path(name).suffix.lower() in (".md", ".markdown") else "txt"
+
+
+def _zip_format(data: bytes, name: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        return "docx" if name.lower().endswith(".docx") else "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    raise UnsupportedFormatError(name, "a zip archive that is not a Word document (.docx)")
 
 
 def read_path(path: str | Path, limits: Limits | None = None) -> Document:
@@ -44,18 +101,16 @@ def read_path(path: str | Path, limits: Limits | None = None) -> Document:
         data = p.read_bytes()
     except OSError as e:
         raise ReadError(str(p), e.strerror or str(e)) from e
-    return read_bytes(data, str(p))
+    return read_bytes(data, str(p), limits)
 
 
-def read_bytes(data: bytes, source: str) -> Document:
+def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
     """A Document from the bytes of a file named ``source``."""
     if not data.strip():
         raise EmptyFileError(source, "no content")
-    for magic, kind in _BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise UnsupportedFormatError(source, f"{kind} files are not read yet (only plain text)")
-    text, encoding = decode_text(data, source)
-    if "\x00" in text:
-        raise UnsupportedFormatError(source, "binary content (NUL characters) is not text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(source=source, text=text, format="txt", encoding=encoding)
+    fmt = sniff(data, source)
+    if fmt == "zip":
+        raise UnsupportedFormatError(source, "a damaged zip archive")
+    module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
+    reader = cast(Reader, module.read)
+    return reader(data, source, limits or Limits())

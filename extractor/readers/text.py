@@ -18,11 +18,16 @@ from __future__ import annotations
 import codecs
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ..chars import fold
-from ..errors import DecodeError
+from ..errors import DecodeError, UnsupportedFormatError
+from ..model import Document
 
-__all__ = ["decode_text"]
+if TYPE_CHECKING:
+    from . import Limits
+
+__all__ = ["decode_text", "read"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -93,3 +98,12 @@ def _detect(data: bytes) -> str | None:
 
     enc = chardet.detect(data[:65536]).get("encoding")
     return str(enc).lower() if enc else None
+
+
+def read(data: bytes, source: str, limits: Limits) -> Document:
+    """A plain-text file: decoded, line ends made ``\n``."""
+    text, encoding = decode_text(data, source)
+    if "\x00" in text:
+        raise UnsupportedFormatError(source, "binary content (NUL characters) is not text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(source=source, text=text, format="txt", encoding=encoding)
