@@ -27,8 +27,9 @@ from collections.abc import Iterator, Sequence
 
 from .chars import fold, fold_word
 from .lexicon import LEXICON
-from .model import Breakdown, Count, Fact, Money
+from .model import Breakdown, Count, Fact, Money, Table
 from .segment import sentences
+from .tables import table_breakdowns
 
 __all__ = ["find_breakdowns"]
 
@@ -45,15 +46,17 @@ _LIST_END = ("其中", "合计", "共计", "总计", "截至", "截止", "较上
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 
 
-def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None) -> list[Breakdown]:
-    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept).
+def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
+                    tables: Sequence[Table] = ()) -> list[Breakdown]:
+    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept), and of the
+    ``tables`` a reader found in it (their 合计 rows and columns).
 
     ``view`` is ``fold(text)`` when the caller already has it."""
     view = fold(text) if view is None else view
-    reader = _Reader(text, view, facts)
+    reader = _Reader(text, view, facts, tables)
     out: list[Breakdown] = []
     seen: set[tuple[int, ...]] = set()
-    for b in reader.all():
+    for b in (*table_breakdowns(tables, facts), *reader.all()):
         # one total may be itemized twice (by source, and by cash and goods); never the same way
         key = (b.total_index, *b.part_indexes)
         if key not in seen and len(b.parts) >= 2 and not (seen and _overlapping(b, seen)):
@@ -123,8 +126,9 @@ def _make(total_i: int, total: Figure, parts: list[Indexed]) -> Breakdown:
 class _Reader:
     """The figures of one report with what the shapes need to read them."""
 
-    def __init__(self, text: str, view: str, facts: Sequence[Fact]) -> None:
+    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[Table] = ()) -> None:
         self.view = view
+        self.table_spans = [t.span for t in tables]
         self.figs: list[Indexed] = [(i, f) for i, f in enumerate(facts)
                                     if isinstance(f, Money | Count) and f.value is not None]
         self.depth = _Depth(view)
@@ -288,6 +292,8 @@ class _Reader:
         total row's figure totals the figures above it in the same column."""
         view = self.view
         for m in _TOTAL_ROW.finditer(view):
+            if any(s <= m.start() < e for s, e in self.table_spans):
+                continue  # a table the reader found: read from its cells
             total_cells = _cells(view, m.start(), m.end())
             rows: list[list[tuple[int, int]]] = []
             end = m.start() - 1

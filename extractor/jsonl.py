@@ -31,11 +31,11 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
     elif isinstance(f, Money):
         base.update(value=_num(f.value), approx=f.approx,
                     qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
-                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
+                    region=f.region, approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
     elif isinstance(f, Count):
         base.update(value=_num(f.value), unit=f.unit, approx=f.approx,
                     qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
-                    subject=f.subject, category=f.category,
+                    subject=f.subject, category=f.category, region=f.region,
                     subject_span=list(f.subject_span) if f.subject_span else None,
                     approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
     return base

@@ -54,6 +54,8 @@ class Money:
     approx: bool = False
     qualifier: Qualifier | None = None
     placeholder: bool = False
+    #: the place or unit the amount belongs to (a table row's header: 哈密市)
+    region: str | None = None
     #: the approximation word as written (余, 约, 近, 左右...), for interval arithmetic
     approx_word: str | None = None
     #: the place of the last significant digit, in yuan (12.5万元 → 1000)
@@ -77,6 +79,8 @@ class Count:
     subject: str | None = None
     subject_span: Span | None = None
     category: str | None = None
+    #: the place or unit the count belongs to (a table row's header: 哈密市)
+    region: str | None = None
     approx_word: str | None = None
     quantum: Decimal = Decimal(1)
     rounded: bool = False
@@ -195,6 +199,8 @@ class Report:
     text: str
     offset: int
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the document's tables that stand in this report, their spans made the report's
+    tables: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

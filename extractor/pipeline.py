@@ -17,9 +17,10 @@ from .checks import Context, run_checks
 from .checks.sums import is_consistent
 from .errors import ExtractorError
 from .facts import extract_facts
-from .model import Document, ErrorRecord, Record, Report
+from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
 from .split import split_reports
+from .tables import with_regions
 
 __all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 
@@ -30,8 +31,8 @@ log = logging.getLogger(__name__)
 def extract_report(report: Report) -> Record:
     """The record of one report: its facts, breakdowns and the checks' findings."""
     view = fold(report.text)
-    facts = extract_facts(report.text, view)
-    found = find_breakdowns(report.text, facts, view)
+    facts = with_regions(extract_facts(report.text, view), report.tables)
+    found = find_breakdowns(report.text, facts, view, report.tables)
     ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)
     breakdowns = tuple(replace(b, consistent=is_consistent(b, ctx)) for b in found)
     findings = run_checks(replace(ctx, breakdowns=breakdowns))
@@ -51,10 +52,20 @@ def extract_document(doc: Document) -> list[Record]:
     """One record per report the document holds."""
     records = []
     for report in split_reports(doc.source, doc.text):
-        meta = {"format": doc.format, "encoding": doc.encoding, **report.meta}
-        records.append(extract_report(Report(report.source, report.index, report.title, report.text,
-                                             report.offset, meta)))
+        meta = {"format": doc.format, "encoding": doc.encoding, **doc.meta, **report.meta}
+        records.append(extract_report(replace(report, meta=meta, tables=_tables_in(doc.tables, report))))
     return records
+
+
+def _tables_in(tables: tuple[Table, ...], report: Report) -> tuple[Table, ...]:
+    """The tables that stand inside a report, with spans made the report's own."""
+    lo, hi = report.offset, report.offset + len(report.text)
+    out = []
+    for t in tables:
+        if lo <= t.span[0] and t.span[1] <= hi:
+            cells = tuple(replace(c, span=(c.span[0] - lo, c.span[1] - lo)) for c in t.cells)
+            out.append(replace(t, span=(t.span[0] - lo, t.span[1] - lo), cells=cells))
+    return tuple(out)
 
 
 def extract_text(text: str, source: str = "<text>") -> list[Record]:

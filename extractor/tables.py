@@ -1,0 +1,142 @@
+"""Tables are data: the figures of a table's cells get the row's header as their region (and the
+column's header as a count's subject when the sentence gives none), and its 合计/小计/总计 rows and
+columns become breakdowns, so the sum checks read tables as they read text.
+
+A table comes from a reader (``Document.tables``, cells with spans into the text); a report's
+tables have spans into the report's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from .model import Breakdown, Cell, Count, Fact, Money, Table
+
+__all__ = ["table_breakdowns", "with_regions"]
+
+_TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|共\s*计|小\s*计|总\s*数)")
+_SUBTOTAL = re.compile(r"^\s*小\s*计")
+_SERIAL = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+|序号)\s*[.、]?\s*$")
+
+Figure = Money | Count
+
+
+def _figures_in(cell: Cell | None, facts: Sequence[Fact]) -> list[tuple[int, Figure]]:
+    if cell is None:
+        return []
+    s, e = cell.span
+    return [(i, f) for i, f in enumerate(facts)
+            if isinstance(f, Money | Count) and s <= f.span[0] and f.span[1] <= e]
+
+
+def _row_header(table: Table, row: int, facts: Sequence[Fact]) -> Cell | None:
+    """The first cell of a row that names something: not a figure, not a serial number."""
+    for col in range(table.cols):
+        c = table.cell(row, col)
+        if c is None or c.row != row or not c.text.strip() or _SERIAL.match(c.text):
+            continue
+        return None if _figures_in(c, facts) else c
+    return None
+
+
+def _header_rows(table: Table, facts: Sequence[Fact]) -> int:
+    """How many rows at the top hold no figure (the column headers)."""
+    n = 0
+    for row in range(table.rows):
+        if any(_figures_in(table.cell(row, col), facts) for col in range(table.cols)):
+            break
+        n += 1
+    return n
+
+
+def with_regions(facts: tuple[Fact, ...], tables: Sequence[Table]) -> tuple[Fact, ...]:
+    """Facts with a table cell's row header as their ``region`` (哈密市 | 125户 | 7万元 gives both
+    figures 哈密市), and the column header as a count's subject when it has none."""
+    if not tables:
+        return facts
+    out = list(facts)
+    for t in tables:
+        heads = _header_rows(t, facts)
+        for cell in t.cells:
+            if cell.row < heads:
+                continue
+            figs = _figures_in(cell, facts)
+            if not figs:
+                continue
+            row_head = _row_header(t, cell.row, facts)
+            col_head = t.cell(heads - 1, cell.col) if heads else None
+            for i, f in figs:
+                named = row_head is not None and row_head is not cell and not _TOTAL.match(row_head.text)
+                region = row_head.text if named and row_head is not None else None
+                if isinstance(f, Count) and f.subject is None and col_head is not None and col_head.text:
+                    out[i] = replace(f, region=region, subject=col_head.text, subject_span=col_head.span)
+                else:
+                    out[i] = replace(f, region=region)
+    return tuple(out)
+
+
+def table_breakdowns(tables: Sequence[Table], facts: Sequence[Fact]) -> Iterator[Breakdown]:
+    """Breakdowns of 合计/小计 rows (each column's total over the rows above it) and of 合计
+    columns (each row's total over the figures beside it)."""
+    for t in tables:
+        yield from _total_rows(t, facts)
+        yield from _total_columns(t, facts)
+
+
+def _one(cell: Cell | None, facts: Sequence[Fact]) -> tuple[int, Figure] | None:
+    figs = _figures_in(cell, facts)
+    return figs[0] if len(figs) == 1 else None
+
+
+def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]]) -> Breakdown:
+    i, f = total
+    return Breakdown(kind=f.kind, total=f.value, parts=tuple(p.value for _, p in parts),
+                     unit="元" if isinstance(f, Money) else f.unit, span=f.span, total_index=i,
+                     part_indexes=tuple(j for j, _ in parts), part_spans=tuple(p.span for _, p in parts))
+
+
+def _label(t: Table, row: int) -> str:
+    return " ".join(c.text for c in t.cells if c.row == row and c.col <= 1)
+
+
+def _total_rows(t: Table, facts: Sequence[Fact]) -> Iterator[Breakdown]:
+    heads = _header_rows(t, facts)
+    start = heads
+    subtotals: list[int] = []
+    for row in range(heads, t.rows):
+        label = _label(t, row)
+        if not _TOTAL.match(label):
+            continue
+        # a 合计 after 小计 rows totals the 小计 rows; a 小计 totals the rows since the last one
+        above = subtotals if subtotals and not _SUBTOTAL.match(label) else list(range(start, row))
+        for col in range(t.cols):
+            total = _one(t.cell(row, col), facts)
+            if total is None or total[1].value is None:
+                continue
+            parts = [p for r in above if (p := _one(t.cell(r, col), facts)) is not None]
+            parts = [p for p in parts if p[1].kind == total[1].kind and p[1].value is not None]
+            if len(parts) >= 2:
+                yield _make(total, parts)
+        if _SUBTOTAL.match(label):
+            subtotals.append(row)
+            start = row + 1
+
+
+def _total_columns(t: Table, facts: Sequence[Fact]) -> Iterator[Breakdown]:
+    heads = _header_rows(t, facts)
+    if not heads:
+        return
+    for col in range(t.cols):
+        head = t.cell(heads - 1, col)
+        if head is None or head.col != col or not _TOTAL.match(head.text):
+            continue
+        for row in range(heads, t.rows):
+            total = _one(t.cell(row, col), facts)
+            if total is None or total[1].value is None:
+                continue
+            parts = [p for c in range(t.cols) if c != col and (p := _one(t.cell(row, c), facts)) is not None
+                     and p[1].kind == total[1].kind and p[1].value is not None]
+            if len(parts) >= 2:
+                yield _make(total, parts)
