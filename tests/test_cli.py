@@ -75,14 +75,17 @@ def test_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     good.write_text("春节慰问活动总结\n共慰问困难家庭700余户，发放慰问金12.5万元。\n", encoding="utf-8")
     bad = folder / "b_bad.txt"
     bad.write_bytes(UNDECODABLE)
-    (folder / "c_ignored.pdf").write_bytes(b"%PDF-1.4\n")  # not a text suffix: not picked up
+    broken_pdf = folder / "c_broken.pdf"
+    broken_pdf.write_bytes(b"%PDF-1.4\n")  # a format the readers know, but no PDF: an error row too
+    (folder / "d_ignored.json").write_text("{}", encoding="utf-8")  # no reader's suffix: not picked up
     out = tmp_path / "o.jsonl"
     assert main(["extract", str(folder), "-o", str(out)]) == 1
     rows = _rows(out)
     errors = [r for r in rows if "error" in r]
     records = [r for r in rows if "error" not in r]
-    assert len(errors) == 1
-    assert errors[0]["source"] == str(bad)
+    assert [e["source"] for e in errors] == [str(bad), str(broken_pdf)]
+    assert errors[1]["error"]["code"]
+    errors = errors[:1]
     assert errors[0]["error"]["code"] == "decode_failed"
     assert errors[0]["error"]["message"]
     assert errors[0].keys() >= RECORD_KEYS  # an error row still has the contract's fields
