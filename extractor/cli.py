@@ -11,6 +11,7 @@ are processed all the same). ``audit`` exits 0 when nothing at or above ``--fail
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -70,6 +71,39 @@ def _audit(args: argparse.Namespace) -> int:
     return exit_code(docs, Severity(args.fail_on))
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest, paths_from
+
+    inputs = paths_from(args.paths, sys.stdin)
+    summary = ingest(inputs, args.db, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                     batch_size=args.batch_size, progress=sys.stderr)
+    print(summary.text(), file=sys.stderr)
+    if not sys.stdout.isatty():
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    n = export(args.db, args.format, args.table, args.output)
+    print(f"{n} rows → {args.output or 'stdout'}", file=sys.stderr)
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .export import QUERIES, query
+
+    rows = query(args.db, args.sql or QUERIES[args.name][1])
+    try:
+        for row in rows:
+            sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # | head: the reader has what it wanted
+        sys.stderr.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="extractor", description="Extract facts from Chinese summary reports.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -85,6 +119,32 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     au.add_argument("-o", "--output", help="write the report to this file instead of stdout")
     au.set_defaults(func=_audit)
+
+    ing = sub.add_parser("ingest", help="extract folders of files into a store (SQLite or PostgreSQL)")
+    ing.add_argument("paths", nargs="+", help="files, folders, globs, or - to read a file list from stdin")
+    ing.add_argument("--db", default="facts.db", help="a SQLite file (default facts.db) or postgresql://...")
+    ing.add_argument("--workers", type=int, default=1, help="processes on this machine (default 1)")
+    ing.add_argument("--engine", choices=["local", "dask"], default="local")
+    ing.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:8786) for --engine dask")
+    ing.add_argument("--batch-size", type=int, default=64, help="files a transaction (and a task) holds")
+    ing.set_defaults(func=_ingest)
+
+    exp = sub.add_parser("export", help="the store as JSON Lines records, or a table as CSV or Parquet")
+    exp.add_argument("--db", default="facts.db")
+    exp.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    exp.add_argument("--table", choices=["facts", "findings", "breakdowns", "documents", "files"], default="facts",
+                     help="the table for csv and parquet (jsonl gives whole records)")
+    exp.add_argument("-o", "--output", help="the file to write (required for parquet)")
+    exp.set_defaults(func=_export)
+
+    from .export import QUERIES
+
+    q = sub.add_parser("query", help="answer a common auditor question from the store (tab-separated)")
+    q.add_argument("name", nargs="?", choices=sorted(QUERIES), default="errors",
+                   help="; ".join(f"{k}: {v[0]}" for k, v in sorted(QUERIES.items())))
+    q.add_argument("--db", default="facts.db")
+    q.add_argument("--sql", help="run this SQL instead")
+    q.set_defaults(func=_query)
     return ap
 
 

@@ -1,0 +1,227 @@
+"""Bulk import: folders of reports into the store, restartable, on local cores or a Dask cluster.
+
+Every input file ends as documents or as an error row, once. A file is known by the SHA-256 of
+its content: a run skips what the store already holds, and writes each batch of files in one
+transaction, so a run killed at any moment (``kill -9``) and started again finishes the job with
+each document exactly once. The work per file is :func:`process_file`, the same per-document
+function the CLI uses; a Dask cluster runs it on batches of files, not one task a file.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .jsonl import error_to_dict, record_to_dict
+from .model import ErrorRecord
+from .pipeline import extract_path, iter_paths
+from .store import FileResult, Store, open_store
+
+__all__ = ["IngestSummary", "Progress", "ingest", "paths_from", "process_batch", "process_file"]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def process_file(path: str) -> FileResult:
+    """Extract one file (never raises): its records as contract dicts, or its error."""
+    p = Path(path)
+    try:
+        sha = _sha256(p)
+        size = p.stat().st_size
+    except OSError as e:
+        return FileResult(path, hashlib.sha256(path.encode()).hexdigest(), 0, (), "read_failed",
+                          f"无法读取文件：{e.strerror or e}")
+    result = extract_path(p)
+    if isinstance(result, ErrorRecord):
+        d = error_to_dict(result)
+        return FileResult(path, sha, size, (), d["error"]["code"], d["error"]["message"])
+    return FileResult(path, sha, size, tuple(record_to_dict(r) for r in result))
+
+
+def process_batch(paths: Sequence[str]) -> list[FileResult]:
+    """:func:`process_file` over a batch: the unit of work a pool or a cluster is given."""
+    return [process_file(p) for p in paths]
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    skipped: int = 0
+    documents: int = 0
+    facts: int = 0
+    bytes: int = 0
+    findings: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add(self, r: FileResult) -> None:
+        self.files += 1
+        self.bytes += r.size
+        if r.error_code:
+            self.errors[r.error_code] += 1
+        self.documents += len(r.records)
+        for rec in r.records:
+            self.facts += len(rec["facts"])
+            self.findings.update(f["rule"] for f in rec["findings"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "skipped": self.skipped, "documents": self.documents, "facts": self.facts,
+                "mb": round(self.bytes / 1e6, 3), "seconds": round(self.seconds, 2),
+                "findings": dict(sorted(self.findings.items())), "errors": dict(sorted(self.errors.items()))}
+
+    def text(self) -> str:
+        rate = self.documents / self.seconds if self.seconds else 0.0
+        lines = [f"文件 {self.files}（跳过已入库 {self.skipped}），文档 {self.documents}，事实 {self.facts}，"
+                 f"{self.bytes / 1e6:.1f} MB，{self.seconds:.1f} 秒（{rate:.1f} 文档/秒）"]
+        if self.findings:
+            lines.append("发现：" + "，".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
+        lines.append("错误：" + ("，".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "无"))
+        return "\n".join(lines)
+
+
+class Progress:
+    """A progress line on a terminal; a JSON line every few seconds when not a terminal."""
+
+    def __init__(self, total_files: int, total_bytes: int, stream: TextIO, every: float = 5.0) -> None:
+        self.total_files, self.total_bytes = total_files, total_bytes
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every = every
+        self.start = self.last = time.monotonic()
+
+    def update(self, s: IngestSummary, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self.last < (0.2 if self.tty else self.every):
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        done = s.files + s.skipped
+        left = (self.total_bytes - s.bytes) / (s.bytes / elapsed) if s.bytes else None
+        if self.tty:
+            eta = f"{int(left) // 60:02d}:{int(left) % 60:02d}" if left is not None else "--:--"
+            self.stream.write(f"\r文件 {done}/{self.total_files} | {s.bytes / 1e6:.1f} MB | "
+                              f"{s.documents / elapsed:.1f} 文档/秒 | 错误 {sum(s.errors.values())} | 剩余 {eta}  ")
+            if final:
+                self.stream.write("\n")
+        else:
+            self.stream.write(json.dumps({"files": done, "of": self.total_files, "mb": round(s.bytes / 1e6, 3),
+                                          "docs_per_s": round(s.documents / elapsed, 2),
+                                          "errors": sum(s.errors.values()),
+                                          "eta_s": round(left, 1) if left is not None else None}) + "\n")
+        self.stream.flush()
+
+
+def _batches(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for k in range(0, len(items), size):
+        yield list(items[k : k + size])
+
+
+def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: str = "local",
+           scheduler: str | None = None, batch_size: int = 64, progress: TextIO | None = None,
+           store: Store | None = None) -> IngestSummary:
+    """Ingest every file under ``inputs`` into the store at ``db`` and say what was done."""
+    started = time.monotonic()
+    store = store or open_store(db)
+    done = store.done()
+    known = store.known_paths()
+    todo: list[str] = []
+    aliases: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    summary = IngestSummary()
+    total_bytes = 0
+    for p in iter_paths(inputs):
+        path = str(p)
+        try:
+            sha = _sha256(p)
+            total_bytes += p.stat().st_size
+        except OSError:
+            todo.append(path)  # unreadable: the worker writes its error row
+            continue
+        if sha in done or sha in seen:
+            summary.skipped += 1
+            if path not in known:
+                aliases.append((path, sha))
+            continue
+        seen[sha] = path
+        todo.append(path)
+    bar = Progress(len(todo) + summary.skipped, total_bytes, progress) if progress is not None else None
+    for batch in _run(todo, workers, engine, scheduler, batch_size):
+        fresh = [r for r in batch if r.sha256 not in done]
+        done.update(r.sha256 for r in fresh)
+        store.write(fresh)
+        for r in fresh:
+            summary.add(r)
+        if bar:
+            bar.update(summary)
+    store.add_paths(aliases)
+    summary.seconds = time.monotonic() - started
+    if bar:
+        bar.update(summary, final=True)
+    return summary
+
+
+def _run(todo: list[str], workers: int, engine: str, scheduler: str | None,
+         batch_size: int) -> Iterator[list[FileResult]]:
+    """Results batch by batch, in whatever order the workers finish them."""
+    batches = list(_batches(todo, batch_size))
+    if engine == "dask":
+        yield from _run_dask(batches, scheduler)
+    elif workers <= 1:
+        for b in batches:
+            yield process_batch(b)
+    else:
+        # small batches keep every core busy to the end; results stream back as they finish
+        small = [b for big in batches for b in _batches(big, max(1, batch_size // (2 * workers)))]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            pending: list[list[FileResult]] = []
+            for r in pool.map(process_batch, small):
+                pending.append(r)
+                if sum(len(x) for x in pending) >= batch_size:
+                    yield [x for b in pending for x in b]
+                    pending = []
+            if pending:
+                yield [x for b in pending for x in b]
+
+
+def _run_dask(batches: list[list[str]], scheduler: str | None) -> Iterator[list[FileResult]]:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError as e:  # an optional dependency: say how to get it
+        raise SystemExit("the Dask engine needs dask[distributed]: pip install 'extractor[dask]'") from e
+    client = Client(scheduler) if scheduler else Client(processes=True, n_workers=os.cpu_count() or 1)
+    try:
+        futures = client.map(process_batch, batches, pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+
+
+def paths_from(args: Sequence[str], stdin: TextIO | None) -> list[str]:
+    """The inputs named (globs expanded: ``archive/**/*.doc``), and the file list read from
+    standard input when ``-`` is among them."""
+    out: list[str] = []
+    for a in args:
+        if a == "-":
+            if stdin is not None:
+                out.extend(line.strip() for line in stdin if line.strip())
+        elif any(c in a for c in "*?["):
+            out.extend(sorted(glob.glob(a, recursive=True)))
+        else:
+            out.append(a)
+    return out

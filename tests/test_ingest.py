@@ -1,0 +1,175 @@
+"""Bulk import: every file once (documents or an error row), restartable after kill -9, the same
+store from 1 or 2 workers and from a Dask cluster, and exports that read it back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from extractor.ingest import ingest, paths_from
+from extractor.store import documents, facts, files, findings, open_store
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_corpus import generate
+
+BROKEN = {
+    "empty.txt": b"",
+    "binary.txt": b"\x01\xff\x02\xfa\x03\xfe" * 25,
+    "fake.pdf": b"%PDF-1.4\n",
+    "image.txt": b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
+}
+
+
+def _corpus(folder: Path, n: int, seed: int = 5) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        text, gold = generate(seed, i, True)
+        (folder / gold["file"]).write_bytes(text.encode(gold.get("encoding", "utf-8")) if isinstance(text, str)
+                                            else text)
+    for name, data in BROKEN.items():
+        (folder / name).write_bytes(data)
+
+
+def _state(db: str) -> dict[str, Any]:
+    """What a store holds, independent of row ids and ingestion order."""
+    store = open_store(db)
+    with store.engine.connect() as c:
+        docs = sorted((r.sha256, r.idx, r.title) for r in c.execute(select(documents)))
+        errors = sorted((r.path.rsplit("/", 1)[-1], r.error_code) for r in
+                        c.execute(select(files).where(files.c.status == "error")))
+        n_facts = c.execute(select(func.count()).select_from(facts)).scalar_one()
+        n_find = c.execute(select(func.count()).select_from(findings)).scalar_one()
+    return {"documents": docs, "errors": errors, "facts": n_facts, "findings": n_find}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus") / "in"
+    _corpus(folder, 60)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    db = str(tmp_path_factory.mktemp("ref") / "ref.db")
+    s = ingest([corpus], db)
+    assert s.files == 64 and sum(s.errors.values()) == len(BROKEN)
+    return _state(db)
+
+
+def test_every_file_once_and_rerun_skips(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
+    db = str(tmp_path / "a.db")
+    first = ingest([corpus], db)
+    again = ingest([corpus], db)
+    assert (again.files, again.skipped) == (0, 64)
+    assert _state(db) == reference
+    assert len(reference["errors"]) == len(BROKEN)
+    assert len({(d[0], d[1]) for d in reference["documents"]}) == len(reference["documents"]) == first.documents
+
+
+def test_same_content_twice_is_stored_once(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    text, _ = generate(5, 0, False)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    s = ingest([tmp_path / "in"], db)
+    assert (s.files, s.skipped) == (1, 1)
+    with open_store(db).engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(files)).scalar_one() == 1
+
+
+@pytest.mark.parametrize("workers", [2], ids=["two-workers"])
+def test_workers_make_the_same_store(corpus: Path, tmp_path: Path, reference: dict[str, Any], workers: int) -> None:
+    db = str(tmp_path / "w.db")
+    ingest([corpus], db, workers=workers, batch_size=8)
+    assert _state(db) == reference
+
+
+def test_killed_three_times_ends_like_an_uninterrupted_run(corpus: Path, tmp_path: Path,
+                                                          reference: dict[str, Any]) -> None:
+    db = str(tmp_path / "k.db")
+    cmd = [sys.executable, "-m", "extractor", "ingest", str(corpus), "--db", db, "--batch-size", "4"]
+    rng = random.Random(7)
+    for _ in range(3):
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.5, 4.0))  # start-up (jieba, dictionaries) takes about one of those seconds
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
+        p.wait()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert _state(db) == reference
+
+
+def test_dask_local_cluster_makes_the_same_store(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+        db = str(tmp_path / "d.db")
+        ingest([corpus], db, engine="dask", scheduler=cl.scheduler_address, batch_size=16)
+    assert _state(db) == reference
+
+
+def test_exports_read_the_store_back(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
+    from extractor.cli import main
+
+    db = str(tmp_path / "e.db")
+    ingest([corpus], db)
+    out = tmp_path / "r.jsonl"
+    assert main(["export", "--db", db, "--format", "jsonl", "-o", str(out)]) == 0
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sum("error" in r for r in rows) == len(BROKEN)
+    for r in (r for r in rows if "error" not in r):
+        for f in r["facts"]:
+            assert r["text"][f["span"][0]:f["span"][1]] == f["text"]
+    csv_out = tmp_path / "f.csv"
+    assert main(["export", "--db", db, "--format", "csv", "--table", "findings", "-o", str(csv_out)]) == 0
+    with open(csv_out, encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == reference["findings"]
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq_out = tmp_path / "f.parquet"
+    assert main(["export", "--db", db, "--format", "parquet", "--table", "facts", "-o", str(pq_out)]) == 0
+    assert pq.read_table(pq_out).num_rows == reference["facts"]
+
+
+QUERY_HEADERS = {
+    "errors": "source\tidx\ttitle\terrors",
+    "rules": "rule\tseverity\tn",
+    "totals": "year\tkind\twhat\tunit\tfacts\ttotal",
+    "files": "path\terror_code\terror_message",
+    "documents": "year\tdocuments",
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_HEADERS))
+def test_queries_run(corpus: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.cli import main
+
+    db = str(tmp_path / "q.db")
+    ingest([corpus], db)
+    assert main(["query", name, "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == QUERY_HEADERS[name]
+    assert len(lines) > 1  # the synthetic corpus has errors, findings, totals and broken files
+    if name == "files":
+        assert len(lines) == 1 + len(BROKEN)
+
+
+def test_inputs_from_globs_and_stdin(corpus: Path) -> None:
+    import io
+
+    got = paths_from([str(corpus / "synth_*.txt"), "-"], io.StringIO(f"{corpus / 'empty.txt'}\n"))
+    assert len(got) == 61 and got[-1].endswith("empty.txt")
