@@ -173,3 +173,29 @@ def test_inputs_from_globs_and_stdin(corpus: Path) -> None:
 
     got = paths_from([str(corpus / "synth_*.txt"), "-"], io.StringIO(f"{corpus / 'empty.txt'}\n"))
     assert len(got) == 61 and got[-1].endswith("empty.txt")
+
+
+PG_DEFAULT = "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    """A PostgreSQL server (scripts/pg_test_server.sh starts one; .ci/run does), emptied."""
+    pytest.importorskip("psycopg2")
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get("EXTRACTOR_PG_URL", PG_DEFAULT)
+    try:
+        engine = create_engine(url)
+        with engine.begin() as c:
+            c.execute(text("DROP TABLE IF EXISTS findings, breakdowns, facts, documents, paths, files CASCADE"))
+    except Exception as e:  # no server here: say how to get one
+        pytest.skip(f"no PostgreSQL server at {url} ({type(e).__name__}): run scripts/pg_test_server.sh")
+    return url
+
+
+def test_postgresql_store_is_the_same(corpus: Path, pg_url: str, reference: dict[str, Any]) -> None:
+    ingest([corpus], pg_url, batch_size=16)
+    assert _state(pg_url) == reference
+    again = ingest([corpus], pg_url)
+    assert again.files == 0 and again.skipped == 64

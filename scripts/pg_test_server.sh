@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Start a local PostgreSQL server for the store's tests and print its URL (CI and new machines).
+# Installs Debian's postgresql when missing (as root), lets local socket connections in without a
+# password (a throwaway test server), starts the cluster and creates the database extractor_test.
+set -euo pipefail
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then echo "postgresql missing and not root: apt-get install postgresql" >&2; exit 1; fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+if ! pg_lsclusters -h | grep -q "^$version main"; then
+  pg_createcluster "$version" main >/dev/null
+fi
+hba="/etc/postgresql/$version/main/pg_hba.conf"
+if ! grep -q "extractor-test" "$hba"; then
+  { echo "local all all trust  # extractor-test"; cat "$hba"; } > "$hba.new" && mv "$hba.new" "$hba"
+fi
+pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main reload
+for _ in $(seq 1 30); do
+  psql -U postgres -h /var/run/postgresql -d postgres -tAc "select 1" >/dev/null 2>&1 && break
+  sleep 1
+done
+psql -U postgres -h /var/run/postgresql -d postgres -tAc \
+  "select 1 from pg_database where datname = 'extractor_test'" | grep -q 1 \
+  || psql -U postgres -h /var/run/postgresql -d postgres -qc "create database extractor_test"
+echo "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"
