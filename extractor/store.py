@@ -45,6 +45,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
     insert,
     select,
 )
@@ -206,37 +207,43 @@ class Store:
                     c.execute(insert(paths), fresh)
 
     def write(self, results: Iterable[FileResult]) -> None:
-        """Write a batch of files in one transaction: all of it lands, or none of it."""
+        """Write a batch of files in one transaction: all of it lands, or none of it.
+
+        The writer numbers the documents itself (it is the only writer), so that a batch is a
+        handful of multi-row inserts, not a statement a document."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        file_rows, path_rows, doc_rows = [], [], []
+        fact_rows: list[dict[str, Any]] = []
+        bd_rows: list[dict[str, Any]] = []
+        fi_rows: list[dict[str, Any]] = []
         with self.engine.begin() as c:
+            next_id = (c.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
             for r in results:
-                c.execute(insert(files), {
+                file_rows.append({
                     "sha256": r.sha256, "path": r.path, "size": r.size,
                     "status": "error" if r.error_code else "done", "error_code": r.error_code,
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
                 })
-                c.execute(insert(paths), {"path": r.path, "sha256": r.sha256})
+                path_rows.append({"path": r.path, "sha256": r.sha256})
                 for rec in r.records:
-                    key = c.execute(insert(documents), {
-                        "sha256": r.sha256, "idx": rec["index"], "source": rec["source"], "title": rec["title"],
-                        "text": rec["text"], "year": _year(rec),
+                    doc_id, next_id = next_id, next_id + 1
+                    doc_rows.append({
+                        "id": doc_id, "sha256": r.sha256, "idx": rec["index"], "source": rec["source"],
+                        "title": rec["title"], "text": rec["text"], "year": _year(rec),
                         "meta": json.dumps(rec.get("meta") or {}, ensure_ascii=False),
-                    }).inserted_primary_key
-                    assert key is not None
-                    doc_id = int(key[0])
-                    fact_rows = [_fact_row(doc_id, f) for f in rec["facts"]]
-                    if fact_rows:
-                        c.execute(insert(facts), fact_rows)
-                    bd_rows = [{"document_id": doc_id, "kind": b["kind"], "total": b["total"],
-                                "parts": json.dumps(b["parts"]), "unit": b["unit"], "start": b["span"][0],
-                                "end": b["span"][1], "consistent": b.get("consistent")} for b in rec["breakdowns"]]
-                    if bd_rows:
-                        c.execute(insert(breakdowns), bd_rows)
-                    fi_rows = [{"document_id": doc_id, "rule": f["rule"], "severity": f["severity"],
-                                "message": f["message"], "start": f["span"][0], "end": f["span"][1],
-                                "evidence": json.dumps(f.get("evidence") or [])} for f in rec["findings"]]
-                    if fi_rows:
-                        c.execute(insert(findings), fi_rows)
+                    })
+                    fact_rows.extend(_fact_row(doc_id, f) for f in rec["facts"])
+                    bd_rows.extend({"document_id": doc_id, "kind": b["kind"], "total": b["total"],
+                                    "parts": json.dumps(b["parts"]), "unit": b["unit"], "start": b["span"][0],
+                                    "end": b["span"][1], "consistent": b.get("consistent")}
+                                   for b in rec["breakdowns"])
+                    fi_rows.extend({"document_id": doc_id, "rule": f["rule"], "severity": f["severity"],
+                                    "message": f["message"], "start": f["span"][0], "end": f["span"][1],
+                                    "evidence": json.dumps(f.get("evidence") or [])} for f in rec["findings"])
+            for table, rows in ((files, file_rows), (paths, path_rows), (documents, doc_rows), (facts, fact_rows),
+                                (breakdowns, bd_rows), (findings, fi_rows)):
+                if rows:
+                    c.execute(insert(table), rows)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """The stored documents as contract records (and error rows), in ingestion order."""
