@@ -18,13 +18,19 @@ run: $(STAMP)
 	$(BIN)/extractor extract corpus -o out/records.jsonl
 	$(BIN)/python scripts/score.py out/records.jsonl
 
-## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report test);
+## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
+## test, antiword and LibreOffice for legacy .doc files);
 ## installed when missing and we are root, else the browser test skips and says so
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	for p in chromium:chromium fc-list:fonts-wqy-microhei antiword:antiword soffice:libreoffice-writer-nogui; do \
+	  command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "note: chromium missing and not root: the browser test will skip"; fi; \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "note: missing$$missing and not root: the tests that need them will skip and say so"; fi; \
 	fi
 
 ## test: lint, type-check and run the test suite

@@ -11,6 +11,7 @@ import pytest
 
 from extractor import ErrorRecord, extract_path
 from extractor.errors import (
+    CorruptFileError,
     DecodeError,
     EmptyFileError,
     ExtractorError,
@@ -129,8 +130,8 @@ BAD_FILES = [
     BadFile("empty", _file(b""), EmptyFileError, "empty_file"),
     BadFile("whitespace-only", _file(b" \r\n\t\n"), EmptyFileError, "empty_file"),
     BadFile("undecodable", _file(UNDECODABLE), DecodeError, "decode_failed"),
-    BadFile("pdf", _file(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
-            UnsupportedFormatError, "unsupported_format"),
+    BadFile("broken-pdf", _file(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+            CorruptFileError, "corrupt_file"),
     BadFile("docx-zip", _file(b"PK\x03\x04" + b"\x00" * 40), UnsupportedFormatError, "unsupported_format"),
     BadFile("nul-bytes", _file(b"abc\x00def\x00" * 4), UnsupportedFormatError, "unsupported_format"),
     BadFile("missing", lambda tmp: tmp / "no-such-file.txt", ReadError, "read_failed"),

@@ -76,6 +76,8 @@ def sniff(data: bytes, name: str) -> str:
     start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start[:512] or b"<body" in start:
         return "html"
+    if Path(name).suffix.lower() in (".html", ".htm") and start.startswith(b"<"):
+        return "html"  # a fragment saved as a page: <div>…</div> with no <html>
     return "md" if Path(name).suffix.lower() in (".md", ".markdown") else "txt"
 
 
