@@ -81,6 +81,9 @@ def extract_path(path: str | Path, limits: Limits | None = None) -> list[Record]
         doc = read_path(path, limits)
     except ExtractorError as e:
         return ErrorRecord(source, e.code, e.message)
+    except Exception as e:  # a reader's bug on a strange file must not stop a batch either
+        log.exception("reading failed on %s", source)
+        return ErrorRecord(source, "internal_error", f"内部错误（读取）：{type(e).__name__}: {e}")
     try:
         return extract_document(doc)
     except Exception as e:  # a bug must not stop a batch; it is reported, not hidden

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from .chars import fold
 from .model import Breakdown, Cell, Count, Fact, Money, Table
 
 __all__ = ["table_breakdowns", "with_regions"]
@@ -68,7 +69,7 @@ def with_regions(facts: tuple[Fact, ...], tables: Sequence[Table]) -> tuple[Fact
             row_head = _row_header(t, cell.row, facts)
             col_head = t.cell(heads - 1, cell.col) if heads else None
             for i, f in figs:
-                named = row_head is not None and row_head is not cell and not _TOTAL.match(row_head.text)
+                named = row_head is not None and row_head is not cell and not _TOTAL.match(fold(row_head.text))
                 region = row_head.text if named and row_head is not None else None
                 if isinstance(f, Count) and f.subject is None and col_head is not None and col_head.text:
                     out[i] = replace(f, region=region, subject=col_head.text, subject_span=col_head.span)
@@ -98,7 +99,8 @@ def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]]) -> Breakdo
 
 
 def _label(t: Table, row: int) -> str:
-    return " ".join(c.text for c in t.cells if c.row == row and c.col <= 1)
+    """The first two cells of a row, folded (合計 reads as 合计)."""
+    return fold(" ".join(c.text for c in t.cells if c.row == row and c.col <= 1))
 
 
 def _total_rows(t: Table, facts: Sequence[Fact]) -> Iterator[Breakdown]:
@@ -130,7 +132,7 @@ def _total_columns(t: Table, facts: Sequence[Fact]) -> Iterator[Breakdown]:
         return
     for col in range(t.cols):
         head = t.cell(heads - 1, col)
-        if head is None or head.col != col or not _TOTAL.match(head.text):
+        if head is None or head.col != col or not _TOTAL.match(fold(head.text)):
             continue
         for row in range(heads, t.rows):
             total = _one(t.cell(row, col), facts)

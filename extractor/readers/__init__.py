@@ -85,7 +85,7 @@ def _zip_format(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
         return "docx" if name.lower().endswith(".docx") else "zip"
     if "word/document.xml" in names:
         return "docx"
