@@ -1,17 +1,577 @@
-"""Reader of .pdf files (to be written)."""
+"""Reader of .pdf files: text in reading order, tables as cells, the page of every block.
+
+pdfplumber does the parsing (imported here only, so it loads when a PDF needs it). Each page
+goes through the same steps:
+
+1. **Fake bold.** Characters drawn twice a fraction of a point apart (a bold look without a bold
+   font) are read once: what ``page.dedupe_chars()`` does, in one pass (see :func:`_doubles`).
+2. **Tables.** Ruled tables (``find_tables``, lines strategy) and, where rows of text stand in
+   columns with wide gaps and no rules, the text strategy on that region. Each table goes to
+   :meth:`TextBuilder.table`; the characters inside its box are left out of the running text,
+   so a table is never read twice.
+3. **Lines.** pdfplumber's text map with ``layout=False`` and ``keep_blank_chars=True`` (a space
+   glyph in the PDF stays a space). Two glyphs further apart than ``X_TOLERANCE`` × the font
+   size (``x_tolerance_ratio``) start a new word, and pdfplumber puts a space between: half an
+   em absorbs the character spacing (``Tc``) of justified or lightly letter-spaced text, which
+   at pdfplumber's default of 3pt already scattered spaces through Chinese drawn with 4pt.
+   **Space rule**, for wider spacing: a space pdfplumber *inserted* (no glyph behind it) is
+   dropped when its gap is the line's own letter spacing (within a quarter em of the median gap
+   between the line's glyphs, a median under ``CJK_GAP`` em: ``2 0 2 0 年`` drawn with 12pt
+   spacing reads ``2020年``), when it
+   stands between two CJK characters (Han, kana, CJK and full-width punctuation, Chinese quotes
+   and dashes) less than ``CJK_GAP`` em apart (Chinese has no word spaces), or next to a space
+   glyph. A space the PDF draws is always kept (``1 5 6 0 万元`` typed with spaces stays as it
+   is), and so is an inserted space next to a Latin letter or a digit in unspaced text, or
+   across a gap of ``CJK_GAP`` em or more (two columns).
+4. **Headers and footers.** A line among the first or last two of a page, in its top or bottom
+   ``MARGIN_ZONE``, that is a bare page number (``- 3 -``, ``第3页``, ``第 3 页 共 9 页``,
+   ``3/9``), whose text (digits aside) comes back there on at least half of the pages (two at
+   least), or that is set smaller than the body text becomes a ``header`` or ``footer`` block,
+   never part of a paragraph.
+5. **Paragraphs.** A PDF breaks a paragraph into lines at the right edge of the text box; the
+   lines are joined back into one paragraph, so that a sentence a line break cut stays one
+   sentence for the extractor. A line goes on with the line before it when (a) the line before
+   does not end a sentence (``。！？!?``, closing quotes and brackets aside; not ``：`` or ``；``,
+   which end clauses inside a sentence: ``联系人：xxx``), (b) both have one font size and
+   neither has a column gap, (c) it stands at most one line's height below (or opens the next
+   page), and (d) either the line before was broken at the right edge — the first word of this
+   line (a Latin/digit run or one character, with the punctuation that may not start a line)
+   would not have fitted in the room left after it — and this line has no first-line indent,
+   or both are lines of one title set larger than the body. The right edge is the widest line's
+   end, or the left margin mirrored when that is further right. The join adds no space, except
+   between two Latin letters or digits (a word processor breaks Latin text at spaces, never
+   inside a number). Headings, signatures and other short lines stay lines.
+
+Blocks carry their 1-based page; ``meta["pages"]`` is the page count. Bad files raise typed
+errors: :class:`EncryptedFileError` (a password is needed), :class:`CorruptFileError` (broken,
+truncated — no ``%%EOF`` at the end, since pages may be missing — or no pages),
+:class:`NoTextLayerError` (a scan: no page has text), :class:`LimitExceededError` (more pages
+than ``limits.max_pages``, checked from the page tree before any page is read). Reading order is
+top to bottom; text set in several columns on one page is read line by line across them.
+
+>>> _drop_inserted_spaces([("慰", 0, 12), (None, 0, 0), ("问", 19, 31), (" ", 31, 34), ("2", 34, 40)], 12.0)
+'慰问 2'
+>>> _drop_inserted_spaces([("共", 0, 12), (None, 0, 0), ("1", 24, 30), (None, 0, 0), ("2", 42, 48)], 12.0)
+'共12'
+>>> _drop_inserted_spaces([("a", 0, 6), ("b", 6, 12), (None, 0, 0), ("c", 20, 26), ("d", 26, 32)], 12.0)
+'ab cd'
+>>> _joins("全年共投入资金", "2365万元。")
+''
+>>> _joins("Hello", "World")
+' '
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from statistics import median
+from typing import TYPE_CHECKING, Any
 
-from ..errors import UnsupportedFormatError
-from ..model import Document
+from ..errors import CorruptFileError, EncryptedFileError, LimitExceededError, NoTextLayerError
+from ..model import BlockKind, Document
+from .build import TextBuilder
 
 if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.pdf import PDF
+
     from . import Limits
 
-__all__ = ["read"]
+__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "X_TOLERANCE", "read"]
+
+#: characters further apart than this many em start a new word (pdfplumber ``x_tolerance_ratio``)
+X_TOLERANCE = 0.5
+#: an inserted space between two CJK characters closer than this many em is dropped
+CJK_GAP = 1.5
+#: slack (em) of the edge test: the room left after a line may exceed its next word by this
+#: much (justification, rounding) and the line still counts as broken at the edge
+EDGE_SLACK = 0.5
+#: top and bottom share of the page height where running headers and footers stand
+MARGIN_ZONE = 0.1
+#: gap (em) between words that makes a line a row of an unruled table
+_COLUMN_GAP = 2.0
+#: fake bold: duplicates closer than this many points are one character
+_DEDUPE_TOLERANCE = 1.0
+
+_TEXT_MAP = {"layout": False, "x_tolerance_ratio": X_TOLERANCE, "keep_blank_chars": True, "y_tolerance": 3}
+_UNRULED = {"vertical_strategy": "text", "horizontal_strategy": "text", "snap_tolerance": 3,
+            "min_words_vertical": 2, "min_words_horizontal": 1, "text_x_tolerance": 3}
+
+# Characters that take no word space between them in Chinese text (a character class built
+# from ranges: VERBOSE mode does not drop spaces and comments inside a class).
+_CJK_RANGES = (
+    "\u2e80-\u2fdf",  # radicals
+    "\u3000-\u303f",  # CJK punctuation (、。「」)
+    "\u3040-\u30ff",  # kana (・)
+    "\u3100-\u312f\u31a0-\u31bf",  # bopomofo
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff",  # Han, extension A, compatibility
+    "\uff00-\uffef",  # full-width forms (，：（）)
+    "\u2014-\u2026\u00b7",  # dashes, quotes, ellipsis and the middle dot of Chinese text
+    "\U00020000-\U0003134f",  # Han, extensions B-G
+)
+_CJK = re.compile(f"[{''.join(_CJK_RANGES)}]")
+_LATIN = re.compile(r"[0-9A-Za-z]")
+_WORD = re.compile(r"[0-9A-Za-z.,%]")
+# Characters a line may not start with (kinsoku): they stay with the word before them.
+_NO_START = frozenset("，。、；：？！”’）》】」』〕,.;:?!)%")
+# A sentence ends here: the line after it starts a new paragraph even when this one reaches the
+# edge. Not ；or ：, which end clauses inside a sentence (联系人：xxx, 其中：...; 一是...；二是...)
+# and at the end of a line would cut it; the indent and the edge test find paragraph ends.
+_ENDS = frozenset("。！？!?")
+_CLOSERS = "”’」』）》】〕)]\"'"
+# Bare page numbers: "3", "- 3 -", "— 3 —", "第3页", "第 3 页 共 9 页", "3/9", "Page 3 of 9".
+_PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [-—–－~·•\s]*\d{1,4}[-—–－~·•\s]*               # 3, - 3 -, — 3 —
+      | 第\s*[\d一二三四五六七八九十百〇零]{1,6}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?   # 第3页 (共9页)
+      | (?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页   # 共9页 第3页
+      | \d{1,4}\s*/\s*\d{1,4}                          # 3/9
+      | (?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?   # Page 3 of 9
+    )\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_DIGITS = re.compile(r"[\d一二三四五六七八九十〇]+")
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+
+@dataclass(slots=True)
+class _Line:
+    """One line of running text on a page, with the geometry the paragraph rule needs."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    #: width of the line's first word (a Latin/digit run or one character, with the closing
+    #: punctuation glued to it): what the line before would have needed room for
+    lead: float = 0.0
+    #: the line's letter spacing: median gap between its glyphs
+    spacing: float = 0.0
+    #: two glyphs of the line stand ``_COLUMN_GAP`` em apart or more (a row of columns)
+    columnar: bool = False
+    kind: BlockKind = "paragraph"
+
+
+@dataclass(slots=True)
+class _Grid:
+    """A table found on a page: its rows (None where a merged cell covers) and spans."""
+
+    top: float
+    rows: list[list[str | None]]
+    spans: list[list[tuple[int, int]]]
+    page: int
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+    items: list[_Line | _Grid]
 
 
 def read(data: bytes, source: str, limits: Limits) -> Document:
-    raise UnsupportedFormatError(source, "pdf files are not read yet")
+    """The Document of a PDF's bytes (see the module docstring for what is read and how)."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if b"%%EOF" not in data[-4096:]:
+        raise CorruptFileError(source, "truncated PDF: no %%EOF marker at the end (pages may be missing)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as e:
+        raise _open_error(source, e.args[0] if e.args else e) from e
+    except Exception as e:  # pdfminer raises many kinds of errors on a broken file
+        raise CorruptFileError(source, f"cannot be parsed as a PDF ({type(e).__name__}: {e})") from e
+    # no ``with pdf`` / ``pdf.close()``: pdfplumber's close builds every page to close it, which
+    # is the very cost the page limit is there to avoid; each page is closed once read instead,
+    # and the in-memory stream goes with ``pdf``
+    count = _page_count(pdf, source, limits.max_pages)
+    if count > limits.max_pages:
+        raise LimitExceededError(source, f"{count} pages > limit {limits.max_pages}")
+    pages, images, cids = _read_pages(pdf, source)
+    if not pages:
+        raise CorruptFileError(source, "the PDF has no pages")
+    if not any(p.items for p in pages):
+        if cids:
+            raise NoTextLayerError(source, f"{cids} glyphs without a Unicode mapping and no readable text")
+        what = f"{images} images and no text" if images else "no text"
+        raise NoTextLayerError(source, f"{len(pages)} pages with {what}")
+    builder = TextBuilder(source, "pdf")
+    _write(builder, pages)
+    builder.meta["pages"] = len(pages)
+    empty = [p.number for p in pages if not p.items]
+    if empty:
+        builder.meta["pages_without_text"] = empty
+    return builder.build()
+
+
+def _open_error(source: str, cause: object) -> Exception:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return EncryptedFileError(source, "the PDF needs a password to be opened")
+    return CorruptFileError(source, f"cannot be parsed as a PDF ({type(cause).__name__}: {cause})")
+
+
+def _page_count(pdf: PDF, source: str, limit: int) -> int:
+    """Pages from the page tree's /Count, without building the pages; when the tree does not
+    say, pages are counted one by one up to ``limit + 1``."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        root = resolve1(pdf.doc.catalog.get("Pages"))
+        count = resolve1(root.get("Count")) if isinstance(root, dict) else None
+        if isinstance(count, int) and count >= 0:
+            return count
+        n = 0
+        for _ in PDFPage.create_pages(pdf.doc):
+            n += 1
+            if n > limit:
+                break
+        return n
+    except Exception as e:
+        raise CorruptFileError(source, f"broken page tree ({type(e).__name__}: {e})") from e
+
+
+def _read_pages(pdf: PDF, source: str) -> tuple[list[_Page], int, int]:
+    """Every page's lines and tables; the number of images and of unmapped glyphs seen."""
+    pages: list[_Page] = []
+    images = cids = 0
+    try:
+        for number, page in enumerate(pdf.pages, 1):
+            images += len(page.images)
+            chars = page.chars
+            unmapped = sum(1 for c in chars if _CID.match(c["text"]))
+            cids += unmapped
+            if len(chars) == unmapped:
+                pages.append(_Page(number, float(page.width), float(page.height), []))
+            else:
+                pages.append(_Page(number, float(page.width), float(page.height), _page_items(page, number)))
+            page.close()
+    except Exception as e:  # a content stream pdfminer cannot parse
+        raise CorruptFileError(source, f"page {len(pages) + 1} cannot be read ({type(e).__name__}: {e})") from e
+    return pages, images, cids
+
+
+def _page_items(page: Page, number: int) -> list[_Line | _Grid]:
+    """Lines and tables of one page, top to bottom."""
+    page = page.filter(lambda o: o.get("object_type") != "char" or not _CID.match(o["text"]))
+    doubles = _doubles(page.chars)
+    if doubles:
+        page = page.filter(lambda o: id(o) not in doubles)
+    found = [t for t in page.find_tables() if _is_table(t.cells)]
+    grids = [_grid(page, t.cells, number) for t in found]
+    boxes = [t.bbox for t in found]
+    text_page = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+    lines = _lines(text_page.chars, number)
+    unruled = _unruled_tables(text_page, lines, number) if any(ln.columnar for ln in lines) else []
+    if unruled:
+        boxes = [box for box, _ in unruled]
+        grids += [g for _, g in unruled]
+        text_page = text_page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
+        lines = _lines(text_page.chars, number)
+    items: list[_Line | _Grid] = [*lines, *grids]
+    items.sort(key=lambda it: it.top)
+    return items
+
+
+def _doubles(chars: Sequence[dict[str, Any]]) -> set[int]:
+    """The ids of the characters that repeat one drawn before them: the same glyph (text, font,
+    size) within ``_DEDUPE_TOLERANCE`` points across and down (fake bold, a shadow). This is
+    pdfplumber's ``dedupe_chars`` (the first of each cluster in reading order is kept) in one
+    pass over one-point buckets: pdfplumber's own puts the kept characters back in order with
+    ``list.index``, quadratic, as slow as parsing the page."""
+    tol = _DEDUPE_TOLERANCE
+    seen: dict[tuple[str, str, float, int, int], list[tuple[float, float]]] = {}
+    out: set[int] = set()
+    for c in sorted(chars, key=lambda c: (float(c["doctop"]), float(c["x0"]))):
+        text = c["text"]
+        x, y = float(c["x0"]), float(c["doctop"])
+        bx, by = int(x // tol), int(y // tol)
+        font, size = str(c["fontname"]), round(float(c["size"]), 1)
+        if any(abs(x - kx) <= tol and abs(y - ky) <= tol
+               for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+               for kx, ky in seen.get((text, font, size, bx + dx, by + dy), ())):
+            out.add(id(c))
+        else:
+            seen.setdefault((text, font, size, bx, by), []).append((x, y))
+    return out
+
+
+# -- lines ------------------------------------------------------------------------------------
+
+
+def _lines(chars: Sequence[dict[str, Any]], number: int) -> list[_Line]:
+    """The lines of some characters, in reading order, with the space rule applied."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    textmap = chars_to_textmap(list(chars), **_TEXT_MAP)
+    out: list[_Line] = []
+    run: list[tuple[str, dict[str, Any] | None]] = []
+    for text, obj in [*textmap.tuples, ("\n", None)]:
+        if text == "\n" and obj is None:
+            line = _line(run, number)
+            if line is not None:
+                out.append(line)
+            run = []
+        else:
+            run.append((text, obj))
+    return out
+
+
+def _line(run: list[tuple[str, dict[str, Any] | None]], number: int) -> _Line | None:
+    objs = [o for _, o in run if o is not None and not o["text"].isspace()]
+    if not objs:
+        return None
+    size = median(float(o["size"]) for o in objs)
+    pieces = [(None, 0.0, 0.0) if o is None else (t, float(o["x0"]), float(o["x1"])) for t, o in run]
+    text = _drop_inserted_spaces(pieces, size).strip()
+    if not text:
+        return None
+    bold = sum("bold" in str(o["fontname"]).lower() for o in objs) > len(objs) / 2
+    return _Line(text, min(float(o["x0"]) for o in objs), max(float(o["x1"]) for o in objs),
+                 min(float(o["top"]) for o in objs), max(float(o["bottom"]) for o in objs), size, bold, number,
+                 lead=_lead(objs), spacing=_spacing(pieces),
+                 columnar=any(float(b["x0"]) - float(a["x1"]) >= _COLUMN_GAP * size for a, b in pairwise(objs)))
+
+
+def _spacing(pieces: Sequence[tuple[str | None, float, float]]) -> float:
+    """The letter spacing of a line: the median gap between consecutive glyphs (0 or more)."""
+    glyphs = [(x0, x1) for t, x0, x1 in pieces if t is not None]
+    gaps = [max(b[0] - a[1], 0.0) for a, b in pairwise(glyphs)]
+    return median(gaps) if gaps else 0.0
+
+
+def _lead(objs: Sequence[dict[str, Any]]) -> float:
+    """Width of the first word of a line: a run of Latin letters and digits (with . , %) or one
+    character, and the closing punctuation that may not start a line after it."""
+    k = 1
+    if _WORD.match(objs[0]["text"]):
+        while k < len(objs) and _WORD.match(objs[k]["text"]):
+            k += 1
+    while k < len(objs) and objs[k]["text"] in _NO_START:
+        k += 1
+    return float(objs[k - 1]["x1"]) - float(objs[0]["x0"])
+
+
+def _drop_inserted_spaces(pieces: Sequence[tuple[str | None, float, float]], size: float) -> str:
+    """A line's text from ``(text, x0, x1)`` pieces where ``None`` is a space pdfplumber
+    inserted for a gap (no glyph behind it). Such a space is dropped when its gap is the line's
+    own letter spacing (within a quarter em of the median gap between glyphs: ``2 0 2 0`` drawn
+    with wide spacing reads ``2020``), between two CJK characters less than ``CJK_GAP`` em apart,
+    and next to a space the PDF draws itself."""
+    spacing = _spacing(pieces)
+    out: list[str] = []
+    for i, (text, _, _) in enumerate(pieces):
+        if text is not None:
+            out.append(text)
+            continue
+        prev = pieces[i - 1] if i else None
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        if prev is None or nxt is None or prev[0] is None or nxt[0] is None:
+            continue
+        gap = nxt[1] - prev[2]
+        if prev[0].isspace() or nxt[0].isspace() or (spacing < CJK_GAP * size and gap <= spacing + 0.25 * size):
+            continue
+        if _CJK.match(prev[0][-1]) and _CJK.match(nxt[0][0]) and gap < CJK_GAP * size:
+            continue
+        out.append(" ")
+    return "".join(out)
+
+
+def _joins(before: str, after: str) -> str:
+    """What goes between two pieces of one paragraph that a line break cut apart."""
+    return " " if before and after and _LATIN.match(before[-1]) and _LATIN.match(after[0]) else ""
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+
+def _is_table(cells: Sequence[tuple[float, float, float, float]]) -> bool:
+    """A ruled box with one cell is a frame around text, not a table."""
+    return len(cells) >= 2
+
+
+def _inside(obj: dict[str, Any], boxes: Iterable[tuple[float, float, float, float]]) -> bool:
+    """Whether a character's middle lies in one of the boxes (pdfplumber's own cell test)."""
+    h = (float(obj["x0"]) + float(obj["x1"])) / 2
+    v = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return any(x0 <= h < x1 and top <= v < bottom for x0, top, x1, bottom in boxes)
+
+
+def _grid(page: Page, cells: Sequence[tuple[float, float, float, float]], number: int) -> _Grid:
+    """Rows of cell texts from cell boxes, with each cell's (rowspan, colspan)."""
+    xs = sorted({round(c[0], 1) for c in cells})
+    tops = sorted({round(c[1], 1) for c in cells})
+    rows: list[list[str | None]] = [[None] * len(xs) for _ in tops]
+    spans: list[list[tuple[int, int]]] = [[(1, 1)] * len(xs) for _ in tops]
+    chars = page.chars
+    for x0, top, x1, bottom in cells:
+        i, j = tops.index(round(top, 1)), xs.index(round(x0, 1))
+        rowspan = sum(1 for t in tops if top - 0.05 <= t < bottom - 0.05)
+        colspan = sum(1 for x in xs if x0 - 0.05 <= x < x1 - 0.05)
+        inside = [c for c in chars if _inside(c, [(x0, top, x1, bottom)])]
+        rows[i][j] = _cell_text(inside, number)
+        spans[i][j] = (max(rowspan, 1), max(colspan, 1))
+    # rows with no text at all (the text strategy puts one between two lines of text) go, and
+    # a merged cell spans only the rows that stay
+    keep = [i for i, r in enumerate(rows) if any(r)]
+    spans = [[(sum(1 for k in keep if i <= k < i + rs), cs) for rs, cs in spans[i]] for i in keep]
+    return _Grid(min(c[1] for c in cells), [rows[i] for i in keep], spans, number)
+
+
+def _cell_text(chars: Sequence[dict[str, Any]], number: int) -> str:
+    """A cell's lines as one string: a wrapped cell's lines join like a paragraph's."""
+    text = ""
+    for line in _lines(chars, number):
+        text += _joins(text, line.text) + line.text if text else line.text
+    return text
+
+
+def _unruled_tables(page: Page, lines: Sequence[_Line], number: int) -> list[tuple[tuple[float, float, float, float],
+                                                                                  _Grid]]:
+    """Tables without rules: two or more consecutive lines whose words stand apart by wide gaps
+    are a candidate region; pdfplumber's text strategy on that region must find a grid of at
+    least two rows and two columns, two filled cells a row, for it to count (otherwise the lines
+    stay text)."""
+    out: list[tuple[tuple[float, float, float, float], _Grid]] = []
+    for x0, top, x1, bottom in _columnar_runs(lines):
+        box = (max(x0 - 2, 0.0), max(top - 2, 0.0), min(x1 + 2, float(page.width)), min(bottom + 2, float(page.height)))
+        try:
+            found = page.crop(box).find_tables(_UNRULED)
+        except ValueError:  # a degenerate region
+            continue
+        for t in found:
+            grid = _grid(page, t.cells, number)
+            if len(grid.rows) >= 2 and all(sum(1 for c in r if c) >= 2 for r in grid.rows):
+                out.append((t.bbox, grid))
+    return out
+
+
+def _columnar_runs(lines: Sequence[_Line]) -> list[tuple[float, float, float, float]]:
+    """Boxes of the runs of two or more adjacent columnar lines."""
+    runs: list[list[_Line]] = []
+    for line in lines:
+        if line.columnar and runs and runs[-1] and line.top - runs[-1][-1].bottom <= 2 * line.size:
+            runs[-1].append(line)
+        else:
+            runs.append([line] if line.columnar else [])
+    return [(min(ln.x0 for ln in r), min(ln.top for ln in r), max(ln.x1 for ln in r), max(ln.bottom for ln in r))
+            for r in runs if len(r) >= 2]
+
+
+# -- headers, footers, paragraphs -------------------------------------------------------------
+
+
+def _mark_margins(pages: list[_Page], body_size: float) -> None:
+    """Set ``kind`` to header/footer on the lines in a page's top or bottom margin that are a
+    bare page number, come back on enough pages, or are set smaller than the body text."""
+    def key(text: str) -> str:
+        return _DIGITS.sub("#", "".join(text.split()))
+
+    candidates: list[tuple[_Line, BlockKind]] = []
+    for p in pages:
+        lines = [it for it in p.items if isinstance(it, _Line)]
+        candidates += [(ln, "header") for ln in lines[:2] if ln.bottom <= p.height * MARGIN_ZONE]
+        candidates += [(ln, "footer") for ln in lines[-2:] if ln.top >= p.height * (1 - MARGIN_ZONE)]
+    seen = Counter((where, key(line.text)) for line, where in candidates)
+    enough = max(2, (len(pages) + 1) // 2)
+    for line, where in candidates:
+        if (_PAGE_NUMBER.match(line.text) or seen[where, key(line.text)] >= enough
+                or line.size <= 0.85 * body_size):
+            line.kind = where
+
+
+def _write(builder: TextBuilder, pages: list[_Page]) -> None:
+    """Paragraphs (re-joined across line and page breaks), tables, headers and footers, in order."""
+    body_size = _body_size(pages)
+    _mark_margins(pages, body_size)
+    edges = _edges(pages)
+    para: list[_Line] = []
+    held: list[_Line] = []  # headers and footers met while a paragraph may run on to the next page
+
+    def flush() -> None:
+        if para:
+            text = ""
+            for ln in para:
+                text += _joins(text, ln.text) + ln.text if text else ln.text
+            kind: BlockKind = "heading" if _is_heading(para[0], body_size) else "paragraph"
+            builder.paragraph(text, kind=kind, page=para[0].page)
+            para.clear()
+        for ln in held:
+            builder.paragraph(ln.text, kind=ln.kind, page=ln.page)
+        held.clear()
+
+    for p in pages:
+        left, right = edges[round(p.width)]
+        for item in p.items:
+            if isinstance(item, _Grid):
+                flush()
+                builder.table(item.rows, page=item.page, spans=item.spans)
+            elif item.kind != "paragraph":
+                if para:
+                    held.append(item)
+                else:
+                    builder.paragraph(item.text, kind=item.kind, page=item.page)
+            elif para and _continues(para[-1], item, left, right, body_size):
+                para.append(item)
+            else:
+                flush()
+                para.append(item)
+    flush()
+
+
+def _edges(pages: Iterable[_Page]) -> dict[int, tuple[float, float]]:
+    """The left and right edges of the running text, for each page width of the document. The
+    right edge is the widest line's end, or the left margin mirrored if that is further right:
+    on a page of short lines (a signature block) no line reaches the real edge."""
+    edges: dict[int, tuple[float, float]] = {}
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, _Line) and it.kind == "paragraph":
+                left, right = edges.get(round(p.width), (it.x0, it.x1))
+                edges[round(p.width)] = (min(left, it.x0), max(right, it.x1, p.width - min(left, it.x0)))
+        edges.setdefault(round(p.width), (0.0, 0.0))
+    return edges
+
+
+def _continues(prev: _Line, line: _Line, left: float, right: float, body_size: float) -> bool:
+    """Whether ``line`` goes on with the paragraph whose last line is ``prev``: ``prev`` does
+    not end a sentence, the two have one font size and stand close (or ``line`` opens the next
+    page); and either ``prev`` was broken at the right edge (the first word of ``line`` would not
+    have fitted after it) and ``line`` has no indent, or both are lines of one heading."""
+    end = prev.text.rstrip(_CLOSERS)
+    if not end or end[-1] in _ENDS or abs(prev.size - line.size) > 0.5 or prev.columnar or line.columnar:
+        return False
+    if line.page == prev.page and not 0 <= line.top - prev.bottom <= line.size:
+        return False
+    if prev.size > body_size * 1.1:  # a title set on two lines, centered or not
+        return True
+    # the room left after prev's last glyph, less its own letter spacing, was too small for the
+    # next word and the spacing before it
+    room = right - prev.x1
+    return room < line.lead + 2 * prev.spacing + EDGE_SLACK * prev.size and line.x0 <= left + 0.5 * line.size
+def _body_size(pages: Iterable[_Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, _Line) and it.kind == "paragraph":
+                sizes[round(it.size, 1)] += len(it.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _is_heading(line: _Line, body_size: float) -> bool:
+    return line.size > body_size * 1.1 or (line.bold and len(line.text) <= 40)
