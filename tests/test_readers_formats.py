@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor import ErrorRecord, extract_path
@@ -582,6 +582,7 @@ _MARKUP = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_MARKUP | st.text(max_size=5), max_size=40), st.sampled_from(["a.html", "a.md"]))
+@example(["<div class='nav'>", "</div>", "\x1f"], "a.html")  # regression: lxml raised on a control char
 def test_html_and_markdown_never_raise_on_odd_text(pieces: list[str], name: str) -> None:
     """Any text gives a Document whose blocks and cells index it, or a typed error (an empty page)."""
     data = (("<html><body>" if name.endswith(".html") else "") + "".join(pieces)).encode("utf-8", "surrogatepass")

@@ -217,8 +217,13 @@ def decode_html(data: bytes, source: str) -> tuple[str, str]:
 # --- tree ---------------------------------------------------------------------------------
 
 
+# characters XML (and so lxml) refuses: C0 controls but tab and line ends, lone surrogates, U+FFFE/F
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _parse(text: str) -> etree._Element | None:
-    text = _XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    # a control character means nothing in a page; lxml raises on it rather than skip it
+    text = _NOT_XML.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         return None
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
