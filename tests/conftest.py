@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,3 +15,12 @@ def load_cases(name: str) -> list[dict[str, Any]]:
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)), f"duplicate ids in {name}"
     return rows
+
+
+# CI runs the property tests on a fixed set of examples (a red build must mean a change broke
+# something, not that a new random draw found an old bug); local runs draw fresh examples.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
