@@ -8,19 +8,24 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-if ! pg_lsclusters -h | grep -q "^$version main"; then
-  pg_createcluster "$version" main >/dev/null
-fi
+clusters="$(pg_lsclusters -h || true)"
+case "$clusters" in
+  *"$version main"*) ;;
+  *) pg_createcluster "$version" main >/dev/null ;;
+esac
 hba="/etc/postgresql/$version/main/pg_hba.conf"
 if ! grep -q "extractor-test" "$hba"; then
   { echo "local all all trust  # extractor-test"; cat "$hba"; } > "$hba.new" && mv "$hba.new" "$hba"
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main reload
+pg_ctlcluster "$version" main start >/dev/null 2>&1 || pg_ctlcluster "$version" main reload >/dev/null 2>&1
 for _ in $(seq 1 30); do
   psql -U postgres -h /var/run/postgresql -d postgres -tAc "select 1" >/dev/null 2>&1 && break
   sleep 1
 done
-psql -U postgres -h /var/run/postgresql -d postgres -tAc \
-  "select 1 from pg_database where datname = 'extractor_test'" | grep -q 1 \
-  || psql -U postgres -h /var/run/postgresql -d postgres -qc "create database extractor_test"
+# no pipe into grep -q here: with pipefail, psql killed by SIGPIPE would fail the script at random
+exists="$(psql -U postgres -h /var/run/postgresql -d postgres -tAc \
+  "select 1 from pg_database where datname = 'extractor_test'")"
+if [ "$exists" != 1 ]; then
+  psql -U postgres -h /var/run/postgresql -d postgres -qc "create database extractor_test" >/dev/null
+fi
 echo "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"

@@ -184,7 +184,7 @@ def pg_url() -> str:
     pytest.importorskip("psycopg2")
     from sqlalchemy import create_engine, text
 
-    url = os.environ.get("EXTRACTOR_PG_URL", PG_DEFAULT)
+    url = os.environ.get("EXTRACTOR_PG_URL") or PG_DEFAULT
     try:
         engine = create_engine(url)
         with engine.begin() as c:
