@@ -29,7 +29,7 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         for path in iter_paths(args.paths):
             files += 1
-            result = extract_path(path)
+            result = extract_path(path, checks=not args.no_checks)
             if isinstance(result, ErrorRecord):
                 failed += 1
                 print(f"{result.source}: [{result.code}] {result.message}", file=sys.stderr)
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print one JSON line per report")
     ex.add_argument("paths", nargs="+", help="files, or folders to walk for .txt files")
     ex.add_argument("-o", "--output", help="write the JSON lines to this file instead of stdout")
+    ex.add_argument("--no-checks", action="store_true",
+                    help="facts and breakdowns only: skip the auditor's checks (findings stay empty)")
     ex.set_defaults(func=_extract)
     au = sub.add_parser("audit", help="findings per document with their evidence, and a summary")
     au.add_argument("paths", nargs="+", help="files, or folders to walk for .txt files")

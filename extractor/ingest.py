@@ -205,9 +205,11 @@ def _run_dask(batches: list[list[str]], scheduler: str | None) -> Iterator[list[
         raise SystemExit("the Dask engine needs dask[distributed]: pip install 'extractor[dask]'") from e
     client = Client(scheduler) if scheduler else Client(processes=True, n_workers=os.cpu_count() or 1)
     try:
-        futures = client.map(process_batch, batches, pure=False)
-        for fut in as_completed(futures):
+        # no list of futures is kept: each is released once its batch is written, so memory stays
+        # flat however many batches there are
+        for fut in as_completed(client.map(process_batch, batches, pure=False)):
             yield fut.result()
+            fut.release()
     finally:
         client.close()
 

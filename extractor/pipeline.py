@@ -28,14 +28,14 @@ log = logging.getLogger(__name__)
 
 
 
-def extract_report(report: Report) -> Record:
+def extract_report(report: Report, checks: bool = True) -> Record:
     """The record of one report: its facts, breakdowns and the checks' findings."""
     view = fold(report.text)
     facts = with_regions(extract_facts(report.text, view), report.tables)
     found = find_breakdowns(report.text, facts, view, report.tables)
     ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)
     breakdowns = tuple(replace(b, consistent=is_consistent(b, ctx)) for b in found)
-    findings = run_checks(replace(ctx, breakdowns=breakdowns))
+    findings = run_checks(replace(ctx, breakdowns=breakdowns)) if checks else ()
     return Record(
         source=report.source,
         index=report.index,
@@ -48,12 +48,12 @@ def extract_report(report: Report) -> Record:
     )
 
 
-def extract_document(doc: Document) -> list[Record]:
+def extract_document(doc: Document, checks: bool = True) -> list[Record]:
     """One record per report the document holds."""
     records = []
     for report in split_reports(doc.source, doc.text):
         meta = {"format": doc.format, "encoding": doc.encoding, **doc.meta, **report.meta}
-        records.append(extract_report(replace(report, meta=meta, tables=_tables_in(doc.tables, report))))
+        records.append(extract_report(replace(report, meta=meta, tables=_tables_in(doc.tables, report)), checks))
     return records
 
 
@@ -73,7 +73,7 @@ def extract_text(text: str, source: str = "<text>") -> list[Record]:
     return extract_document(Document(source=source, text=text, format="txt"))
 
 
-def extract_path(path: str | Path, limits: Limits | None = None) -> list[Record] | ErrorRecord:
+def extract_path(path: str | Path, limits: Limits | None = None, checks: bool = True) -> list[Record] | ErrorRecord:
     """Records of one file, or an error record that says why there are none. Never raises for a
     bad file; an unexpected exception in extraction is reported as ``internal_error``."""
     source = str(path)
@@ -85,7 +85,7 @@ def extract_path(path: str | Path, limits: Limits | None = None) -> list[Record]
         log.exception("reading failed on %s", source)
         return ErrorRecord(source, "internal_error", f"内部错误（读取）：{type(e).__name__}: {e}")
     try:
-        return extract_document(doc)
+        return extract_document(doc, checks)
     except Exception as e:  # a bug must not stop a batch; it is reported, not hidden
         log.exception("extraction failed on %s", source)
         return ErrorRecord(source, "internal_error", f"内部错误：{type(e).__name__}: {e}")

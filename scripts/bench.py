@@ -57,16 +57,17 @@ def run_one(kind: str, folder: Path) -> dict[str, float]:
     files = sorted(folder.glob("*.txt"))
     size = sum(f.stat().st_size for f in files)
     t0 = time.perf_counter()
-    if kind == "extract":
+    if kind in ("extract", "facts"):
         from extractor.jsonl import to_json_line
         from extractor.pipeline import extract_path
 
-        extract_path(files[0])  # loads jieba, its dictionary and spaCy
+        checks = kind == "extract"
+        extract_path(files[0], checks=checks)  # loads jieba and the dictionaries
         startup = time.perf_counter() - t0
         t1 = time.perf_counter()
         reports = 0
         for f in files:
-            result = extract_path(f)
+            result = extract_path(f, checks=checks)
             assert isinstance(result, list), result
             for rec in result:
                 to_json_line(rec)
@@ -92,7 +93,7 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=6.0, help="corpus size in MB (default 6)")
     ap.add_argument("--data", type=Path, default=ROOT / "bench-data")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each, alternating; the best is kept")
-    ap.add_argument("--one", choices=["extract", "jieba"], help=argparse.SUPPRESS)
+    ap.add_argument("--one", choices=["extract", "facts", "jieba"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.data)))
@@ -102,7 +103,7 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
     # alternate the two, --repeat times each, and keep each one's best run: a shared machine's
     # noise slows both alike, and the best run is the least disturbed
-    for kind in ("jieba", "extract") * args.repeat:
+    for kind in ("jieba", "facts", "extract") * args.repeat:
         # taskset pins the child to one core where it exists: the target is one core
         cmd = [sys.executable, __file__, "--one", kind, "--data", str(args.data)]
         try:
@@ -115,11 +116,12 @@ def main() -> int:
         if kind not in results or run["mb_per_s"] > results[kind]["mb_per_s"]:
             results[kind] = run
     print(f"{'':22}{'MB/s':>8}{'seconds':>9}{'start-up s':>12}{'peak RSS MB':>13}")
-    labels = {"jieba": "jieba.lcut (HMM)", "extract": "extractor extract"}
+    labels = {"jieba": "jieba.lcut (HMM)", "facts": "extract --no-checks", "extract": "extractor extract"}
     for kind, r in results.items():
-        print(f"{labels[kind]:22}{r['mb_per_s']:8.2f}{r['seconds']:9.1f}{r['startup_s']:12.2f}{r['peak_rss_mb']:13.0f}")
-    ratio = results["extract"]["mb_per_s"] / results["jieba"]["mb_per_s"]
-    print(f"extract / jieba.lcut speed: {ratio:.2f}x ({results['extract']['reports']} reports)")
+        print(f"{labels[kind]:24}{r['mb_per_s']:8.2f}{r['seconds']:9.1f}{r['startup_s']:12.2f}{r['peak_rss_mb']:13.0f}")
+    for kind in ("facts", "extract"):
+        ratio = results[kind]["mb_per_s"] / results["jieba"]["mb_per_s"]
+        print(f"{labels[kind]} / jieba.lcut speed: {ratio:.2f}x ({results[kind]['reports']} reports)")
     return 0
 
 
