@@ -13,7 +13,7 @@ from __future__ import annotations
 from .chars import fold
 from .figures import Figure, scan_figures
 from .model import Count, Span
-from .segment import Token, clauses, get_segmenter
+from .segment import Token, clauses, segment_windows
 from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
@@ -44,7 +44,7 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     # a subject lies within _REACH characters of its figure: segment that much of each clause, all
     # windows in one call (a line break between two keeps jieba from joining them)
     windows = [(max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)) for (cs, ce), here in groups]
-    tokens_of = _segment_windows(view, windows)
+    tokens_of = segment_windows(view, windows)
     for ((_, _), here), tokens in zip(groups, tokens_of, strict=True):
         for f in here:
             if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
@@ -67,25 +67,6 @@ def _by_clause(text: str, figures: list[Figure]) -> list[tuple[Span, list[Figure
             k += 1
         if here:
             out.append(((cs, ce), here))
-    return out
-
-
-def _segment_windows(view: str, windows: list[Span]) -> list[list[Token]]:
-    """Tokens of each window of ``view`` (offsets into ``view``), from one segmenter call."""
-    joined = "\n".join(view[s:e] for s, e in windows)
-    starts, pos = [], 0
-    for s, e in windows:
-        starts.append(pos)
-        pos += e - s + 1
-    out: list[list[Token]] = [[] for _ in windows]
-    k = 0
-    for t in get_segmenter().tokens(joined):
-        while k + 1 < len(starts) and t.start >= starts[k + 1]:
-            k += 1
-        if t.text == "\n" and t.start == starts[k] + windows[k][1] - windows[k][0]:
-            continue  # the separator
-        shift = windows[k][0] - starts[k]
-        out[k].append(Token(t.text, t.start + shift, t.end + shift, t.tag))
     return out
 
 

@@ -14,15 +14,14 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Span
 
-__all__ = ["Segmenter", "Token", "build_userdict", "clauses", "get_segmenter", "sentences"]
+__all__ = ["Segmenter", "Token", "build_userdict", "clauses", "get_segmenter", "segment_windows", "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,9 @@ def _word_list(name: str) -> list[str]:
     return [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word with its span and part-of-speech tag (a tuple: tokens are made by the thousand)."""
+
     text: str
     start: int
     end: int
@@ -163,3 +163,23 @@ def _tag(word: str, tags: dict[str, str]) -> str:
 def get_segmenter() -> Segmenter:
     """The package's default segmenter (one per process)."""
     return Segmenter()
+
+
+def segment_windows(view: str, windows: list[Span]) -> list[list[Token]]:
+    """Tokens of each window ``(start, end)`` of ``view`` (offsets into ``view``), from one call
+    of the segmenter: a line break between two windows keeps jieba from joining them."""
+    joined = "\n".join(view[s:e] for s, e in windows)
+    starts, pos = [], 0
+    for s, e in windows:
+        starts.append(pos)
+        pos += e - s + 1
+    out: list[list[Token]] = [[] for _ in windows]
+    k = 0
+    for t in get_segmenter().tokens(joined):
+        while k + 1 < len(starts) and t.start >= starts[k + 1]:
+            k += 1
+        if t.text == "\n" and t.start == starts[k] + windows[k][1] - windows[k][0]:
+            continue  # the separator
+        shift = windows[k][0] - starts[k]
+        out[k].append(Token(t.text, t.start + shift, t.end + shift, t.tag))
+    return out

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ..lexicon import LEXICON
 from ..model import Count, Finding, Severity
-from ..segment import get_segmenter
+from ..segment import Token, get_segmenter, segment_windows
 from . import Context, rule
 
 __all__ = ["check_heading_count", "check_missing_figure", "check_unit_mismatch"]
@@ -85,42 +85,58 @@ def _bare_count_units(ctx: Context) -> Iterator[tuple[int, int]]:
     """A measure word that jieba reads as words of its own at the end of a clause, after a noun
     or a verb of two characters or more (道路/条, 居民/人次, 深入/个), where a number belongs:
     抢修受损道路条 for 抢修受损道路12条. Not when jieba reads it as a verb (礼物/包), nor after a
-    one-character verb (村干部包组, 不死人)."""
+    one-character verb (村干部包组, 不死人). Candidates a dictionary word explains are dropped
+    first; the rest are segmented together, in one call."""
     words = get_segmenter().tokenizer.FREQ
-    for m in _UNIT_AT_END.finditer(ctx.view):
+    view = ctx.view
+    at_end: list[tuple[int, int, int, int]] = []  # (unit start, unit end, window start, window end)
+    for m in _UNIT_AT_END.finditer(view):
         s, e = m.span()
-        if _word_ends_here(words, ctx.view, s, e):
-            continue
-        start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 30), s)), default=max(0, s - 30))
-        tokens = get_segmenter().tokens(ctx.view[start:e], start)
-        first = next((k for k, t in enumerate(tokens) if t.start == s), None)
-        if first is None or first == 0 or tokens[-1].end != e:
-            continue  # 贫困户, 单位, 大家: the measure word is part of a word
-        prev = tokens[first - 1]
-        if prev.text in _NO_NUMBER_NEEDED or prev.tag.startswith(("m", "q", "r", "u", "p", "c", "d", "w", "x")):
-            continue
-        if tokens[first].tag.startswith("v") or (prev.tag.startswith("v") and len(prev.text) == 1):
-            continue
-        yield s, e
-    for m in _UNIT_INSIDE.finditer(ctx.view):
+        if not _word_ends_here(words, view, s, e):
+            at_end.append((s, e, _clause_start(view, s, 30), e))
+    inside: list[tuple[int, int, int, int]] = []
+    for m in _UNIT_INSIDE.finditer(view):
         s, e = m.span()
-        if _word_ends_here(words, ctx.view, s, e) or _word_starts_here(words, ctx.view, s, e):
-            continue
-        start = max((k.end() for k in _CLAUSE_START.finditer(ctx.view, max(0, s - 20), s)), default=max(0, s - 20))
-        end = min(len(ctx.view), e + 8)
-        tokens = get_segmenter().tokens(ctx.view[start:end], start)
-        k = next((k for k, t in enumerate(tokens) if t.start == s and t.end == e), None)
-        if k is None or k == 0 or k + 1 >= len(tokens):
-            continue
-        prev, unit, nxt = tokens[k - 1], tokens[k], tokens[k + 1]
-        if prev.text in _NO_NUMBER_NEEDED or len(prev.text) < 2 or not unit.tag.startswith(("q", "m", "c")):
-            continue
-        # 深入个社区 (verb, unit, noun) or 派出工作组个深入 / 长寿面份等 (noun, unit, verb or 等)
-        verb_first = prev.tag.startswith("v") and nxt.tag.startswith("n") and len(nxt.text) >= 2
-        noun_first = prev.tag.startswith("n") and (
-            (nxt.tag.startswith("v") and len(nxt.text) >= 2) or nxt.text == "等")
-        if verb_first or noun_first:
+        if not (_word_ends_here(words, view, s, e) or _word_starts_here(words, view, s, e)):
+            inside.append((s, e, _clause_start(view, s, 20), min(len(view), e + 8)))
+    if not at_end and not inside:
+        return
+    windows = [(ws, we) for _, _, ws, we in (*at_end, *inside)]
+    tokens_of = segment_windows(view, windows)
+    for (s, e, _, _), tokens in zip(at_end, tokens_of, strict=False):
+        if _ends_bare(tokens, s, e):
             yield s, e
+    for (s, e, _, _), tokens in zip(inside, tokens_of[len(at_end):], strict=True):
+        if _inside_bare(tokens, s, e):
+            yield s, e
+
+
+def _clause_start(view: str, s: int, reach: int) -> int:
+    lo = max(0, s - reach)
+    return max((k.end() for k in _CLAUSE_START.finditer(view, lo, s)), default=lo)
+
+
+def _ends_bare(tokens: list[Token], s: int, e: int) -> bool:
+    first = next((k for k, t in enumerate(tokens) if t.start == s), None)
+    if first is None or first == 0 or tokens[-1].end != e:
+        return False  # 贫困户, 单位, 大家: the measure word is part of a word
+    prev = tokens[first - 1]
+    if prev.text in _NO_NUMBER_NEEDED or prev.tag.startswith(("m", "q", "r", "u", "p", "c", "d", "w", "x")):
+        return False
+    return not (tokens[first].tag.startswith("v") or (prev.tag.startswith("v") and len(prev.text) == 1))
+
+
+def _inside_bare(tokens: list[Token], s: int, e: int) -> bool:
+    k = next((k for k, t in enumerate(tokens) if t.start == s and t.end == e), None)
+    if k is None or k == 0 or k + 1 >= len(tokens):
+        return False
+    prev, unit, nxt = tokens[k - 1], tokens[k], tokens[k + 1]
+    if prev.text in _NO_NUMBER_NEEDED or len(prev.text) < 2 or not unit.tag.startswith(("q", "m", "c")):
+        return False
+    # 深入个社区 (verb, unit, noun) or 派出工作组个深入 / 长寿面份等 (noun, unit, verb or 等)
+    verb_first = prev.tag.startswith("v") and nxt.tag.startswith("n") and len(nxt.text) >= 2
+    noun_first = prev.tag.startswith("n") and ((nxt.tag.startswith("v") and len(nxt.text) >= 2) or nxt.text == "等")
+    return verb_first or noun_first
 
 
 def _word_ends_here(words: dict[str, int], view: str, s: int, e: int) -> bool:
