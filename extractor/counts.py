@@ -19,7 +19,7 @@ from .subjects import find_subject
 __all__ = ["counts_from_figures", "find_counts"]
 
 # how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin)
-_REACH = 14
+_REACH = 10
 # tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
 _NUMERAL_TAGS = ("m", "q", "mq")
 

@@ -141,8 +141,9 @@ class Segmenter:
         out: list[Token] = []
         pos = offset
         for word in self.tokenizer.cut(text, HMM=False):
-            out.append(Token(word, pos, pos + len(word), _tag(word, tags)))
-            pos += len(word)
+            end = pos + len(word)
+            out.append(Token(word, pos, end, tags.get(word) or _tag(word, tags)))
+            pos = end
         return out
 
 
