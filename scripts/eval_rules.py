@@ -22,23 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from score import load_scorer  # noqa: E402
+
 from extractor import ErrorRecord, Record, extract_text  # noqa: E402
 from extractor.checks import REGISTRY  # noqa: E402
 from extractor.readers.text import decode_text  # noqa: E402
 
-_WIDE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def _locate(text: str, snippet: str) -> list[tuple[int, int]]:
-    """Spans of ``snippet`` in ``text`` ignoring white space and full-width forms (as the scorer)."""
-    keep = [i for i, c in enumerate(text) if not c.isspace()]
-    flat = "".join(text[i] for i in keep).translate(_WIDE)
-    want = "".join(snippet.translate(_WIDE).split())
-    spans, k = [], flat.find(want)
-    while want and k >= 0:
-        spans.append((keep[k], keep[k + len(want) - 1] + 1))
-        k = flat.find(want, k + 1)
-    return spans
+_locate = load_scorer().locate  # the customer's scorer finds snippets the same way
 
 
 def _hits(rec: Record, span: tuple[int, int], rule: str, snippet: str) -> bool:
