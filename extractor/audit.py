@@ -11,12 +11,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .chars import fold
 from .checks import REGISTRY, Context
 from .checks.sums import arithmetic
-from .model import ErrorRecord, Fact, Finding, Record, Severity, Span
+from .model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
+from .taxonomy import TAXONOMY
 
 __all__ = ["SEVERITY_ORDER", "AuditDoc", "audit", "exit_code", "render_json", "render_text", "summary"]
 
@@ -46,6 +48,7 @@ class AuditDoc:
     sums: tuple[tuple[Span, str, bool | None], ...] = ()  # (total span, arithmetic, consistent)
     facts: tuple[Fact, ...] = ()
     error: ErrorRecord | None = None
+    breakdowns: tuple[Breakdown, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -82,7 +85,7 @@ def _doc(record: Record) -> AuditDoc:
         evidence.append(Evidence(f, (s, e), figures))
     sums = tuple((b.span, arithmetic(b, ctx), b.consistent) for b in record.breakdowns)
     return AuditDoc(record.source, record.index, record.title, record.text, tuple(evidence), sums,
-                    record.facts, None, record.meta)
+                    record.facts, None, breakdowns=record.breakdowns, meta=record.meta)
 
 
 def audit(results: Iterable[Record | ErrorRecord]) -> list[AuditDoc]:
@@ -105,6 +108,28 @@ def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
     return 0
 
 
+def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
+    """Counts (by measure word) and money (yuan) summed per category across documents. A part of
+    a breakdown is not added again (its total is); approximate figures make the sum approximate."""
+    sums: dict[tuple[str, str], list[Any]] = {}  # (category, unit or 元) → [sum, facts, approx]
+    for d in docs:
+        parts = {i for b in d.breakdowns for i in b.part_indexes}
+        for i, f in enumerate(d.facts):
+            if i in parts or not isinstance(f, (Count, Money)) or f.value is None:
+                continue
+            key = (f.category or "", f.unit if isinstance(f, Count) else "元")
+            row = sums.setdefault(key, [Decimal(0), 0, False])
+            row[0] += f.value
+            row[1] += 1
+            row[2] = row[2] or f.approx or f.qualifier is not None
+    out = []
+    for (cat, unit), (total, n, approx) in sorted(sums.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
+        out.append({"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit,
+                    "total": int(total) if total == total.to_integral_value() else float(total),
+                    "facts": n, "approx": approx})
+    return out
+
+
 def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
     """Counts across documents: by rule and severity, documents by worst severity, file errors."""
     by_rule: Counter[tuple[str, str]] = Counter()
@@ -113,6 +138,7 @@ def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
             by_rule[(e.finding.rule, e.finding.severity.value)] += 1
     worst: Counter[str] = Counter((d.worst.value if d.worst else "clean") for d in docs)
     return {
+        "by_category": totals_by_category(docs),
         "documents": sum(1 for d in docs if d.error is None),
         "file_errors": sum(1 for d in docs if d.error is not None),
         "findings": sum(by_rule.values()),
@@ -186,6 +212,11 @@ def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
         for r in s["by_rule"]:
             desc = REGISTRY[r["rule"]].description if r["rule"] in REGISTRY else ""
             rows.append(f"  {r['rule']:<{width}}  {SEVERITY_ZH[Severity(r['severity'])]:<6}{r['count']:>6}  {desc}")
+    if s["by_category"]:
+        rows.append("  按类别汇总（分项不重复计入）：")
+        for c in s["by_category"]:
+            mark = "约" if c["approx"] else ""
+            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  {c['facts']} 项")
     worst = s["documents_by_worst"]
     rows.append("  文档按最严重级别：" + "，".join(
         f"{SEVERITY_ZH[Severity(k)] if k != 'clean' else '无发现'} {v}" for k, v in worst.items()))

@@ -62,6 +62,17 @@ class Money:
     quantum: Decimal = Decimal(1)
     #: written rounded (12.5万) rather than as an exact integer (125000)
     rounded: bool = False
+    subject: str | None = None
+    subject_span: Span | None = None
+    category: str | None = None
+    #: what the figure is about (issue 6): the phrase it counts or pays, where it stands, its
+    #: taxonomy id, how that was decided (taxonomy, classifier, breakdown, context), the
+    #: classifier's calibrated confidence, and why the category is null when it is
+    category_by: str | None = None
+    category_confidence: float | None = None
+    category_reason: str | None = None
+    #: the organization the figure belongs to (市总工会, 地直)
+    org: str | None = None
     kind: Literal["money"] = "money"
 
 
@@ -84,6 +95,14 @@ class Count:
     approx_word: str | None = None
     quantum: Decimal = Decimal(1)
     rounded: bool = False
+    #: what the figure is about (issue 6): the phrase it counts or pays, where it stands, its
+    #: taxonomy id, how that was decided (taxonomy, classifier, breakdown, context), the
+    #: classifier's calibrated confidence, and why the category is null when it is
+    category_by: str | None = None
+    category_confidence: float | None = None
+    category_reason: str | None = None
+    #: the organization the figure belongs to (市总工会, 地直)
+    org: str | None = None
     kind: Literal["count"] = "count"
 
 

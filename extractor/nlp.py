@@ -18,7 +18,7 @@ from typing import Any
 
 from .segment import Segmenter, get_segmenter
 
-__all__ = ["JiebaTokenizer", "get_nlp", "make_doc"]
+__all__ = ["JiebaTokenizer", "get_nlp", "make_doc", "register_tokenizer"]
 
 TOKENIZER_NAME = "extractor.JiebaTokenizer.v1"
 
@@ -61,7 +61,8 @@ def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
 
 
 @cache
-def _register() -> None:
+def register_tokenizer() -> None:
+    """Make the tokenizer factory known to spaCy (before loading a saved pipeline)."""
     from spacy.util import registry
 
     registry.tokenizers.register(TOKENIZER_NAME, func=create_jieba_tokenizer)
@@ -72,7 +73,7 @@ def get_nlp() -> Any:
     """The package's spaCy pipeline (blank Chinese with the jieba tokenizer), built once."""
     import spacy
 
-    _register()
+    register_tokenizer()
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .breakdowns import find_breakdowns
+from .categories import campaign, categorize, doctype
 from .chars import fold
 from .checks import Context, run_checks
 from .checks.sums import is_consistent
@@ -33,6 +34,8 @@ def extract_report(report: Report, checks: bool = True) -> Record:
     view = fold(report.text)
     facts = with_regions(extract_facts(report.text, view), report.tables)
     found = find_breakdowns(report.text, facts, view, report.tables)
+    about = campaign(report.title, report.text)
+    facts = categorize(report.text, facts, found, view, about["id"] if about else None)
     ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)
     breakdowns = tuple(replace(b, consistent=is_consistent(b, ctx)) for b in found)
     findings = run_checks(replace(ctx, breakdowns=breakdowns)) if checks else ()
@@ -44,7 +47,7 @@ def extract_report(report: Report, checks: bool = True) -> Record:
         facts=facts,
         breakdowns=breakdowns,
         findings=findings,
-        meta=report.meta,
+        meta={**report.meta, "doctype": doctype(report.title, report.text), "campaign": about},
     )
 
 

@@ -59,6 +59,14 @@ def build_userdict() -> str:
             f = parts[1] if len(parts) > 1 else str(freq)
             t = parts[2] if len(parts) > 2 else tag
             lines[word] = f"{word} {f} {t}\n"
+    # the taxonomy's group and fund terms of three characters or more (shorter ones are jieba's
+    # own words already, and forcing them would change how jieba reads everything around them)
+    from .taxonomy import TAXONOMY
+
+    for kind in ("group", "fund"):
+        for term in TAXONOMY.terms(kind):
+            if len(term) >= 3 and term not in lines:
+                lines[term] = f"{term} {_DEFAULT['groups.txt'][0]} n\n"
     return "".join(lines[w] for w in sorted(lines))
 
 

@@ -298,6 +298,6 @@ def _fact_dict(x: Any) -> dict[str, Any]:
         value = int(exact) if exact.lstrip("-").isdigit() else float(exact)
     base.update(value=value, approx=x["approx"], qualifier=x["qualifier"])
     if x["kind"] == "count":
-        base.update(unit=x["unit"], subject=x["subject"], category=x["category"])
-    base["region"] = x["region"]
+        base["unit"] = x["unit"]
+    base.update(subject=x["subject"], category=x["category"], region=x["region"])
     return base

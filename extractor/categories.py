@@ -1,0 +1,333 @@
+"""What each figure is about: its subject, its category in the taxonomy, its place and unit.
+
+The stage after breakdowns. Each clause that holds a count or an amount is segmented once (from
+the start of its sentence, so that ``慰问困难职工53名，发放12.5万元`` tells the amount's purpose)
+and read by the spaCy SpanRuler (``ruler.named_spans``: groups, funds, organizations, places).
+
+- A count's subject is the noun phrase the count names (``counts.find_subject``), else the
+  group named nearest before it in its clause; an amount's subject is the fund phrase next to it,
+  else the fund named nearest before it in its sentence (then after it in its clause).
+- The category is the taxonomy's (longest term in the subject); when no term fits or two tie, the
+  classifier of ``models/subject_<kind>`` decides, or abstains; a part of a breakdown whose own
+  words name no category (地直120户) takes its total's. Null categories carry a reason.
+- ``region`` is a place and ``org`` an organization named before the figure in its clause (a
+  table row's header stays the region); a subject that is a place or an organization (``地直``)
+  is moved there.
+
+>>> from extractor.facts import extract_facts
+>>> facts = extract_facts("慰问困难职工53名，发放慰问金12.5万元。")
+>>> text = "慰问困难职工53名，发放慰问金12.5万元。"
+>>> [(f.text, f.subject, f.category, f.category_by) for f in categorize(text, facts, ())]
+[('53名', '困难职工', 'needy_workers', 'taxonomy'), ('12.5万元', '慰问金', 'condolence_money', 'taxonomy')]
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from .chars import fold
+from .classify import load_model
+from .model import Breakdown, Count, Fact, Money, Span
+from .ruler import NamedSpan, named_spans
+from .segment import Token, clauses, segment_windows, sentences
+from .subjects import find_subject
+from .taxonomy import TAXONOMY, Kind
+
+__all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype", "doctype_features"]
+
+# how far back into its sentence a clause's window reaches for a fund word or a place
+_BACK = 40
+_AFTER = 12
+
+Categorized = tuple[str | None, str | None, float | None, str | None]  # category, by, confidence, reason
+
+
+def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
+    """The category of a subject phrase: the taxonomy's term, else the classifier's answer, else
+    None with the reason."""
+    if not phrase:
+        return None, None, None, "no_subject"
+    if kind == "fund":
+        joint = _coordinated_funds(phrase)
+        if joint is not None:
+            return joint, "taxonomy", None, None
+    if kind == "group":
+        joint = _coordinated_groups(phrase)
+        if joint is not None:
+            return joint, "taxonomy", None, None
+    if TAXONOMY.is_generic(phrase, kind):
+        return None, None, None, "generic"
+    m = TAXONOMY.match(phrase, kind)
+    if m is not None:
+        return m.category, "taxonomy", None, None
+    p = load_model(f"subject_{kind}").predict(phrase)
+    if p.label is None:
+        return None, None, round(p.confidence, 3), "abstained"
+    if p.label not in TAXONOMY:
+        return None, None, round(p.confidence, 3), "no_category"
+    return p.label, "classifier", round(p.confidence, 3), None
+
+
+_AND = re.compile("及|和|与|、|以及")
+
+# what a count's measure word allows it to count (folded units): people and households are
+# groups of people helped or staff; events are activities; the rest are things
+_PEOPLE_UNITS = frozenset(["人", "名", "位", "户", "人次", "户次", "口", "家庭", "人员"])
+_EVENT_UNITS = frozenset(["次", "场", "期", "批", "轮", "轮次", "场次", "届", "趟", "批次"])
+_UNIT_UNITS = frozenset(["所", "家"])
+_PLACE_UNITS = frozenset(["处", "座", "间", "栋"])
+
+
+def compatible(category: str | None, unit: str) -> bool:
+    """Whether a count with measure word ``unit`` can count ``category`` (40名 cannot count goods,
+    2次 cannot count 困难职工)."""
+    if category is None or category not in TAXONOMY:
+        return True
+    c = TAXONOMY[category]
+    u = fold(unit)
+    if u in _PEOPLE_UNITS:
+        return c.beneficiary or category == "staff_volunteers"
+    if u in _EVENT_UNITS:
+        return category == "activities"
+    if u in _UNIT_UNITS:
+        return category in ("units", "staff_volunteers") or (u == "家" and c.beneficiary)
+    if u in _PLACE_UNITS:
+        return category in ("facilities", "units")
+    if u == "个":
+        return not c.beneficiary
+    return category in ("goods", "staff_volunteers")  # 床, 袋, 份, 支...
+_GOODS_FUNDS = frozenset({"goods_value"})
+
+
+def _coordinated_funds(phrase: str) -> str | None:
+    """``慰问金及慰问物资`` (cash and goods) is a 款物 total; ``慰问金及特殊困难帮扶金`` is what
+    its first fund says; None when the phrase is not a coordination of funds."""
+    parts = [p for p in _AND.split(phrase) if p]
+    if len(parts) < 2:
+        return None
+    cats = [m.category for m in (TAXONOMY.match(p, "fund") for p in parts) if m is not None]
+    if len(cats) < 2:
+        return None
+    if any(c in _GOODS_FUNDS for c in cats) and any(c not in _GOODS_FUNDS for c in cats):
+        return "donations_total"
+    return cats[0]
+
+
+_GENERAL_GROUPS = ("needy_workers", "needy_residents")
+
+
+def _coordinated_groups(phrase: str) -> str | None:
+    """``困难劳模及职工``, ``困难职工、困难农民工和劳动模范``: a list of groups with a general group in
+    it (困难职工, 困难群众) is mostly that group; otherwise the first group listed."""
+    parts = [p for p in _AND.split(phrase) if p]
+    if len(parts) < 2:
+        return None
+    cats = [m.category for m in (TAXONOMY.match(p, "group") for p in parts) if m is not None]
+    if len(cats) < 2:
+        return None
+    return next((g for g in _GENERAL_GROUPS if g in cats), cats[0])
+
+
+def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdown],
+               view: str | None = None, campaign_id: str | None = None) -> tuple[Fact, ...]:
+    """``facts`` with subject, category, region and org filled in for counts and money.
+    ``campaign_id`` (the report's campaign) gives amounts that do not say their fund one."""
+    targets = [i for i, f in enumerate(facts) if isinstance(f, (Count, Money))]
+    if not targets:
+        return facts
+    view = fold(text) if view is None else view
+    out = list(facts)
+    windows, members = _windows(text, facts, targets)
+    for (ws, _), here, tokens in zip(windows, members, segment_windows(view, windows), strict=True):
+        spans = named_spans(tokens)
+        for i in here:
+            f = facts[i]
+            assert isinstance(f, (Count, Money))
+            out[i] = _about(text, f, tokens, spans, ws, campaign_id)
+        _follow(out, here)
+    for b in breakdowns:
+        _inherit(out, b)
+    return tuple(out)
+
+
+def _windows(text: str, facts: tuple[Fact, ...], targets: list[int]) -> tuple[list[Span], list[list[int]]]:
+    """One window per clause holding targets: from its sentence's start (at most _BACK before) to
+    the clause's end (at most _AFTER after its last figure)."""
+    sent_starts = [s for _, (s, _) in sentences(text)]
+    windows: list[Span] = []
+    members: list[list[int]] = []
+    k = 0
+    si = 0
+    for _, (cs, ce) in clauses(text):
+        here: list[int] = []
+        while k < len(targets) and facts[targets[k]].span[0] < ce:
+            if facts[targets[k]].span[0] >= cs:
+                here.append(targets[k])
+            k += 1
+        if not here:
+            continue
+        while si + 1 < len(sent_starts) and sent_starts[si + 1] <= cs:
+            si += 1
+        first, last = facts[here[0]].span, facts[here[-1]].span
+        start = max(sent_starts[si] if sent_starts else 0, first[0] - _BACK)
+        end = min(ce, last[1] + _AFTER)
+        windows.append((start, max(end, last[1])))
+        members.append(here)
+    return windows, members
+
+
+def _follow(out: list[Fact], here: list[int]) -> None:
+    """A count right after another (建档立卡贫困户1142户4105人) counts the same group."""
+    for a, b in itertools.pairwise(here):
+        prev, cur = out[a], out[b]
+        if (isinstance(prev, Count) and isinstance(cur, Count) and cur.category is None
+                and prev.category is not None and 0 <= cur.span[0] - prev.span[1] <= 1):
+            out[b] = replace(cur, category=prev.category, category_by="context", category_reason=None,
+                             category_confidence=None, subject=prev.subject, subject_span=prev.subject_span)
+
+
+def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSpan], ws: int,
+           campaign_id: str | None) -> Count | Money:
+    start, end = f.span
+    clause_start = _clause_start(text, start, ws)
+    local = [s for s in spans if s.start >= clause_start and s.end <= end + _AFTER]
+    region = f.region or _nearest(local, ("PLACE",), start)
+    org = _nearest(local, ("ORG",), start)
+    subject: tuple[str, Span] | None
+    kind: Kind = "group" if isinstance(f, Count) else "fund"
+    if isinstance(f, Count):
+        subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
+        if subject and _is_place_or_org(subject[1], spans) and TAXONOMY.match(subject[0], "group") is None:
+            named = next(s for s in spans if (s.start, s.end) == subject[1])
+            region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
+            subject = None
+        category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
+        if category is not None and not compatible(category, f.unit):
+            category, by, conf, reason = None, None, None, "unit_mismatch"
+        own = subject if reason != "unit_mismatch" else None
+        if category is None:  # the group named last before it in its sentence that it can count
+            fits = [s for s in spans if s.end <= start and s.label == "GROUP" and compatible(s.id, f.unit)]
+            near = _named(fits, "GROUP", start, end, after=False)
+            if near is not None:  # the count's own subject, when it has one, stays its subject
+                category, by, conf, reason = classify_phrase(near[0], kind)
+                by = "context" if category else by
+                subject = own or near
+        if category is None and fold(f.unit) in _EVENT_UNITS:
+            category, by, conf, reason = "activities", "unit", None, None
+    else:
+        clause_tokens = [t for t in tokens if t.start >= clause_start]
+        subject = find_subject(clause_tokens, start, end, text)
+        if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.is_generic(subject[0], "fund"):
+            subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
+        category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
+        if category is None:
+            before = [s for s in spans if s.end <= start]
+            near = _named(before, "FUND", start, end, after=False) or _named(local, "FUND", start, end, after=True)
+            if near is not None:
+                category, by, conf, reason = classify_phrase(near[0], kind)
+                by = "context" if category else by
+                subject = subject or near
+        if category is None and campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].fund:
+            category, by, conf, reason = TAXONOMY[campaign_id].fund, "campaign", None, None
+    return replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
+                   category=category, category_by=by, category_confidence=conf, category_reason=reason,
+                   region=region, org=org)
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    """The start of the clause holding ``pos`` (not before ``floor``)."""
+    k = pos
+    while k > floor and text[k - 1] not in "。！？!?\n，,；;：:、":
+        k -= 1
+    return k
+
+
+def _nearest(spans: list[NamedSpan], labels: tuple[str, ...], start: int) -> str | None:
+    """The text of the nearest span with one of ``labels`` ending before ``start`` (the longest
+    of those ending at the same place)."""
+    cands = [s for s in spans if s.label in labels and s.end <= start]
+    if not cands:
+        return None
+    best = max(cands, key=lambda s: (s.end, s.end - s.start))
+    return best.text
+
+
+def _named(spans: list[NamedSpan], label: str, start: int, end: int, after: bool) -> tuple[str, Span] | None:
+    """The nearest ``label`` span before the figure (or after it, with ``after``)."""
+    if after:
+        cands = [s for s in spans if s.label == label and s.start >= end]
+        best = min(cands, key=lambda s: (s.start, -(s.end - s.start)), default=None)
+    else:
+        cands = [s for s in spans if s.label == label and s.end <= start]
+        best = max(cands, key=lambda s: (s.end, s.end - s.start), default=None)
+    return (best.text, (best.start, best.end)) if best else None
+
+
+def _is_place_or_org(span: Span, spans: list[NamedSpan]) -> bool:
+    return any((s.start, s.end) == span and s.label in ("PLACE", "ORG") for s in spans)
+
+
+def _inherit(out: list[Fact], b: Breakdown) -> None:
+    """Parts of a breakdown whose own words give no category take their total's (地直120户)."""
+    total = out[b.total_index]
+    if not isinstance(total, (Count, Money)) or total.category is None:
+        return
+    for i in b.part_indexes:
+        part = out[i]
+        if not isinstance(part, (Count, Money)) or part.category == total.category:
+            continue
+        # a part whose own words name a category keeps it (助学资金 under 帮扶资金); one named by
+        # its source (社会捐赠, 自筹) or by context only is a share of the total
+        weak = part.category is None or part.category_by in ("context", "campaign") or (
+            isinstance(part, Money) and part.category == "donations_total")
+        if weak:
+            out[i] = replace(part, category=total.category, category_by="breakdown", category_reason=None,
+                             category_confidence=None,
+                             subject=part.subject or total.subject,
+                             subject_span=part.subject_span or total.subject_span)
+
+
+_LEAD = re.compile(r"[^。！？\n]{0,40}如下")
+
+
+def doctype_features(title: str | None, text: str) -> str:
+    """What the document-type classifier reads: the title, the addressee line (``县委、县政府：``)
+    and the sentence that announces the body (``现将有关情况汇报如下``), space-separated."""
+    lines = [ln.strip() for ln in text[:400].splitlines() if ln.strip()]
+    addressee = next((ln for ln in lines[1:3] if ln.endswith(("：", ":")) and len(ln) <= 40), "")
+    lead = _LEAD.search(text, 0, 1500)
+    return " ".join(x for x in (title or (lines[0] if lines else ""), addressee, lead.group() if lead else "") if x)
+
+
+def doctype(title: str | None, text: str) -> dict[str, Any] | None:
+    """The report's document type: the type word that ends its title (``…实施方案的通知`` is a
+    notice), else the classifier's answer on :func:`doctype_features`, else None."""
+    if title:
+        found = [m for m in TAXONOMY.find(title, "doctype")]
+        if found:
+            last = max(found, key=lambda m: (m.end, m.end - m.start))
+            return {"id": last.category, "name": TAXONOMY.name(last.category), "by": "title", "term": last.term}
+    p = load_model("doctype").predict(doctype_features(title, text))
+    if p.label is None or p.label not in TAXONOMY:
+        return None
+    return {"id": p.label, "name": TAXONOMY.name(p.label), "by": "classifier", "confidence": round(p.confidence, 3)}
+
+
+def campaign(title: str | None, text: str) -> dict[str, Any] | None:
+    """The campaign a report belongs to: the taxonomy campaign whose terms occur most (a title's
+    occurrence counts three times); None when no term occurs twice."""
+    score: dict[str, int] = {}
+    for m in TAXONOMY.find(title or "", "campaign"):
+        score[m.category] = score.get(m.category, 0) + 3
+    for m in TAXONOMY.find(text[:3000], "campaign"):
+        score[m.category] = score.get(m.category, 0) + 1
+    if not score:
+        return None
+    best = max(sorted(score), key=lambda c: score[c])
+    if score[best] < 2:
+        return None
+    return {"id": best, "name": TAXONOMY.name(best), "score": score[best]}

@@ -1,0 +1,146 @@
+"""Linear text classifiers over character n-grams, loaded without pickle.
+
+A model is trained by ``scripts/train_classifier.py`` with scikit-learn (``TfidfVectorizer`` with
+``analyzer="char_wb"`` and a ``LogisticRegression``) and saved as two plain files: a JSON header
+(classes, n-gram range, temperature, abstain threshold, vocabulary) and an ``.npz`` of float
+arrays (idf, coefficients, intercepts) read with ``allow_pickle=False``. Neither file can run
+code when loaded, and loading needs numpy only: scikit-learn is not imported at run time (it
+costs a second of start-up). ``tests/test_classify.py`` checks that this module's scores equal
+scikit-learn's on the same model.
+
+Confidence is calibrated by temperature scaling (one scalar fitted on cross-validated scores);
+a prediction whose confidence is below the model's threshold is an abstention.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .chars import fold_word
+
+__all__ = ["MODELS_DIR", "LinearTextModel", "Prediction", "char_wb_ngrams", "load_model"]
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+class Prediction(NamedTuple):
+    """The best label and its calibrated probability; ``label`` is None when the model abstains
+    (``best`` is then what it would have said)."""
+
+    label: str | None
+    confidence: float
+    best: str
+
+
+def char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
+    """The n-grams scikit-learn's ``analyzer="char_wb"`` produces (lower-cased, each word padded
+    with a space): ``char_wb_ngrams("劳模", 1, 2) == [' ', '劳', '模', ' ', ' 劳', '劳模', '模 ']``."""
+    out: list[str] = []
+    for word in text.lower().split():
+        w = f" {word} "
+        size = len(w)
+        for n in range(lo, hi + 1):
+            offset = 0
+            out.append(w[offset:offset + n])
+            while offset + n < size:
+                offset += 1
+                out.append(w[offset:offset + n])
+            if offset == 0:  # the word is shorter than n: counted once
+                break
+    return out
+
+
+def prepare(text: str) -> str:
+    """What the classifier reads: the folded phrase (traditional → simplified, full-width → ASCII)."""
+    return fold_word(text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class LinearTextModel:
+    name: str
+    classes: tuple[str, ...]
+    ngram: tuple[int, int]
+    vocabulary: dict[str, int]
+    idf: Any  # float64[n_features]
+    coef: Any  # float64[n_classes, n_features]
+    intercept: Any  # float64[n_classes]
+    temperature: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def vector(self, text: str) -> Any:
+        """The tf-idf vector of ``text``: raw counts × idf, L2-normalized (as TfidfVectorizer)."""
+        x = np.zeros(len(self.idf))
+        vocab = self.vocabulary
+        for g in char_wb_ngrams(prepare(text), *self.ngram):
+            k = vocab.get(g)
+            if k is not None:
+                x[k] += 1.0
+        x *= self.idf
+        norm = float(np.sqrt(x @ x))
+        return x / norm if norm else x
+
+    def decision(self, text: str) -> Any:
+        """The linear scores, one per class (LogisticRegression.decision_function)."""
+        return self.coef @ self.vector(text) + self.intercept
+
+    def proba(self, text: str) -> Any:
+        """Calibrated class probabilities (softmax of the scores over the temperature)."""
+        z = self.decision(text) / self.temperature
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict(self, text: str) -> Prediction:
+        p = self.proba(text)
+        k = int(p.argmax())
+        best = self.classes[k]
+        conf = float(p[k])
+        return Prediction(best if conf >= self.threshold else None, conf, best)
+
+    def save(self, folder: Path) -> None:
+        """Write ``<name>.json`` and ``<name>.npz`` into ``folder`` (deterministic bytes)."""
+        header = {
+            "name": self.name,
+            "format": "extractor.LinearTextModel/1",
+            "classes": list(self.classes),
+            "ngram": list(self.ngram),
+            "temperature": round(self.temperature, 6),
+            "threshold": round(self.threshold, 6),
+            "meta": self.meta,
+            "vocabulary": sorted(self.vocabulary, key=self.vocabulary.__getitem__),
+        }
+        (folder / f"{self.name}.json").write_text(json.dumps(header, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        arrays = {"idf": self.idf.astype(np.float32), "coef": self.coef.astype(np.float32),
+                  "intercept": self.intercept.astype(np.float32)}
+        with open(folder / f"{self.name}.npz", "wb") as f:
+            np.savez_compressed(f, **arrays)
+
+
+def read_model(folder: Path, name: str) -> LinearTextModel:
+    """Load a model saved by :meth:`LinearTextModel.save`; no pickle is allowed."""
+    header = json.loads((folder / f"{name}.json").read_text("utf-8"))
+    if header.get("format") != "extractor.LinearTextModel/1":
+        raise ValueError(f"{name}: not an extractor linear model")
+    with np.load(folder / f"{name}.npz", allow_pickle=False) as z:
+        idf = z["idf"].astype(np.float64)
+        coef = z["coef"].astype(np.float64)
+        intercept = z["intercept"].astype(np.float64)
+    vocab = {g: i for i, g in enumerate(header["vocabulary"])}
+    classes = tuple(header["classes"])
+    if coef.shape != (len(classes), len(vocab)) or idf.shape != (len(vocab),):
+        raise ValueError(f"{name}: arrays do not match the header")
+    return LinearTextModel(name, classes, (int(header["ngram"][0]), int(header["ngram"][1])), vocab,
+                           idf, coef, intercept, float(header["temperature"]), float(header["threshold"]),
+                           dict(header.get("meta", {})))
+
+
+@cache
+def load_model(name: str) -> LinearTextModel:
+    """A model of ``models/`` by name (``subject_group``, ``subject_fund``, ``doctype``), loaded once."""
+    return read_model(MODELS_DIR, name)

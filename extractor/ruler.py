@@ -1,0 +1,132 @@
+"""Named spans of a clause: groups, funds, organizations and places, from a spaCy SpanRuler.
+
+The pipeline is saved under ``models/spacy_zh`` by ``scripts/build_spacy.py``: ``spacy.blank("zh")``
+with our jieba tokenizer (``extractor.JiebaTokenizer.v1``) and a ``span_ruler`` whose patterns are
+built here from data files: the taxonomy's group and fund terms (label ``GROUP`` / ``FUND``, the
+category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/lexicon/places.txt``
+(``PLACE``, beside jieba's place-name tag ``ns``).
+
+At run time a clause is not tokenized again: the ``Doc`` is built from the segmenter's tokens
+(with their tags) and only the ruler runs on it.
+
+>>> from extractor.segment import get_segmenter
+>>> spans = named_spans(get_segmenter().tokens("哈密市总工会慰问困难职工53名"))
+>>> [(s.label, s.text) for s in spans]
+[('ORG', '哈密市总工会'), ('PLACE', '哈密市'), ('ORG', '总工会'), ('FUND', '慰问'), ('GROUP', '困难职工')]
+>>> spans[-1].id
+'needy_workers'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .classify import MODELS_DIR
+from .segment import Token, get_segmenter
+from .taxonomy import TAXONOMY, Kind
+
+__all__ = ["SPACY_DIR", "NamedSpan", "build_patterns", "get_pipeline", "named_spans"]
+
+SPACY_DIR = MODELS_DIR / "spacy_zh"
+SPANS_KEY = "ruler"
+_SCOPE = "全本各该辖我此"
+
+
+class NamedSpan(NamedTuple):
+    label: str  # GROUP, FUND, ORG, PLACE
+    start: int  # character offsets, as the tokens'
+    end: int
+    text: str
+    id: str  # the category id for GROUP and FUND, "" otherwise
+
+
+def _entries(name: str) -> tuple[list[str], list[str]]:
+    """(suffixes, names) of a data/lexicon list with ``suffix: X`` lines."""
+    raw = resources.files("extractor").joinpath("data/lexicon", name).read_text("utf-8")
+    suffixes, names = [], []
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("suffix:"):
+            suffixes.append(line.removeprefix("suffix:").strip())
+        else:
+            names.append(line)
+    return suffixes, names
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def build_patterns() -> list[dict[str, Any]]:
+    """Every pattern of the ruler, in a stable order."""
+    # terms are written as token patterns, cut by our segmenter now, so that loading the pipeline
+    # does not run the tokenizer over every phrase pattern (that took seconds)
+    seg = get_segmenter()
+
+    def tokens(phrase: str) -> list[dict[str, Any]]:
+        return [{"TEXT": t.text} for t in seg.tokens(phrase)]
+
+    out: list[dict[str, Any]] = []
+    kinds: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
+    for kind, label in kinds:
+        for term, ids in sorted(TAXONOMY.terms(kind).items()):
+            if len(ids) == 1:  # a term two categories share names neither
+                out.append({"label": label, "pattern": tokens(term), "id": ids[0]})
+    org_suffixes, org_names = _entries("orgs.txt")
+    org_re = f"^[\\u4e00-\\u9fff]{{0,10}}({_alternation(org_suffixes)})$"
+    out.append({"label": "ORG", "pattern": [{"TAG": "ns", "OP": "?"}, {"TEXT": {"REGEX": org_re}}]})
+    out.extend({"label": "ORG", "pattern": tokens(n)} for n in org_names)
+    place_suffixes, place_names = _entries("places.txt")
+    place_re = f"^[^{_SCOPE}\\W\\d][\\u4e00-\\u9fff]{{0,6}}({_alternation(place_suffixes)})$"
+    out.append({"label": "PLACE", "pattern": [{"TEXT": {"REGEX": place_re}}]})
+    out.append({"label": "PLACE", "pattern": [{"TAG": "ns", "TEXT": {"REGEX": f"^[^{_SCOPE}]"}}]})
+    out.extend({"label": "PLACE", "pattern": tokens(n)} for n in place_names)
+    return out
+
+
+def new_pipeline() -> Any:
+    """A fresh pipeline with the ruler and its patterns (what build_spacy.py saves)."""
+    import spacy
+
+    from .nlp import get_nlp
+
+    nlp = spacy.blank("zh", config=get_nlp().config)
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
+    ruler.add_patterns(build_patterns())  # type: ignore[attr-defined]
+    return nlp
+
+
+@cache
+def get_pipeline(path: Path = SPACY_DIR) -> Any:
+    """The saved pipeline, loaded once."""
+    import spacy
+
+    from .nlp import register_tokenizer
+
+    register_tokenizer()
+    return spacy.load(path)
+
+
+def named_spans(tokens: Sequence[Token]) -> list[NamedSpan]:
+    """The ruler's spans over ``tokens`` (one clause, offsets as the tokens'), longest first at
+    each start, then in order."""
+    if not tokens:
+        return []
+    from spacy.tokens import Doc
+
+    nlp = get_pipeline()
+    doc = Doc(nlp.vocab, words=[t.text for t in tokens], spaces=[False] * len(tokens), tags=[t.tag for t in tokens])
+    doc = nlp.get_pipe("span_ruler")(doc)
+    out = []
+    for s in doc.spans[SPANS_KEY]:
+        a, b = tokens[s.start].start, tokens[s.end - 1].end
+        out.append(NamedSpan(s.label_, a, b, s.text, s.id_))
+    out.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
+    return out

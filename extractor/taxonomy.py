@@ -1,0 +1,152 @@
+"""The taxonomy of ``data/taxonomy.toml``: categories with stable ids, Chinese names and terms.
+
+A phrase takes the category of the longest term it contains; two categories tied at that length
+make it ambiguous (the classifier decides). Matching reads the folded phrase, so traditional
+wordings match simplified terms.
+
+>>> TAXONOMY.match("困难职工子女", "group")
+TermMatch(category='students', term='困难职工子女', start=0, end=6)
+>>> TAXONOMY.match("自治区级以上劳模", "group").category
+'model_workers'
+>>> TAXONOMY.match("帐篷", "fund") is None
+True
+>>> TAXONOMY.name("needy_workers")
+'困难职工'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from typing import Literal, NamedTuple
+
+from .chars import fold_word
+
+__all__ = ["KINDS", "TAXONOMY", "Category", "Kind", "Taxonomy", "TermMatch"]
+
+Kind = Literal["group", "fund", "campaign", "doctype"]
+KINDS: tuple[Kind, ...] = ("group", "fund", "campaign", "doctype")
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    kind: Kind
+    name: str
+    terms: tuple[str, ...]
+    #: False for counted things that are not people helped (goods, events, units, staff)
+    beneficiary: bool = True
+    #: for a campaign: the fund its amounts are when their own words do not say
+    fund: str | None = None
+
+
+class TermMatch(NamedTuple):
+    """A term of ``category`` found at ``[start, end)`` of the phrase."""
+
+    category: str
+    term: str
+    start: int
+    end: int
+
+
+class Taxonomy:
+    def __init__(self, categories: list[Category], version: int,
+                 generic: dict[str, frozenset[str]] | None = None) -> None:
+        self.version = version
+        #: words of a kind that name no category by themselves (资金, 经费)
+        self.generic = generic or {}
+        self.categories = tuple(categories)
+        self._by_id = {c.id: c for c in categories}
+        if len(self._by_id) != len(categories):
+            raise ValueError("taxonomy: duplicate category id")
+        # term → category ids, per kind; a term listed under two categories of one kind is ambiguous
+        self._terms: dict[Kind, dict[str, tuple[str, ...]]] = {k: {} for k in KINDS}
+        for c in categories:
+            for t in c.terms:
+                have = self._terms[c.kind].get(t, ())
+                if c.id not in have:
+                    self._terms[c.kind][t] = (*have, c.id)
+        self._longest = {k: max((len(t) for t in v), default=0) for k, v in self._terms.items()}
+
+    @classmethod
+    def load(cls, text: str | None = None) -> Taxonomy:
+        raw = tomllib.loads(text if text is not None else
+                            resources.files("extractor").joinpath("data/taxonomy.toml").read_text("utf-8"))
+        out: list[Category] = []
+        for kind in KINDS:
+            for entry in raw.get(kind, []):
+                terms = tuple(dict.fromkeys(fold_word(t) for t in entry["terms"]))
+                out.append(Category(entry["id"], kind, entry["name"], terms, bool(entry.get("beneficiary", True)),
+                                    entry.get("fund")))
+        generic = {k: frozenset(fold_word(w) for w in v) for k, v in raw.get("generic", {}).items()}
+        return cls(out, int(raw.get("version", 1)), generic)
+
+    def is_generic(self, phrase: str, kind: Kind) -> bool:
+        """Whether ``phrase`` holds a generic word of ``kind`` (资金) and no term of it."""
+        view = fold_word(phrase)
+        return any(w in view for w in self.generic.get(kind, ())) and self.match(phrase, kind) is None
+
+    def __contains__(self, category_id: object) -> bool:
+        return category_id in self._by_id
+
+    def __getitem__(self, category_id: str) -> Category:
+        return self._by_id[category_id]
+
+    def of_kind(self, kind: Kind) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if c.kind == kind)
+
+    def ids(self, kind: Kind) -> tuple[str, ...]:
+        return tuple(c.id for c in self.of_kind(kind))
+
+    def name(self, category_id: str | None) -> str | None:
+        """The Chinese name of a category id (None for None or an unknown id)."""
+        c = self._by_id.get(category_id) if category_id else None
+        return c.name if c else None
+
+    def terms(self, kind: Kind) -> dict[str, tuple[str, ...]]:
+        """Every term of a kind with the categories that list it."""
+        return self._terms[kind]
+
+    @cached_property
+    def all_terms(self) -> tuple[str, ...]:
+        """Every term of every kind, once, for the segmenter's dictionary."""
+        return tuple(dict.fromkeys(t for c in self.categories for t in c.terms))
+
+    def find(self, phrase: str, kind: Kind) -> Iterator[TermMatch]:
+        """Every occurrence of a term of ``kind`` in ``phrase`` (folded first), longest first at
+        each start."""
+        view = fold_word(phrase)
+        terms = self._terms[kind]
+        longest = self._longest[kind]
+        for i in range(len(view)):
+            for j in range(min(len(view), i + longest), i, -1):
+                for cid in terms.get(view[i:j], ()):
+                    yield TermMatch(cid, view[i:j], i, j)
+
+    def match(self, phrase: str, kind: Kind) -> TermMatch | None:
+        """The category of the longest term in ``phrase``; None when there is none or when two
+        categories tie at the longest length (the phrase is ambiguous)."""
+        best: list[TermMatch] = []
+        for m in self.find(phrase, kind):
+            size = m.end - m.start
+            if not best or size > best[0].end - best[0].start:
+                best = [m]
+            elif size == best[0].end - best[0].start and m.category != best[0].category:
+                # the same length: the one nearer the end names the head (困难党员 in 困难劳模及党员)
+                best.append(m)
+        if not best:
+            return None
+        cats = {m.category for m in best}
+        if len(cats) == 1:
+            return best[0]
+        # tie between categories: the head of a Chinese noun phrase is its last word
+        last = max(best, key=lambda m: m.end)
+        if sum(1 for m in best if m.end == last.end) == 1:
+            return last
+        return None
+
+
+TAXONOMY = Taxonomy.load()

@@ -1,0 +1,154 @@
+"""Categories (issue 6): the taxonomy, the stage that attaches subjects and categories, and the
+models of models/ (loaded without pickle, in sync with their sources, equal to scikit-learn's)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from extractor.categories import classify_phrase, compatible, doctype
+from extractor.classify import LinearTextModel, char_wb_ngrams, load_model, read_model
+from extractor.model import Count, Money
+from extractor.pipeline import extract_text
+from extractor.taxonomy import TAXONOMY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PHRASES = [
+    pytest.param("困难职工", "group", "needy_workers", "taxonomy", id="term"),
+    pytest.param("困難職工", "group", "needy_workers", "taxonomy", id="traditional-folded"),
+    pytest.param("困难职工子女", "group", "students", "taxonomy", id="longest-term-wins"),
+    pytest.param("困难劳模及职工", "group", "needy_workers", "taxonomy", id="coordination-general-group"),
+    pytest.param("慰问金及慰问物资", "fund", "donations_total", "taxonomy", id="cash-and-goods"),
+    pytest.param("慰问金及特殊困难帮扶金", "fund", "condolence_money", "taxonomy", id="funds-first-listed"),
+    pytest.param("配套资金", "fund", None, None, id="generic-fund-word"),
+    pytest.param(None, "group", None, None, id="no-subject"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "kind", "category", "by"), PHRASES)
+def test_classify_phrase(phrase: str | None, kind: Any, category: str | None, by: str | None) -> None:
+    got = classify_phrase(phrase, kind)
+    assert (got[0], got[1]) == (category, by)
+    if category is None:
+        assert got[3] is not None  # a null category says why
+
+
+SENTENCES = [
+    pytest.param("共慰问困难家庭700余户，发放慰问金12.5万元。",
+                 [("困难家庭", "needy_residents"), ("慰问金", "condolence_money")], id="count-and-fund"),
+    pytest.param("慰问困难职工53名，发放12.5万元。", [("困难职工", "needy_workers"), ("慰问", "condolence_money")],
+                 id="fund-from-sentence"),
+    pytest.param("发放棉被400床。", [("棉被", "goods")], id="goods-by-unit"),
+    pytest.param("召开座谈会2次。", [("座谈会", "activities")], id="event"),
+    pytest.param("建档立卡贫困户1142户4105人。", [("建档立卡贫困户", "registered_poor_households")] * 2,
+                 id="second-count-follows-first"),
+    pytest.param("共慰问困难职工400名，其中地直120名、哈密市280名。",
+                 [("困难职工", "needy_workers"), ("困难职工", "needy_workers"), ("困难职工", "needy_workers")],
+                 id="parts-inherit-total"),
+]
+
+
+@pytest.mark.parametrize(("text", "expect"), SENTENCES)
+def test_categorize(text: str, expect: list[tuple[str, str]]) -> None:
+    [record] = extract_text(text)
+    got = [(f.subject, f.category) for f in record.facts if isinstance(f, (Count, Money))]
+    assert got == expect
+    for f in record.facts:
+        if isinstance(f, (Count, Money)) and f.subject_span is not None and f.category_by != "breakdown":
+            assert record.text[f.subject_span[0]:f.subject_span[1]] == f.subject  # spans are sacred
+
+
+def test_breakdown_parts_by_place_get_a_region() -> None:
+    [record] = extract_text("共慰问困难职工400名，其中地直120名、哈密市280名。")
+    parts = [f for f in record.facts if isinstance(f, Count)][1:]
+    assert [(f.region or f.org) for f in parts] == ["地直", "哈密市"]
+
+
+@pytest.mark.parametrize(("category", "unit", "ok"), [
+    pytest.param("goods", "名", False, id="people-unit-not-goods"),
+    pytest.param("needy_workers", "次", False, id="event-unit-not-group"),
+    pytest.param("activities", "场", True, id="event-unit-activity"),
+    pytest.param("units", "家", True, id="jia-units"),
+    pytest.param("goods", "床", True, id="goods-unit"),
+])
+def test_unit_compatibility(category: str, unit: str, ok: bool) -> None:
+    assert compatible(category, unit) is ok
+
+
+@pytest.mark.parametrize(("title", "expect"), [
+    pytest.param("关于做好2019年送温暖活动实施方案的通知", "notice", id="last-type-word-wins"),
+    pytest.param("2018年春节送温暖活动总结", "summary", id="summary"),
+    pytest.param("关于金秋助学工作情况的汇报", "report", id="report"),
+])
+def test_doctype_from_title(title: str, expect: str) -> None:
+    got = doctype(title, title)
+    assert got is not None and got["id"] == expect and got["by"] == "title"
+
+
+def test_taxonomy_ids_are_unique_and_known_kinds() -> None:
+    ids = [c.id for c in TAXONOMY.categories]
+    assert len(ids) == len(set(ids))
+    for c in TAXONOMY.of_kind("campaign"):
+        assert c.fund is None or TAXONOMY[c.fund].kind == "fund"
+
+
+def test_models_know_only_taxonomy_ids() -> None:
+    for name, kind in (("subject_group", "group"), ("subject_fund", "fund"), ("doctype", "doctype")):
+        m = load_model(name)
+        assert set(m.classes) <= set(TAXONOMY.ids(kind)) | {"none"}
+        assert 0 < m.threshold <= 1 and m.temperature > 0
+
+
+def test_char_wb_ngrams_equal_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3)).build_analyzer()
+    for text in ("困难职工", "劳模", "x", "慰问金 及 物资"):
+        assert char_wb_ngrams(text, 1, 3) == analyzer(text)
+
+
+def test_numpy_scores_equal_scikit_learns(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from extractor.classify import prepare
+
+    xs = ["困难职工", "困难员工", "劳模", "劳动模范", "大米", "棉被", "慰问金", "助学金"]
+    ys = ["a", "a", "b", "b", "c", "c", "d", "d"]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), preprocessor=prepare)
+    lr = LogisticRegression(C=10, max_iter=1000).fit(vec.fit_transform(xs), ys)
+    m = LinearTextModel("t", tuple(lr.classes_), (1, 3), {g: int(i) for g, i in vec.vocabulary_.items()},
+                        vec.idf_, lr.coef_, lr.intercept_, 1.0, 0.5, {})
+    m.save(tmp_path)
+    back = read_model(tmp_path, "t")
+    for text in ("困难职工家庭", "劳模们", "救灾物资"):
+        want = lr.predict_proba(vec.transform([text]))[0]
+        assert np.allclose(back.proba(text), want, atol=1e-5)
+
+
+def test_model_files_cannot_hold_pickles(tmp_path: Path) -> None:
+    header = (ROOT / "models" / "doctype.json").read_text("utf-8")
+    (tmp_path / "evil.json").write_text(header.replace('"name": "doctype"', '"name": "evil"'), "utf-8")
+    np.savez(tmp_path / "evil.npz", idf=np.array([object()], dtype=object), coef=np.zeros(1), intercept=np.zeros(1))
+    with pytest.raises(ValueError):
+        read_model(tmp_path, "evil")
+
+
+def test_spacy_pipeline_in_sync_with_its_sources() -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_spacy.py"), "--check"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+
+
+def test_classifiers_in_sync_with_their_sources() -> None:
+    """Retrains (about a minute) and compares with models/: a changed taxonomy or label file
+    without a retrain fails here."""
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_classifier.py"), "--check"],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
