@@ -15,7 +15,7 @@ from extractor.categories import classify_phrase, compatible, doctype
 from extractor.classify import LinearTextModel, char_wb_ngrams, load_model, read_model
 from extractor.model import Count, Money
 from extractor.pipeline import extract_text
-from extractor.taxonomy import TAXONOMY
+from extractor.taxonomy import TAXONOMY, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,8 @@ def test_taxonomy_ids_are_unique_and_known_kinds() -> None:
 
 
 def test_models_know_only_taxonomy_ids() -> None:
-    for name, kind in (("subject_group", "group"), ("subject_fund", "fund"), ("doctype", "doctype")):
+    named: tuple[tuple[str, Kind], ...] = (("subject_group", "group"), ("subject_fund", "fund"), ("doctype", "doctype"))
+    for name, kind in named:
         m = load_model(name)
         assert set(m.classes) <= set(TAXONOMY.ids(kind)) | {"none"}
         assert 0 < m.threshold <= 1 and m.temperature > 0
