@@ -33,7 +33,7 @@ from .chars import fold
 from .classify import load_model
 from .model import Breakdown, Count, Fact, Money, Span
 from .ruler import NamedSpan, named_spans
-from .segment import Token, clauses, segment_windows, sentences
+from .segment import Token, by_clause, segment_windows, sentences
 from .subjects import find_subject
 from .taxonomy import TAXONOMY, Kind
 
@@ -59,11 +59,11 @@ def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
         joint = _coordinated_groups(phrase)
         if joint is not None:
             return joint, "taxonomy", None, None
-    if TAXONOMY.is_generic(phrase, kind):
-        return None, None, None, "generic"
     m = TAXONOMY.match(phrase, kind)
     if m is not None:
         return m.category, "taxonomy", None, None
+    if TAXONOMY.has_generic(phrase, kind):
+        return None, None, None, "generic"
     p = load_model(f"subject_{kind}").predict(phrase)
     if p.label is None:
         return None, None, round(p.confidence, 3), "abstained"
@@ -103,14 +103,19 @@ def compatible(category: str | None, unit: str) -> bool:
 _GOODS_FUNDS = frozenset({"goods_value"})
 
 
+def _conjunct_categories(phrase: str, kind: Kind) -> list[str] | None:
+    """The categories of the conjuncts of ``A及B``, ``A、B和C`` in order, when at least two of
+    them name one; else None."""
+    parts = [p for p in _AND.split(phrase) if p]
+    cats = [m.category for m in (TAXONOMY.match(p, kind) for p in parts) if m is not None]
+    return cats if len(parts) >= 2 and len(cats) >= 2 else None
+
+
 def _coordinated_funds(phrase: str) -> str | None:
     """``慰问金及慰问物资`` (cash and goods) is a 款物 total; ``慰问金及特殊困难帮扶金`` is what
     its first fund says; None when the phrase is not a coordination of funds."""
-    parts = [p for p in _AND.split(phrase) if p]
-    if len(parts) < 2:
-        return None
-    cats = [m.category for m in (TAXONOMY.match(p, "fund") for p in parts) if m is not None]
-    if len(cats) < 2:
+    cats = _conjunct_categories(phrase, "fund")
+    if cats is None:
         return None
     if any(c in _GOODS_FUNDS for c in cats) and any(c not in _GOODS_FUNDS for c in cats):
         return "donations_total"
@@ -123,11 +128,8 @@ _GENERAL_GROUPS = ("needy_workers", "needy_residents")
 def _coordinated_groups(phrase: str) -> str | None:
     """``困难劳模及职工``, ``困难职工、困难农民工和劳动模范``: a list of groups with a general group in
     it (困难职工, 困难群众) is mostly that group; otherwise the first group listed."""
-    parts = [p for p in _AND.split(phrase) if p]
-    if len(parts) < 2:
-        return None
-    cats = [m.category for m in (TAXONOMY.match(p, "group") for p in parts) if m is not None]
-    if len(cats) < 2:
+    cats = _conjunct_categories(phrase, "group")
+    if cats is None:
         return None
     return next((g for g in _GENERAL_GROUPS if g in cats), cats[0])
 
@@ -141,35 +143,31 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
         return facts
     view = fold(text) if view is None else view
     out = list(facts)
-    windows, members = _windows(text, facts, targets)
-    for (ws, _), here, tokens in zip(windows, members, segment_windows(view, windows), strict=True):
+    windows, members, clause_starts = _windows(text, facts, targets)
+    for here, cs, tokens in zip(members, clause_starts, segment_windows(view, windows), strict=True):
         spans = named_spans(tokens)
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
-            out[i] = _about(text, f, tokens, spans, ws, campaign_id)
+            out[i] = _about(text, f, tokens, spans, cs, campaign_id)
         _follow(out, here)
     for b in breakdowns:
         _inherit(out, b)
     return tuple(out)
 
 
-def _windows(text: str, facts: tuple[Fact, ...], targets: list[int]) -> tuple[list[Span], list[list[int]]]:
+def _windows(text: str, facts: tuple[Fact, ...],
+             targets: list[int]) -> tuple[list[Span], list[list[int]], list[int]]:
     """One window per clause holding targets: from its sentence's start (at most _BACK before) to
-    the clause's end (at most _AFTER after its last figure)."""
+    the clause's end (at most _AFTER after its last figure); with the targets of each and where
+    each one's clause starts inside its window."""
     sent_starts = [s for _, (s, _) in sentences(text)]
     windows: list[Span] = []
     members: list[list[int]] = []
-    k = 0
+    clause_starts: list[int] = []
     si = 0
-    for _, (cs, ce) in clauses(text):
-        here: list[int] = []
-        while k < len(targets) and facts[targets[k]].span[0] < ce:
-            if facts[targets[k]].span[0] >= cs:
-                here.append(targets[k])
-            k += 1
-        if not here:
-            continue
+    for (cs, ce), ks in by_clause(text, [facts[i].span[0] for i in targets]):
+        here = [targets[k] for k in ks]
         while si + 1 < len(sent_starts) and sent_starts[si + 1] <= cs:
             si += 1
         first, last = facts[here[0]].span, facts[here[-1]].span
@@ -177,7 +175,8 @@ def _windows(text: str, facts: tuple[Fact, ...], targets: list[int]) -> tuple[li
         end = min(ce, last[1] + _AFTER)
         windows.append((start, max(end, last[1])))
         members.append(here)
-    return windows, members
+        clause_starts.append(max(cs, start))
+    return windows, members, clause_starts
 
 
 def _follow(out: list[Fact], here: list[int]) -> None:
@@ -190,13 +189,12 @@ def _follow(out: list[Fact], here: list[int]) -> None:
                              category_confidence=None, subject=prev.subject, subject_span=prev.subject_span)
 
 
-def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSpan], ws: int,
+def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSpan], clause_start: int,
            campaign_id: str | None) -> Count | Money:
     start, end = f.span
-    clause_start = _clause_start(text, start, ws)
     local = [s for s in spans if s.start >= clause_start and s.end <= end + _AFTER]
-    region = f.region or _nearest(local, ("PLACE",), start)
-    org = _nearest(local, ("ORG",), start)
+    region = f.region or _text(_named(local, "PLACE", start, end, after=False))
+    org = _text(_named(local, "ORG", start, end, after=False))
     subject: tuple[str, Span] | None
     kind: Kind = "group" if isinstance(f, Count) else "fund"
     if isinstance(f, Count):
@@ -221,7 +219,7 @@ def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSp
     else:
         clause_tokens = [t for t in tokens if t.start >= clause_start]
         subject = find_subject(clause_tokens, start, end, text)
-        if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.is_generic(subject[0], "fund"):
+        if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.has_generic(subject[0], "fund"):
             subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
         category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
         if category is None:
@@ -238,22 +236,8 @@ def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSp
                    region=region, org=org)
 
 
-def _clause_start(text: str, pos: int, floor: int) -> int:
-    """The start of the clause holding ``pos`` (not before ``floor``)."""
-    k = pos
-    while k > floor and text[k - 1] not in "。！？!?\n，,；;：:、":
-        k -= 1
-    return k
-
-
-def _nearest(spans: list[NamedSpan], labels: tuple[str, ...], start: int) -> str | None:
-    """The text of the nearest span with one of ``labels`` ending before ``start`` (the longest
-    of those ending at the same place)."""
-    cands = [s for s in spans if s.label in labels and s.end <= start]
-    if not cands:
-        return None
-    best = max(cands, key=lambda s: (s.end, s.end - s.start))
-    return best.text
+def _text(found: tuple[str, Span] | None) -> str | None:
+    return found[0] if found else None
 
 
 def _named(spans: list[NamedSpan], label: str, start: int, end: int, after: bool) -> tuple[str, Span] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .chars import fold
 from .figures import Figure, scan_figures
 from .model import Count, Span
-from .segment import Token, clauses, segment_windows
+from .segment import Token, by_clause, segment_windows
 from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
@@ -57,17 +57,7 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
 def _by_clause(text: str, figures: list[Figure]) -> list[tuple[Span, list[Figure]]]:
     """The clauses that hold figures, each with its figures, in order."""
     queue = sorted(figures, key=lambda f: f.start)
-    out: list[tuple[Span, list[Figure]]] = []
-    k = 0
-    for _, (cs, ce) in clauses(text):
-        here: list[Figure] = []
-        while k < len(queue) and queue[k].start < ce:
-            if queue[k].start >= cs:
-                here.append(queue[k])
-            k += 1
-        if here:
-            out.append(((cs, ce), here))
-    return out
+    return [(span, [queue[k] for k in here]) for span, here in by_clause(text, [f.start for f in queue])]
 
 
 def _inside_word(tokens: list[Token], start: int, end: int) -> bool:

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Money, Record
+from .model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Record
 from .taxonomy import TAXONOMY
 
 __all__ = ["error_to_dict", "fact_to_dict", "record_to_dict", "to_json_line"]
@@ -29,26 +29,17 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
     base: dict[str, Any] = {"kind": f.kind, "text": f.text, "span": list(f.span)}
     if isinstance(f, DateFact):
         base.update(start=f.start, end=f.end, placeholder=f.placeholder, period=f.period)
-    elif isinstance(f, Money):
-        base.update(value=_num(f.value), approx=f.approx,
-                    qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
-                    subject=f.subject, category=f.category, region=f.region,
+    else:  # money and counts share every field but the count's unit
+        base["value"] = _num(f.value)
+        if isinstance(f, Count):
+            base["unit"] = f.unit
+        base.update(approx=f.approx, qualifier=f.qualifier.value if f.qualifier else None,
+                    placeholder=f.placeholder, subject=f.subject, category=f.category, region=f.region,
                     subject_span=list(f.subject_span) if f.subject_span else None,
-                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
-        base.update(_about(f))
-    elif isinstance(f, Count):
-        base.update(value=_num(f.value), unit=f.unit, approx=f.approx,
-                    qualifier=f.qualifier.value if f.qualifier else None, placeholder=f.placeholder,
-                    subject=f.subject, category=f.category, region=f.region,
-                    subject_span=list(f.subject_span) if f.subject_span else None,
-                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded)
-        base.update(_about(f))
+                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded, org=f.org,
+                    category_name=TAXONOMY.name(f.category), category_by=f.category_by,
+                    category_confidence=f.category_confidence, category_reason=f.category_reason)
     return base
-
-
-def _about(f: Money | Count) -> dict[str, Any]:
-    return {"org": f.org, "category_name": TAXONOMY.name(f.category), "category_by": f.category_by,
-            "category_confidence": f.category_confidence, "category_reason": f.category_reason}
 
 
 def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:

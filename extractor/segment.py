@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,8 @@ from typing import Any, NamedTuple
 
 from .model import Span
 
-__all__ = ["Segmenter", "Token", "build_userdict", "clauses", "get_segmenter", "segment_windows", "sentences"]
+__all__ = ["Segmenter", "Token", "build_userdict", "by_clause", "clauses", "get_segmenter", "segment_windows",
+           "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,22 @@ def sentences(text: str) -> list[tuple[str, Span]]:
 def clauses(text: str) -> list[tuple[str, Span]]:
     """Clauses (sentences further split at ，；：、), each with its span."""
     return [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+
+
+def by_clause(text: str, starts: Sequence[int]) -> list[tuple[Span, list[int]]]:
+    """The clauses of ``text`` that hold one of ``starts`` (ascending offsets), each with the
+    indexes into ``starts`` of those it holds, in order."""
+    out: list[tuple[Span, list[int]]] = []
+    k = 0
+    for _, (cs, ce) in clauses(text):
+        here: list[int] = []
+        while k < len(starts) and starts[k] < ce:
+            if starts[k] >= cs:
+                here.append(k)
+            k += 1
+        if here:
+            out.append(((cs, ce), here))
+    return out
 
 
 def build_userdict() -> str:

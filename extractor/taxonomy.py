@@ -84,10 +84,11 @@ class Taxonomy:
         generic = {k: frozenset(fold_word(w) for w in v) for k, v in raw.get("generic", {}).items()}
         return cls(out, int(raw.get("version", 1)), generic)
 
-    def is_generic(self, phrase: str, kind: Kind) -> bool:
-        """Whether ``phrase`` holds a generic word of ``kind`` (资金) and no term of it."""
+    def has_generic(self, phrase: str, kind: Kind) -> bool:
+        """Whether ``phrase`` holds a generic word of ``kind`` (资金); what it means when it also
+        holds a term is the caller's to decide."""
         view = fold_word(phrase)
-        return any(w in view for w in self.generic.get(kind, ())) and self.match(phrase, kind) is None
+        return any(w in view for w in self.generic.get(kind, ()))
 
     def __contains__(self, category_id: object) -> bool:
         return category_id in self._by_id
