@@ -34,8 +34,9 @@ from .classify import load_model
 from .model import Breakdown, Count, Fact, Money, Span
 from .ruler import NamedSpan, named_spans
 from .segment import Token, by_clause, segment_windows, sentences
-from .subjects import find_subject
+from .subjects import PEOPLE_END, find_subject
 from .taxonomy import TAXONOMY, Kind
+from .topics import Topics
 
 __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype", "doctype_features"]
 
@@ -143,14 +144,16 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
         return facts
     view = fold(text) if view is None else view
     out = list(facts)
+    topics = Topics(text, view)
     windows, members, clause_starts = _windows(text, facts, targets)
     for here, cs, tokens in zip(members, clause_starts, segment_windows(view, windows), strict=True):
         spans = named_spans(tokens)
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
-            out[i] = _about(text, f, tokens, spans, cs, campaign_id)
+            out[i] = _about(text, f, tokens, spans, cs, campaign_id, topics)
         _follow(out, here)
+    _same_figures(out)
     for b in breakdowns:
         _inherit(out, b)
     return tuple(out)
@@ -184,13 +187,42 @@ def _follow(out: list[Fact], here: list[int]) -> None:
     for a, b in itertools.pairwise(here):
         prev, cur = out[a], out[b]
         if (isinstance(prev, Count) and isinstance(cur, Count) and cur.category is None
-                and prev.category is not None and 0 <= cur.span[0] - prev.span[1] <= 1):
+                and prev.category is not None and 0 <= cur.span[0] - prev.span[1] <= 1
+                and compatible(prev.category, cur.unit)):
             out[b] = replace(cur, category=prev.category, category_by="context", category_reason=None,
                              category_confidence=None, subject=prev.subject, subject_span=prev.subject_span)
 
 
+# how a category was decided when the figure's own words decide it
+_OWN = frozenset({"taxonomy", "classifier", "context", "unit"})
+
+
+def _same_figures(out: list[Fact]) -> None:
+    """A figure whose category comes from no words of its own (a table's 合计 412户) takes the
+    category of the same figure stated with words elsewhere in the report (慰问困难职工…412户)."""
+    said: dict[tuple[str, object, str], int] = {}
+    for i, f in enumerate(out):
+        if isinstance(f, (Count, Money)) and f.category_by in _OWN and f.value:
+            said.setdefault(_figure_key(f), i)
+    for i, f in enumerate(out):
+        if not isinstance(f, (Count, Money)) or f.category_by in _OWN or not f.value:
+            continue
+        j = said.get(_figure_key(f))
+        if j is None or j == i:
+            continue
+        src = out[j]
+        assert isinstance(src, (Count, Money))
+        out[i] = replace(f, category=src.category, category_by="same_figure", category_reason=None,
+                         category_confidence=None, subject=f.subject or src.subject,
+                         subject_span=f.subject_span or src.subject_span)
+
+
+def _figure_key(f: Count | Money) -> tuple[str, object, str]:
+    return (f.kind, f.value, fold(f.unit) if isinstance(f, Count) else "元")
+
+
 def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSpan], clause_start: int,
-           campaign_id: str | None) -> Count | Money:
+           campaign_id: str | None, topics: Topics) -> Count | Money:
     start, end = f.span
     local = [s for s in spans if s.start >= clause_start and s.end <= end + _AFTER]
     region = f.region or _text(_named(local, "PLACE", start, end, after=False))
@@ -203,19 +235,30 @@ def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSp
             named = next(s for s in spans if (s.start, s.end) == subject[1])
             region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
             subject = None
+        subject = _with_conjuncts(text, subject, clause_start)
         category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
         if category is not None and not compatible(category, f.unit):
             category, by, conf, reason = None, None, None, "unit_mismatch"
         own = subject if reason != "unit_mismatch" else None
-        if category is None:  # the group named last before it in its sentence that it can count
-            fits = [s for s in spans if s.end <= start and s.label == "GROUP" and compatible(s.id, f.unit)]
-            near = _named(fits, "GROUP", start, end, after=False)
+        if category is None:  # the group named last before it in its sentence that it can count,
+            # else the first after it in its clause (将符合条件的312户纳入农村低保)
+            fits = [s for s in spans if s.label == "GROUP" and compatible(s.id, f.unit)]
+            near = (_named([s for s in fits if s.end <= start], "GROUP", start, end, after=False)
+                    or _named([s for s in fits if s.start >= end and s in local], "GROUP", start, end, after=True))
             if near is not None:  # the count's own subject, when it has one, stays its subject
                 category, by, conf, reason = classify_phrase(near[0], kind)
                 by = "context" if category else by
                 subject = own or near
         if category is None and fold(f.unit) in _EVENT_UNITS:
             category, by, conf, reason = "activities", "unit", None, None
+        if category is None and not _names_people(own) and fold(f.unit) in _PEOPLE_UNITS:
+            # people or households of no stated group: the group its section named last
+            # (一、基本情况 … 慰问困难群众xx户 … a table of 户数 per street)
+            unit = f.unit
+            said = topics.last("group", clause_start, lambda c: compatible(c, unit))
+            if said is not None:
+                category, by, conf, reason = said.category, "section", None, None
+                subject = own or (text[said.start:said.end], (said.start, said.end))
     else:
         clause_tokens = [t for t in tokens if t.start >= clause_start]
         subject = find_subject(clause_tokens, start, end, text)
@@ -224,16 +267,80 @@ def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSp
         category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
         if category is None:
             before = [s for s in spans if s.end <= start]
-            near = _named(before, "FUND", start, end, after=False) or _named(local, "FUND", start, end, after=True)
+            near = (_listed(text, _named(before, "FUND", start, end, after=False), before)
+                    or _named(local, "FUND", start, end, after=True))
             if near is not None:
                 category, by, conf, reason = classify_phrase(near[0], kind)
                 by = "context" if category else by
                 subject = subject or near
-        if category is None and campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].fund:
-            category, by, conf, reason = TAXONOMY[campaign_id].fund, "campaign", None, None
+        if category is None and _not_a_fund(topics.view, clause_start, start, spans):
+            category, by, conf, reason = None, None, None, "not_a_fund"
+        elif category is None:
+            said = topics.last("fund", clause_start)
+            if said is not None:
+                category, by, conf, reason = said.category, "section", None, None
+                subject = subject or (text[said.start:said.end], (said.start, said.end))
+            elif campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].fund:
+                category, by, conf, reason = TAXONOMY[campaign_id].fund, "campaign", None, None
     return replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
                    category=category, category_by=by, category_confidence=conf, category_reason=reason,
                    region=region, org=org)
+
+
+def _names_people(subject: tuple[str, Span] | None) -> bool:
+    """Whether a subject is a noun of people (返回人员, 参赛者) — a group the taxonomy does not know,
+    which a count of its own keeps rather than take its section's group; 就业 or 全部 is not."""
+    return subject is not None and subject[0][-1] in PEOPLE_END
+
+
+# what an amount is when it is not money paid out: a loss, an income, an output (直接经济损失1860万元,
+# 人均纯收入1.12万元, 村集体经济收入15万元以上); such amounts have no fund
+_NOT_FUND = re.compile("损失|收入|增收|产值|营业额|利润|GDP|生产总值|存款|余额|价格|单价|房价|工资标准")
+
+
+def _not_a_fund(view: str, clause_start: int, start: int, spans: list[NamedSpan]) -> bool:
+    """Whether the words before an amount in its clause say it is a loss or an income rather than
+    a fund, and no fund word stands between them and the amount."""
+    said = max((m.end() for m in _NOT_FUND.finditer(view, clause_start, start)), default=None)
+    if said is None:
+        return False
+    return not any(s.label == "FUND" and s.start >= said and s.end <= start for s in spans)
+
+
+def _with_conjuncts(text: str, subject: tuple[str, Span] | None, clause_start: int) -> tuple[str, Span] | None:
+    """A subject that is the last conjunct of a list cut at ``、`` (慰问困难职工、困难农民工和劳动模范
+    412户: the clause is ``困难农民工和劳动模范412户``) grows to the whole list, as long as each item
+    before it ends in a group term."""
+    if subject is None:
+        return None
+    a, b = subject[1]
+    lo = max(0, clause_start - _BACK)
+    while a > lo + 1 and text[a - 1] == "、":
+        item = text[lo:a - 1]
+        cut = max(item.rfind(c) for c in "，,。；;：:、\n")
+        item = item[cut + 1:]
+        ends = [m for m in TAXONOMY.find(item, "group") if m.end == len(item)]
+        if not ends:
+            break
+        a = lo + cut + 1 + min(m.start for m in ends)
+    return (text[a:b], (a, b)) if a != subject[1][0] else subject
+
+
+_LINK_WORDS = ("及", "和", "与", "、", "以及")
+
+
+def _listed(text: str, found: tuple[str, Span] | None, spans: list[NamedSpan]) -> tuple[str, Span] | None:
+    """A named fund grown to the list it ends (发放慰问金及慰问物资…21.6万元: ``慰问金及慰问物资``, a
+    款物 total, not ``慰问物资``)."""
+    if found is None:
+        return None
+    a, b = found[1]
+    while True:
+        prev = next((s for s in spans if s.label == "FUND" and s.end < a and text[s.end:a] in _LINK_WORDS), None)
+        if prev is None:
+            break
+        a = prev.start
+    return (text[a:b], (a, b)) if a != found[1][0] else found
 
 
 def _text(found: tuple[str, Span] | None) -> str | None:
@@ -266,7 +373,7 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
             continue
         # a part whose own words name a category keeps it (助学资金 under 帮扶资金); one named by
         # its source (社会捐赠, 自筹) or by context only is a share of the total
-        weak = part.category is None or part.category_by in ("context", "campaign") or (
+        weak = part.category is None or part.category_by in ("context", "campaign", "section") or (
             isinstance(part, Money) and part.category == "donations_total")
         if weak:
             out[i] = replace(part, category=total.category, category_by="breakdown", category_reason=None,

@@ -37,7 +37,8 @@ NUMERAL = re.compile(
         \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0
         (?:,\d{{3}}(?!\d))*+           # thousands separators: 1,800
         (?:\.\d++)?                    # decimals: 12.5
-        (?:[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+)?   # mixed: 1.2万, 1万5千
+        (?:[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+   # mixed: 1.2万, 1万5千
+           (?:零?(?:\d,\d{{3}}|\d{{1,4}})(?![\d,]))?+)?           # and a tail: 558万8,500, 12万零500
         (?=\ ?[{_NEXT}])               # a unit (or 余, 万) follows: years, phones, 95% never match
       )
     | (?P<chinese>

@@ -42,6 +42,7 @@ CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNI
 
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_TAIL_THOUSANDS = re.compile(r"(?<=[万亿零]\d),(?=\d{3}(?!\d))")
 _TOKEN = re.compile(
     r"""
       (?P<arabic> \d+(?:\.\d+)? )      # 12, 12.5 (inside mixed forms: 1.2万, 1万5千)
@@ -84,6 +85,7 @@ def read_folded(s: str) -> Number | None:
     t = _THOUSANDS.match(s)
     if t is not None:
         s = t.group().replace(",", "") + s[t.end() :]
+    s = _TAIL_THOUSANDS.sub("", s)  # 558万8,500
     if _ARABIC.fullmatch(s):
         return _arabic(s)
     tokens = [(m.lastgroup or "", m.group()) for m in _TOKEN.finditer(s)]
@@ -180,9 +182,11 @@ def _positional(tokens: list[tuple[str, str]]) -> Number | None:
     if not saw_literal and total == 0 and section == 0:
         return None
     if pending is not None:
-        if before_pending in ("small", "big") and not after_zero and prev_unit >= 100:
+        if before_pending in ("small", "big") and not after_zero and prev_unit >= 100 and pending < 10:
             # colloquial trailing digit: 三万五 = 35000, 两千三 = 2300, 一百二 = 120
             pending *= Decimal(prev_unit) / 10
+        elif before_pending == "big" and pending >= prev_unit:
+            return None  # 8万20000: a tail as large as its unit
         section += pending
     value = total + section
     if value == 0:

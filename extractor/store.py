@@ -11,14 +11,17 @@ Schema (one row per...):
   ``year`` (of its date line, else of its dates when they agree), ``meta`` (JSON);
 * ``facts``: ``document_id``, ``kind``, ``text``, ``start``, ``end``, ``value`` (float, for
   sums) and ``value_exact`` (the Decimal as text), ``unit``, ``approx``, ``qualifier``,
-  ``placeholder``, ``date_start``, ``date_end``, ``subject``, ``category``, ``region``;
+  ``placeholder``, ``date_start``, ``date_end``, ``subject``, ``category``, ``region``, ``org``;
 * ``breakdowns``: ``document_id``, ``kind``, ``total``, ``parts`` (JSON), ``unit``, ``start``,
   ``end``, ``consistent``;
 * ``findings``: ``document_id``, ``rule``, ``severity``, ``message``, ``start``, ``end``,
   ``evidence`` (JSON).
 
 Indexes serve the auditor's questions: findings by rule and severity, documents by source and
-year, facts by kind, date and category.
+year, facts by kind, date, category, region and organization.
+
+A store made by an older version is brought up to date when opened: columns added since
+(``facts.org``) are added with ``ALTER TABLE … ADD COLUMN`` and their indexes created.
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
 )
+from sqlalchemy import text as sql
 
 __all__ = ["FileResult", "Store", "open_store"]
 
@@ -103,10 +108,13 @@ facts = Table(
     Column("subject", Text),
     Column("category", String(64)),
     Column("region", Text),
+    Column("org", Text),
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_kind", "kind"),
     Index("ix_facts_date", "date_start"),
     Index("ix_facts_category", "category"),
+    Index("ix_facts_region", "region"),
+    Index("ix_facts_org", "org"),
 )
 breakdowns = Table(
     "breakdowns", metadata,
@@ -177,6 +185,20 @@ def _year(rec: dict[str, Any]) -> int | None:
     return int(years.pop()) if len(years) == 1 else None
 
 
+def _upgrade(engine: Engine) -> None:
+    """Add the columns (and their indexes) a store made by an older version lacks."""
+    have = {c["name"] for c in inspect(engine).get_columns("facts")}
+    missing = [c for c in facts.columns if c.name not in have]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for col in missing:
+            kind = col.type.compile(dialect=engine.dialect)
+            conn.execute(sql(f'ALTER TABLE facts ADD COLUMN "{col.name}" {kind}'))
+    for index in facts.indexes:
+        index.create(engine, checkfirst=True)
+
+
 class Store:
     """Writes file results in transactions and answers what is done."""
 
@@ -185,6 +207,7 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         metadata.create_all(engine)
+        _upgrade(engine)
 
     def done(self) -> set[str]:
         """Content hashes already stored (as documents or as an error row)."""
@@ -283,6 +306,7 @@ def _fact_row(doc_id: int, f: dict[str, Any]) -> dict[str, Any]:
         "date_start": f.get("start") if f["kind"] == "date" else None,
         "date_end": f.get("end") if f["kind"] == "date" else None,
         "subject": f.get("subject"), "category": f.get("category"), "region": f.get("region"),
+        "org": f.get("org"),
     }
 
 
@@ -299,5 +323,5 @@ def _fact_dict(x: Any) -> dict[str, Any]:
     base.update(value=value, approx=x["approx"], qualifier=x["qualifier"])
     if x["kind"] == "count":
         base["unit"] = x["unit"]
-    base.update(subject=x["subject"], category=x["category"], region=x["region"])
+    base.update(subject=x["subject"], category=x["category"], region=x["region"], org=x["org"])
     return base

@@ -16,7 +16,7 @@ from .model import Span
 from .numbers import CHINESE_NUMERAL_CHARS
 from .segment import Token
 
-__all__ = ["find_subject"]
+__all__ = ["PEOPLE_END", "find_subject"]
 
 # jieba part-of-speech tags that may stand in a noun phrase
 _NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "nr", "nrt", "nrfg")
@@ -25,11 +25,13 @@ _LINKS = {"及", "和", "与", "以及"}
 # words allowed between a phrase before a figure and the figure (共慰问困难家庭共计700户)
 _BRIDGE = {"共", "共计", "合计", "计", "总计", "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
 _MAX_LEN = 16
+# words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
+_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下"})
 _NUMERALS = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
 
 
 # the last character of a word naming people or households (孤寡老人, 倒房户)
-_PEOPLE_END = frozenset("人户家者员工属童生士民")
+PEOPLE_END = frozenset("人户家者员工属童生士民")
 
 
 def _nominal(token: Token) -> bool:
@@ -38,7 +40,7 @@ def _nominal(token: Token) -> bool:
     if token.tag == "m":  # jieba tags some nouns as numerals (大米); a numeral has a numeral in it
         return len(token.text) > 1 and not any(c in _NUMERALS for c in token.text)
     if token.tag == "i":  # 孤寡老人 is tagged an idiom; 千家万户 is one too, but names no group
-        return len(token.text) >= 3 and token.text[-1] in _PEOPLE_END
+        return len(token.text) >= 3 and token.text[-1] in PEOPLE_END
     return token.tag.startswith(_NOMINAL)
 
 
@@ -53,7 +55,7 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
     after = [t for t in tokens if t.start >= end]
     before = [t for t in tokens if t.end <= start]
     phrase = _forward(after) or _backward(before)
-    if not phrase:
+    if not phrase or "".join(t.text for t in phrase) in _NOT_SUBJECT:
         return None
     a, b = phrase[0].start, phrase[-1].end
     if b - a > _MAX_LEN:
@@ -88,7 +90,13 @@ def _backward(tokens: list[Token]) -> list[Token]:
             break
         out.append(t)
         i -= 1
+    if out and i >= 0 and tokens[i].end == out[-1].start and _numeral(tokens[i]):
+        return []  # 15期共860人次: 期 is the measure word of the figure before, not a phrase
     out.reverse()
     while len(out) > 1 and _scope(out[0]):
         out.pop(0)
     return out
+
+
+def _numeral(token: Token) -> bool:
+    return token.tag == "m" and any(c in _NUMERALS for c in token.text)

@@ -3,7 +3,7 @@
     extractor extract corpus -o out/records.jsonl
     python scripts/score_categories.py out/records.jsonl [--errors]
 
-For each labeled set (seed, dev, holdout): category accuracy over every count and money fact (a
+For each labeled set (seed, dev, holdout, holdout2): category accuracy over every count and money fact (a
 null gold category must be answered null), the same by fact kind, subject exact-match rate,
 region/org agreement, how categories were decided, and document-type accuracy (doctypes.tsv).
 A labeled fact the output does not hold counts as wrong.
@@ -21,7 +21,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "corpus" / "labels"
-SETS = ("seed", "dev", "holdout")
+SETS = ("seed", "dev", "holdout", "holdout2")
 
 
 def load_records(path: Path) -> dict[tuple[str, str, int], dict[str, Any]]:

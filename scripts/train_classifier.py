@@ -148,8 +148,10 @@ def calibrate(scores: np.ndarray, ys: list[str], classes: list[str]) -> tuple[fl
     return best_t, threshold
 
 
-def fit(name: str, xs: list[str], ys: list[str], log: list[str], meta: dict[str, object]) -> LinearTextModel:
-    c = choose_c(xs, ys, log)
+def fit(name: str, xs: list[str], ys: list[str], log: list[str], meta: dict[str, object],
+        c: float | None = None) -> LinearTextModel:
+    """The model of ``xs``/``ys``; its C chosen by cross-validation unless given."""
+    c = choose_c(xs, ys, log) if c is None else c
     classes = sorted(set(ys))
     oof = cross_val_predict(make_pipeline(vectorizer(), LogisticRegression(C=c, max_iter=3000)), xs, ys,
                             cv=folds(ys), method="decision_function")
@@ -193,34 +195,61 @@ def evaluate(model: LinearTextModel, xs: list[str], ys: list[str], title: str, l
     return {"macro_f1": f1, "accuracy": acc, "answered": cov, "precision": prec}
 
 
-def train_subject(kind: Kind, log: list[str]) -> LinearTextModel:
+def train_subject(kind: Kind, log: list[str], c: float | None = None) -> LinearTextModel:
+    """The subject model of ``kind``, evaluated into ``log``; with ``c`` given (the check), only
+    the model, with that C."""
     xs, ys = phrase_data(kind)
+    meta: dict[str, object] = {"kind": kind, "taxonomy_version": TAXONOMY.version}
+    if c is not None:
+        return fit(f"subject_{kind}", xs, ys, log, meta, c)
     log.append(f"subject_{kind}: subject phrase → {kind} category")
     # the held-out split: a model fitted on 80% of the phrases, scored on the other 20%
     tr_x, te_x, tr_y, te_y = train_test_split(xs, ys, test_size=0.2, random_state=0, stratify=ys)
     split_log: list[str] = []
     part = fit(f"subject_{kind}", tr_x, tr_y, split_log, {})
     evaluate(part, te_x, te_y, "held-out 20% split of the training phrases", log)
-    model = fit(f"subject_{kind}", xs, ys, log, {"kind": kind, "taxonomy_version": TAXONOMY.version})
+    model = fit(f"subject_{kind}", xs, ys, log, meta)
     hx, hy = heldout_phrases(kind)
     if hx:
         evaluate(model, hx, hy, "phrases_heldout.tsv (wordings never trained on)", log, matrix=True)
     return model
 
 
-def train_doctype(log: list[str]) -> LinearTextModel:
+def train_doctype(log: list[str], c: float | None = None) -> LinearTextModel:
     xs, ys = doctype_data(["seed", "dev"])
     log.append("doctype: report (title, addressee line, the 现将…如下 sentence) → document type")
-    model = fit("doctype", xs, ys, log, {"taxonomy_version": TAXONOMY.version})
+    model = fit("doctype", xs, ys, log, {"taxonomy_version": TAXONOMY.version}, c)
+    if c is not None:
+        return model
     hx, hy = doctype_data(["holdout"])
     evaluate(model, hx, hy, "holdout reports (never trained on)", log, matrix=True)
     return model
 
 
-def build() -> tuple[list[LinearTextModel], list[str]]:
+def build(stored: dict[str, float] | None = None) -> tuple[list[LinearTextModel], list[str]]:
+    """Train every model; with ``stored`` (model name → the C it was trained with), retrain each
+    with that C and without the evaluations: what ``--check`` compares with models/."""
     log: list[str] = []
-    models = [train_subject("group", log), train_subject("fund", log), train_doctype(log)]
+    c = stored or {}
+    models = [train_subject("group", log, c.get("subject_group")), train_subject("fund", log, c.get("subject_fund")),
+              train_doctype(log, c.get("doctype"))]
     return models, log
+
+
+NAMES = ("subject_group", "subject_fund", "doctype")
+
+
+def stored_c() -> dict[str, float] | None:
+    """The C each model of models/ was trained with; None when one is missing."""
+    out = {}
+    for name in NAMES:
+        if not (MODELS_DIR / f"{name}.json").exists():
+            return None
+        c = read_model(MODELS_DIR, name).meta.get("C")
+        if not isinstance(c, (int, float)):
+            return None
+        out[name] = float(c)
+    return out
 
 
 def same(a: LinearTextModel, b: LinearTextModel) -> bool:
@@ -234,7 +263,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if models/ is stale")
     args = ap.parse_args()
-    models, log = build()
+    # the check retrains with the stored C, skipping the search: a model stale in anything but C
+    # still differs, and one whose sources are unchanged would choose the same C
+    models, log = build(stored_c() if args.check else None)
     if args.check:
         stale = [m.name for m in models if not (MODELS_DIR / f"{m.name}.json").exists()
                  or not same(m, read_model(MODELS_DIR, m.name))]

@@ -51,7 +51,32 @@ SENTENCES = [
     pytest.param("共慰问困难职工400名，其中地直120名、哈密市280名。",
                  [("困难职工", "needy_workers"), ("困难职工", "needy_workers"), ("困难职工", "needy_workers")],
                  id="parts-inherit-total"),
+    pytest.param("全镇建档立卡贫困户1286户。累计脱贫1142户。",
+                 [("建档立卡贫困户", "registered_poor_households")] * 2, id="group-from-earlier-sentence"),
+    pytest.param("将符合条件的312户纳入农村低保。", [("低保", "dibao_households")], id="group-after-the-count"),
+    pytest.param("共慰问困难职工、困难农民工和劳动模范412户。",
+                 [("困难职工、困难农民工和劳动模范", "needy_workers")], id="list-across-dunhao"),
+    pytest.param("发放慰问金及慰问物资折合人民币21.6万元。", [("慰问金及慰问物资", "donations_total")],
+                 id="listed-funds-before-the-amount"),
+    pytest.param("此次洪灾造成直接经济损失1860万元。", [(None, None)], id="a-loss-is-no-fund"),
+    pytest.param("组织贫困劳动力技能培训15期共860人次。",
+                 [("培训", "activities"), ("贫困劳动力", "registered_poor_households")],
+                 id="people-do-not-follow-events"),
+    pytest.param("一、概况\n共慰问困难职工412户。\n二、分布\n城关镇 226户\n河口镇 186户\n合计 412户\n",
+                 [("困难职工", "needy_workers")] * 4, id="table-total-same-figure-as-text"),
 ]
+
+
+def test_section_does_not_carry_past_a_heading() -> None:
+    [record] = extract_text("一、基本情况\n建档立卡贫困户1286户。\n二、下一步打算\n确保剩余144户全部脱贫。")
+    last = [f for f in record.facts if isinstance(f, Count)][-1]
+    assert (last.category, last.category_reason) == (None, "no_subject")
+
+
+def test_null_money_says_why() -> None:
+    [record] = extract_text("此次洪灾造成直接经济损失1860万元。")
+    [money] = [f for f in record.facts if isinstance(f, Money)]
+    assert money.category_reason == "not_a_fund"
 
 
 @pytest.mark.parametrize(("text", "expect"), SENTENCES)

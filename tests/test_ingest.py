@@ -18,6 +18,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extractor.ingest import ingest, paths_from
+from extractor.model import Count, Money
+from extractor.pipeline import extract_text
 from extractor.store import documents, facts, files, findings, open_store
 
 from .conftest import ROOT
@@ -90,6 +92,27 @@ def test_same_content_twice_is_stored_once(tmp_path: Path) -> None:
     assert (s.files, s.skipped) == (1, 1)
     with open_store(db).engine.connect() as c:
         assert c.execute(select(func.count()).select_from(files)).scalar_one() == 1
+
+
+def test_a_store_of_an_older_version_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    open_store(str(db)).engine.dispose()
+    con = sqlite3.connect(db)  # the store as issue 5 made it: facts without org
+    con.execute("DROP INDEX ix_facts_org")
+    con.execute("ALTER TABLE facts DROP COLUMN org")
+    con.commit()
+    con.close()
+    (tmp_path / "in").mkdir()
+    text = "哈密市总工会慰问困难职工53名，发放慰问金12.5万元。"
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    assert ingest([tmp_path / "in"], str(db)).files == 1
+    with open_store(str(db)).engine.connect() as c:
+        rows = c.execute(select(facts.c.text, facts.c.category, facts.c.org)).all()
+    [record] = extract_text(text)
+    want = [(f.text, f.category, f.org) for f in record.facts if isinstance(f, (Count, Money))]
+    assert [tuple(r) for r in rows] == want and want[0][2] is not None
 
 
 @pytest.mark.parametrize("workers", [2], ids=["two-workers"])

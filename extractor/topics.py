@@ -1,0 +1,103 @@
+"""The groups and funds a report names, in order, for figures whose own sentence names none.
+
+A report states its subject once and then gives figures about it: ``一、基本情况`` … ``共慰问困难群众
+xx户`` followed by a table of 户数 per street, or ``建档立卡贫困户1,286户`` followed by ``累计脱贫1,142户``.
+:class:`Topics` finds every taxonomy term of the report once (leftmost-longest, so ``困难职工子女``
+is one term, not ``困难职工``) and answers "the last group (or fund) named before this offset in
+its section" — a section runs from the last heading line (``一、``, ``（二）``, ``第三部分``, ``1.``)
+to the next.
+
+>>> t = Topics("一、基本情况\\n建档立卡贫困户1286户。累计脱贫1142户。\\n二、问题\\n剩余144户。")
+>>> t.last("group", t.text.index("1142")).category
+'registered_poor_households'
+>>> t.last("group", t.text.index("144户")) is None
+True
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from functools import cache
+
+from .chars import fold
+from .taxonomy import TAXONOMY, Kind, TermMatch
+
+__all__ = ["Topics", "heading_starts"]
+
+# a line that opens a section: 一、 二. （三） (四) 第五部分 1、 2. — the numbered headings of reports
+_HEADING = re.compile(
+    r"^[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|第[一二三四五六七八九十\d]{1,3}[章节部分篇]|\d{1,2}[、．](?!\d))",
+    re.MULTILINE,
+)
+
+
+def heading_starts(text: str) -> list[int]:
+    """Offsets of the lines of ``text`` that open a numbered section."""
+    return [m.start() for m in _HEADING.finditer(text)]
+
+
+class Topics:
+    """Taxonomy terms of one report's text, found on first use."""
+
+    def __init__(self, text: str, view: str | None = None) -> None:
+        self.text = text
+        self.view = fold(text) if view is None else view
+        self._sections = heading_starts(self.view)
+        self._found: dict[Kind, tuple[list[int], list[TermMatch]]] = {}
+
+    def section_start(self, offset: int) -> int:
+        """Where the section holding ``offset`` starts (0 before the first heading)."""
+        k = bisect.bisect_right(self._sections, offset) - 1
+        return self._sections[k] if k >= 0 else 0
+
+    def last(self, kind: Kind, before: int, ok: Callable[[str], bool] = lambda _: True,
+             since: int | None = None) -> TermMatch | None:
+        """The last term of ``kind`` ending at or before ``before`` and after ``since`` (by default
+        the start of the section holding ``before``) whose category passes ``ok``; offsets are the
+        text's."""
+        ends, matches = self._terms(kind)
+        lo = self.section_start(before) if since is None else since
+        k = bisect.bisect_right(ends, before) - 1
+        while k >= 0 and matches[k].start >= lo:
+            if ok(matches[k].category):
+                return matches[k]
+            k -= 1
+        return None
+
+    def _terms(self, kind: Kind) -> tuple[list[int], list[TermMatch]]:
+        if kind not in self._found:
+            matches = _leftmost_longest(self.view, kind)
+            self._found[kind] = ([m.end for m in matches], matches)
+        return self._found[kind]
+
+
+def _leftmost_longest(view: str, kind: Kind) -> list[TermMatch]:
+    """Non-overlapping terms of ``kind`` in ``view``, the longest at each leftmost start; a term two
+    categories share is skipped (it names neither)."""
+    terms = TAXONOMY.terms(kind)
+    sizes = _sizes(kind)
+    out: list[TermMatch] = []
+    i, n = 0, len(view)
+    while i < n:
+        for size in sizes.get(view[i], ()):
+            ids = terms.get(view[i:i + size])
+            if ids:
+                if len(ids) == 1:
+                    out.append(TermMatch(ids[0], view[i:i + size], i, i + size))
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
+@cache
+def _sizes(kind: Kind) -> dict[str, tuple[int, ...]]:
+    """For each first character of a term of ``kind``: the terms' lengths, longest first."""
+    out: dict[str, set[int]] = {}
+    for t in TAXONOMY.terms(kind):
+        out.setdefault(t[0], set()).add(len(t))
+    return {c: tuple(sorted(v, reverse=True)) for c, v in out.items()}
