@@ -32,7 +32,7 @@ from typing import Any
 from .chars import fold
 from .classify import load_model
 from .model import Breakdown, Count, Fact, Money, Span
-from .ruler import NamedSpan, named_spans
+from .ruler import NamedSpan, named_spans_of
 from .segment import Token, by_clause, segment_windows, sentences
 from .subjects import PEOPLE_END, find_subject
 from .taxonomy import TAXONOMY, Kind
@@ -146,8 +146,8 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
     out = list(facts)
     topics = Topics(text, view)
     windows, members, clause_starts = _windows(text, facts, targets)
-    for here, cs, tokens in zip(members, clause_starts, segment_windows(view, windows), strict=True):
-        spans = named_spans(tokens)
+    segmented = segment_windows(view, windows)
+    for here, cs, tokens, spans in zip(members, clause_starts, segmented, named_spans_of(segmented), strict=True):
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))

@@ -69,7 +69,12 @@ class Taxonomy:
                 have = self._terms[c.kind].get(t, ())
                 if c.id not in have:
                     self._terms[c.kind][t] = (*have, c.id)
-        self._longest = {k: max((len(t) for t in v), default=0) for k, v in self._terms.items()}
+        # per kind, for each first character of a term: the terms' lengths, longest first
+        sizes: dict[Kind, dict[str, set[int]]] = {k: {} for k in KINDS}
+        for k, terms in self._terms.items():
+            for t in terms:
+                sizes[k].setdefault(t[0], set()).add(len(t))
+        self._sizes = {k: {c: tuple(sorted(v, reverse=True)) for c, v in d.items()} for k, d in sizes.items()}
 
     @classmethod
     def load(cls, text: str | None = None) -> Taxonomy:
@@ -121,11 +126,13 @@ class Taxonomy:
         each start."""
         view = fold_word(phrase)
         terms = self._terms[kind]
-        longest = self._longest[kind]
-        for i in range(len(view)):
-            for j in range(min(len(view), i + longest), i, -1):
-                for cid in terms.get(view[i:j], ()):
-                    yield TermMatch(cid, view[i:j], i, j)
+        sizes = self._sizes[kind]
+        n = len(view)
+        for i, ch in enumerate(view):
+            for size in sizes.get(ch, ()):
+                if i + size <= n:
+                    for cid in terms.get(view[i:i + size], ()):
+                        yield TermMatch(cid, view[i:i + size], i, i + size)
 
     def match(self, phrase: str, kind: Kind) -> TermMatch | None:
         """The category of the longest term in ``phrase``; None when there is none or when two

@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from functools import cache
 
 from .chars import fold
 from .taxonomy import TAXONOMY, Kind, TermMatch
@@ -77,27 +76,12 @@ class Topics:
 def _leftmost_longest(view: str, kind: Kind) -> list[TermMatch]:
     """Non-overlapping terms of ``kind`` in ``view``, the longest at each leftmost start; a term two
     categories share is skipped (it names neither)."""
-    terms = TAXONOMY.terms(kind)
-    sizes = _sizes(kind)
-    out: list[TermMatch] = []
-    i, n = 0, len(view)
-    while i < n:
-        for size in sizes.get(view[i], ()):
-            ids = terms.get(view[i:i + size])
-            if ids:
-                if len(ids) == 1:
-                    out.append(TermMatch(ids[0], view[i:i + size], i, i + size))
-                i += size
-                break
-        else:
-            i += 1
-    return out
-
-
-@cache
-def _sizes(kind: Kind) -> dict[str, tuple[int, ...]]:
-    """For each first character of a term of ``kind``: the terms' lengths, longest first."""
-    out: dict[str, set[int]] = {}
-    for t in TAXONOMY.terms(kind):
-        out.setdefault(t[0], set()).add(len(t))
-    return {c: tuple(sorted(v, reverse=True)) for c, v in out.items()}
+    kept: list[tuple[TermMatch, bool]] = []  # a match and whether another category shares it
+    taken = 0
+    for m in TAXONOMY.find(view, kind):  # by start, longest first at each start
+        if kept and (kept[-1][0].start, kept[-1][0].end) == (m.start, m.end):
+            kept[-1] = (kept[-1][0], True)
+        elif m.start >= taken:
+            kept.append((m, False))
+            taken = m.end
+    return [m for m, shared in kept if not shared]
