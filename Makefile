@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check bench dict clean system-deps
+.PHONY: run test lint typecheck check bench dict models clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: $(STAMP)
 
 dict: $(STAMP)
 	$(BIN)/python scripts/build_dict.py
+
+# every built model, in order: the segmenter's dictionary, the spaCy ruler, the classifiers
+models: dict
+	$(BIN)/python scripts/build_spacy.py
+	$(BIN)/python scripts/train_classifier.py
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache
