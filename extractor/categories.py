@@ -1,15 +1,21 @@
 """What each figure is about: its subject, its category in the taxonomy, its place and unit.
 
-The stage after breakdowns. Each clause that holds a count or an amount is segmented once (from
-the start of its sentence, so that ``慰问困难职工53名，发放12.5万元`` tells the amount's purpose)
-and read by the spaCy SpanRuler (``ruler.named_spans``: groups, funds, organizations, places).
+The stage after breakdowns. Each clause that holds a count or an amount (segmented once a
+report: the counts stage read the same clauses) is read by the spaCy SpanRuler
+(``ruler.named_spans_of``: groups, funds, organizations, places, one ``Doc`` a report); the
+groups and funds its sentence named before it come from the report's :class:`topics.Topics`
+(so that ``慰问困难职工53名，发放12.5万元`` tells the amount's purpose).
 
-- A count's subject is the noun phrase the count names (``counts.find_subject``), else the
-  group named nearest before it in its clause; an amount's subject is the fund phrase next to it,
-  else the fund named nearest before it in its sentence (then after it in its clause).
+- A count's subject is the noun phrase the count names (``counts.find_subject``; a list cut at
+  ``、`` is read whole), else the group named nearest before it in its sentence, else after it
+  in its clause; an amount's subject is the fund phrase next to it, else the fund (or list of
+  funds: 慰问金及慰问物资) named nearest before it in its sentence, then after it in its clause.
 - The category is the taxonomy's (longest term in the subject); when no term fits or two tie, the
-  classifier of ``models/subject_<kind>`` decides, or abstains; a part of a breakdown whose own
-  words name no category (地直120户) takes its total's. Null categories carry a reason.
+  classifier of ``models/subject_<kind>`` decides, or abstains. With nothing in its sentence:
+  an event's measure word (2场 → activities); the group or fund its section named last; the same
+  figure stated with words elsewhere (a table's 合计); a breakdown part takes its total's; the
+  report's campaign's fund or group. An amount after a loss or income word (直接经济损失) has
+  none. Null categories carry a reason; ``category_by`` says which rule decided.
 - ``region`` is a place and ``org`` an organization named before the figure in its clause (a
   table row's header stays the region); a subject that is a place or an organization (``地直``)
   is moved there.
@@ -40,9 +46,11 @@ from .topics import Topics
 
 __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype", "doctype_features"]
 
-# how far back into its sentence a clause's window reaches for a fund word or a place
+# how far back into its sentence a figure's group or fund is looked for (慰问困难职工53名，发放
+# 12.5万元), and how far past a figure its clause's names may stand and still be its own
 _BACK = 40
 _AFTER = 12
+_NAMED: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
 
 Categorized = tuple[str | None, str | None, float | None, str | None]  # category, by, confidence, reason
 
@@ -145,9 +153,15 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
     view = fold(text) if view is None else view
     out = list(facts)
     topics = Topics(text, view)
-    windows, members, clause_starts = _windows(text, facts, targets)
+    windows, members, reach = _windows(text, facts, targets)
     segmented = segment_windows(view, windows)
-    for here, cs, tokens, spans in zip(members, clause_starts, segmented, named_spans_of(segmented), strict=True):
+    for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented),
+                                             strict=True):
+        # the groups and funds its sentence named before the clause, then the clause's own names
+        spans = [NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
+                 for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
+        spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
+        spans += own
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
@@ -161,25 +175,19 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
 
 def _windows(text: str, facts: tuple[Fact, ...],
              targets: list[int]) -> tuple[list[Span], list[list[int]], list[int]]:
-    """One window per clause holding targets: from its sentence's start (at most _BACK before) to
-    the clause's end (at most _AFTER after its last figure); with the targets of each and where
-    each one's clause starts inside its window."""
+    """The clauses holding targets (what the ruler reads: the clauses the counts stage segmented),
+    the targets of each, and how far back into its sentence each one's names are looked for (at
+    most _BACK characters)."""
+    groups = by_clause(text, [facts[i].span[0] for i in targets])
     sent_starts = [s for _, (s, _) in sentences(text)]
-    windows: list[Span] = []
-    members: list[list[int]] = []
-    clause_starts: list[int] = []
+    reach: list[int] = []
     si = 0
-    for (cs, ce), ks in by_clause(text, [facts[i].span[0] for i in targets]):
-        here = [targets[k] for k in ks]
+    for (cs, _), _ in groups:
         while si + 1 < len(sent_starts) and sent_starts[si + 1] <= cs:
             si += 1
-        first, last = facts[here[0]].span, facts[here[-1]].span
-        start = max(sent_starts[si] if sent_starts else 0, first[0] - _BACK)
-        end = min(ce, last[1] + _AFTER)
-        windows.append((start, max(end, last[1])))
-        members.append(here)
-        clause_starts.append(max(cs, start))
-    return windows, members, clause_starts
+        start = sent_starts[si] if sent_starts and sent_starts[si] <= cs else cs
+        reach.append(max(start, cs - _BACK))
+    return [span for span, _ in groups], [[targets[k] for k in ks] for _, ks in groups], reach
 
 
 def _follow(out: list[Fact], here: list[int]) -> None:
@@ -259,6 +267,8 @@ def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSp
             if said is not None:
                 category, by, conf, reason = said.category, "section", None, None
                 subject = own or (text[said.start:said.end], (said.start, said.end))
+            elif campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].group:
+                category, by, conf, reason = TAXONOMY[campaign_id].group, "campaign", None, None
     else:
         clause_tokens = [t for t in tokens if t.start >= clause_start]
         subject = find_subject(clause_tokens, start, end, text)

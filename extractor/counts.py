@@ -41,11 +41,13 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     view = fold(text) if view is None else view
     out: list[Count] = []
     groups = _by_clause(text, figures)
-    # a subject lies within _REACH characters of its figure: segment that much of each clause, all
-    # windows in one call (a line break between two keeps jieba from joining them)
-    windows = [(max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)) for (cs, ce), here in groups]
-    tokens_of = segment_windows(view, windows)
-    for ((_, _), here), tokens in zip(groups, tokens_of, strict=True):
+    # the clauses (the categories stage reads the same ones: segmented once), all in one call; a
+    # subject lies within _REACH characters of its figure, so only the words that reach that far
+    # are read
+    tokens_of = segment_windows(view, [span for span, _ in groups])
+    for ((cs, ce), here), clause_tokens in zip(groups, tokens_of, strict=True):
+        lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)
+        tokens = [t for t in clause_tokens if t.end > lo and t.start < hi]
         for f in here:
             if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
                 continue

@@ -20,6 +20,7 @@ from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
+from .segment import remembering
 from .split import split_reports
 from .tables import with_regions
 
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 
 def extract_report(report: Report, checks: bool = True) -> Record:
     """The record of one report: its facts, breakdowns and the checks' findings."""
+    with remembering():  # the stages segment each clause once
+        return _extract_report(report, checks)
+
+
+def _extract_report(report: Report, checks: bool) -> Record:
     view = fold(report.text)
     facts = with_regions(extract_facts(report.text, view), report.tables)
     found = find_breakdowns(report.text, facts, view, report.tables)

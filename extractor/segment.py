@@ -14,7 +14,9 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -194,19 +196,53 @@ def get_segmenter() -> Segmenter:
 
 def segment_windows(view: str, windows: list[Span]) -> list[list[Token]]:
     """Tokens of each window ``(start, end)`` of ``view`` (offsets into ``view``), from one call
-    of the segmenter: a line break between two windows keeps jieba from joining them."""
-    joined = "\n".join(view[s:e] for s, e in windows)
-    starts, pos = [], 0
-    for s, e in windows:
-        starts.append(pos)
-        pos += e - s + 1
+    of the segmenter: a line break between two windows keeps jieba from joining them.
+
+    A window's tokens depend on its text only: inside :func:`remembering` (one report), they
+    are remembered, and the stages that read the same clauses (counts, categories) segment them
+    once."""
+    memo = _MEMO.get()
+    if memo is None:
+        memo = {}
     out: list[list[Token]] = [[] for _ in windows]
-    k = 0
+    todo: list[int] = []
+    for k, (s, e) in enumerate(windows):
+        known = memo.get(view[s:e])
+        if known is None:
+            todo.append(k)
+        else:
+            out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in known]
+    if not todo:
+        return out
+    joined = "\n".join(view[windows[k][0]:windows[k][1]] for k in todo)
+    starts, pos = [], 0
+    for k in todo:
+        starts.append(pos)
+        pos += windows[k][1] - windows[k][0] + 1
+    fresh: list[list[Token]] = [[] for _ in todo]
+    j = 0
     for t in get_segmenter().tokens(joined):
-        while k + 1 < len(starts) and t.start >= starts[k + 1]:
-            k += 1
-        if t.text == "\n" and t.start == starts[k] + windows[k][1] - windows[k][0]:
+        while j + 1 < len(starts) and t.start >= starts[j + 1]:
+            j += 1
+        s, e = windows[todo[j]]
+        if t.text == "\n" and t.start == starts[j] + e - s:
             continue  # the separator
-        shift = windows[k][0] - starts[k]
-        out[k].append(Token(t.text, t.start + shift, t.end + shift, t.tag))
+        fresh[j].append(Token(t.text, t.start - starts[j], t.end - starts[j], t.tag))
+    for j, k in enumerate(todo):
+        s, e = windows[k]
+        memo[view[s:e]] = fresh[j]
+        out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in fresh[j]]
     return out
+
+
+_MEMO: ContextVar[dict[str, list[Token]] | None] = ContextVar("segment_memo", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block (one report), :func:`segment_windows` segments each window once."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)

@@ -41,6 +41,8 @@ class Category:
     beneficiary: bool = True
     #: for a campaign: the fund its amounts are when their own words do not say
     fund: str | None = None
+    #: for a campaign: the group its people are when neither their sentence nor section says
+    group: str | None = None
 
 
 class TermMatch(NamedTuple):
@@ -85,7 +87,7 @@ class Taxonomy:
             for entry in raw.get(kind, []):
                 terms = tuple(dict.fromkeys(fold_word(t) for t in entry["terms"]))
                 out.append(Category(entry["id"], kind, entry["name"], terms, bool(entry.get("beneficiary", True)),
-                                    entry.get("fund")))
+                                    entry.get("fund"), entry.get("group")))
         generic = {k: frozenset(fold_word(w) for w in v) for k, v in raw.get("generic", {}).items()}
         return cls(out, int(raw.get("version", 1)), generic)
 

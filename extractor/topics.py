@@ -66,6 +66,16 @@ class Topics:
             k -= 1
         return None
 
+    def between(self, kind: Kind, lo: int, hi: int) -> list[TermMatch]:
+        """The terms of ``kind`` inside ``[lo, hi)``, in order."""
+        ends, matches = self._terms(kind)
+        k = bisect.bisect_right(ends, hi)
+        out = []
+        while k > 0 and matches[k - 1].start >= lo:
+            k -= 1
+            out.append(matches[k])
+        return out[::-1]
+
     def _terms(self, kind: Kind) -> tuple[list[int], list[TermMatch]]:
         if kind not in self._found:
             matches = _leftmost_longest(self.view, kind)

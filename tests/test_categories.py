@@ -73,6 +73,12 @@ def test_section_does_not_carry_past_a_heading() -> None:
     assert (last.category, last.category_reason) == (None, "no_subject")
 
 
+def test_people_of_no_stated_group_are_the_campaigns() -> None:
+    [record] = extract_text("关于抗震救灾工作的总结\n地震发生后，我会走访救助150户。")
+    [count] = [f for f in record.facts if isinstance(f, Count)]
+    assert (count.category, count.category_by) == ("disaster_victims", "campaign")
+
+
 def test_null_money_says_why() -> None:
     [record] = extract_text("此次洪灾造成直接经济损失1860万元。")
     [money] = [f for f in record.facts if isinstance(f, Money)]

@@ -38,3 +38,10 @@ def test_last_skips_what_the_filter_refuses() -> None:
 ])
 def test_heading_starts(text: str, starts: list[int]) -> None:
     assert heading_starts(text) == starts
+
+
+def test_between() -> None:
+    t = Topics(TEXT)
+    lo, hi = TEXT.index("全镇"), TEXT.index("（二）")
+    assert [m.category for m in t.between("group", lo, hi)] == ["registered_poor_households", "students"]
+    assert t.between("group", hi, len(TEXT)) == []

@@ -1,0 +1,31 @@
+"""segment: the clauses the stages read are segmented once a report."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import segment
+from extractor.segment import remembering, segment_windows
+
+
+def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    seg = segment.get_segmenter()
+    calls: list[str] = []
+    real = seg.tokens
+
+    def counting(text: str, offset: int = 0) -> list[segment.Token]:
+        calls.append(text)
+        return real(text, offset)
+
+    monkeypatch.setattr(seg, "tokens", counting)
+    view = "慰问困难职工53名，发放慰问金12.5万元。"
+    windows = [(0, 9), (10, 21)]
+    with remembering():
+        first = segment_windows(view, windows)
+        again = segment_windows(view, windows[::-1])
+    assert again == first[::-1]
+    assert len(calls) == 1  # the second call found both windows remembered
+    segment_windows(view, windows)
+    assert len(calls) == 2  # outside a report nothing is remembered
+    assert [t.text for t in first[1]][:2] == ["发放", "慰问金"]
+    assert all(view[t.start:t.end] == t.text for w in first for t in w)  # offsets are the view's
