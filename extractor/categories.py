@@ -33,6 +33,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from .chars import fold
@@ -55,9 +56,10 @@ _NAMED: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
 Categorized = tuple[str | None, str | None, float | None, str | None]  # category, by, confidence, reason
 
 
+@lru_cache(maxsize=65536)
 def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
     """The category of a subject phrase: the taxonomy's term, else the classifier's answer, else
-    None with the reason."""
+    None with the reason (remembered: a pure function of the phrase, and phrases recur)."""
     if not phrase:
         return None, None, None, "no_subject"
     if kind == "fund":

@@ -27,6 +27,8 @@ from .chars import fold_word
 
 __all__ = ["KINDS", "TAXONOMY", "Category", "Kind", "Taxonomy", "TermMatch"]
 
+_MEMO_SIZE = 65536
+
 Kind = Literal["group", "fund", "campaign", "doctype"]
 KINDS: tuple[Kind, ...] = ("group", "fund", "campaign", "doctype")
 
@@ -77,6 +79,7 @@ class Taxonomy:
             for t in terms:
                 sizes[k].setdefault(t[0], set()).add(len(t))
         self._sizes = {k: {c: tuple(sorted(v, reverse=True)) for c, v in d.items()} for k, d in sizes.items()}
+        self._matched: dict[tuple[str, Kind], TermMatch | None] = {}
 
     @classmethod
     def load(cls, text: str | None = None) -> Taxonomy:
@@ -138,7 +141,16 @@ class Taxonomy:
 
     def match(self, phrase: str, kind: Kind) -> TermMatch | None:
         """The category of the longest term in ``phrase``; None when there is none or when two
-        categories tie at the longest length (the phrase is ambiguous)."""
+        categories tie at the longest length (the phrase is ambiguous). Remembered: reports say
+        the same phrases again and again."""
+        key = (phrase, kind)
+        if key not in self._matched:
+            if len(self._matched) >= _MEMO_SIZE:
+                self._matched.clear()
+            self._matched[key] = self._match(phrase, kind)
+        return self._matched[key]
+
+    def _match(self, phrase: str, kind: Kind) -> TermMatch | None:
         best: list[TermMatch] = []
         for m in self.find(phrase, kind):
             size = m.end - m.start
