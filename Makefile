@@ -12,11 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## run: extract every report of the bundled corpus into out/records.jsonl and score it
+## run: extract every report of the bundled corpus into out/records.jsonl and score it (facts,
+## findings and breakdowns against the gold; categories against corpus/labels)
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/extractor extract corpus -o out/records.jsonl
 	$(BIN)/python scripts/score.py out/records.jsonl
+	$(BIN)/python scripts/score_categories.py out/records.jsonl
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
 ## test, antiword and LibreOffice for legacy .doc files);
