@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -164,10 +164,11 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
                  for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
         spans += own
+        clause = _Clause(text, tokens, spans, cs, topics, campaign_id)
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
-            out[i] = _about(text, f, tokens, spans, cs, campaign_id, topics)
+            out[i] = _about(f, clause)
         _follow(out, here)
     _same_figures(out)
     for b in breakdowns:
@@ -231,72 +232,105 @@ def _figure_key(f: Count | Money) -> tuple[str, object, str]:
     return (f.kind, f.value, fold(f.unit) if isinstance(f, Count) else "元")
 
 
-def _about(text: str, f: Count | Money, tokens: list[Token], spans: list[NamedSpan], clause_start: int,
-           campaign_id: str | None, topics: Topics) -> Count | Money:
+Subject = tuple[str, Span] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """What a figure's category is read from: its clause's tokens, the names of its sentence up to
+    the clause's end (``spans``), where the clause starts, the report's topics and campaign."""
+
+    text: str
+    tokens: list[Token]
+    spans: list[NamedSpan]
+    start: int
+    topics: Topics
+    campaign: str | None
+
+
+def _about(f: Count | Money, c: _Clause) -> Count | Money:
     start, end = f.span
-    local = [s for s in spans if s.start >= clause_start and s.end <= end + _AFTER]
+    local = [s for s in c.spans if s.start >= c.start and s.end <= end + _AFTER]
     region = f.region or _text(_named(local, "PLACE", start, end, after=False))
     org = _text(_named(local, "ORG", start, end, after=False))
-    subject: tuple[str, Span] | None
-    kind: Kind = "group" if isinstance(f, Count) else "fund"
     if isinstance(f, Count):
-        subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
-        if subject and _is_place_or_org(subject[1], spans) and TAXONOMY.match(subject[0], "group") is None:
-            named = next(s for s in spans if (s.start, s.end) == subject[1])
+        subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
+        if subject and _is_place_or_org(subject[1], c.spans) and TAXONOMY.match(subject[0], "group") is None:
+            named = next(s for s in c.spans if (s.start, s.end) == subject[1])
             region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
             subject = None
-        subject = _with_conjuncts(text, subject, clause_start)
-        category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
-        if category is not None and not compatible(category, f.unit):
-            category, by, conf, reason = None, None, None, "unit_mismatch"
-        own = subject if reason != "unit_mismatch" else None
-        if category is None:  # the group named last before it in its sentence that it can count,
-            # else the first after it in its clause (将符合条件的312户纳入农村低保)
-            fits = [s for s in spans if s.label == "GROUP" and compatible(s.id, f.unit)]
-            near = (_named([s for s in fits if s.end <= start], "GROUP", start, end, after=False)
-                    or _named([s for s in fits if s.start >= end and s in local], "GROUP", start, end, after=True))
-            if near is not None:  # the count's own subject, when it has one, stays its subject
-                category, by, conf, reason = classify_phrase(near[0], kind)
-                by = "context" if category else by
-                subject = own or near
-        if category is None and fold(f.unit) in _EVENT_UNITS:
-            category, by, conf, reason = "activities", "unit", None, None
-        if category is None and not _names_people(own) and fold(f.unit) in _PEOPLE_UNITS:
-            # people or households of no stated group: the group its section named last
-            # (一、基本情况 … 慰问困难群众xx户 … a table of 户数 per street)
-            unit = f.unit
-            said = topics.last("group", clause_start, lambda c: compatible(c, unit))
-            if said is not None:
-                category, by, conf, reason = said.category, "section", None, None
-                subject = own or (text[said.start:said.end], (said.start, said.end))
-            elif campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].group:
-                category, by, conf, reason = TAXONOMY[campaign_id].group, "campaign", None, None
+        subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
-        clause_tokens = [t for t in tokens if t.start >= clause_start]
-        subject = find_subject(clause_tokens, start, end, text)
-        if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.has_generic(subject[0], "fund"):
-            subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
-        category, by, conf, reason = classify_phrase(subject[0] if subject else None, kind)
-        if category is None:
-            before = [s for s in spans if s.end <= start]
-            near = (_listed(text, _named(before, "FUND", start, end, after=False), before)
-                    or _named(local, "FUND", start, end, after=True))
-            if near is not None:
-                category, by, conf, reason = classify_phrase(near[0], kind)
-                by = "context" if category else by
-                subject = subject or near
-        if category is None and _not_a_fund(topics.view, clause_start, start, spans):
-            category, by, conf, reason = None, None, None, "not_a_fund"
-        elif category is None:
-            said = topics.last("fund", clause_start)
-            if said is not None:
-                category, by, conf, reason = said.category, "section", None, None
-                subject = subject or (text[said.start:said.end], (said.start, said.end))
-            elif campaign_id and campaign_id in TAXONOMY and TAXONOMY[campaign_id].fund:
-                category, by, conf, reason = TAXONOMY[campaign_id].fund, "campaign", None, None
+        subject, (category, by, conf, reason) = _money_category(f, c, local)
     return replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
                    category=category, category_by=by, category_confidence=conf, category_reason=reason,
                    region=region, org=org)
+
+
+def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpan]) -> tuple[Subject, Categorized]:
+    start, end = f.span
+    subject = _with_conjuncts(c.text, subject, c.start)
+    decided = classify_phrase(subject[0] if subject else None, "group")
+    if decided[0] is not None and not compatible(decided[0], f.unit):
+        decided = (None, None, None, "unit_mismatch")
+    own = subject if decided[3] != "unit_mismatch" else None
+    if decided[0] is None:  # the group named last before it in its sentence that it can count,
+        # else the first after it in its clause (将符合条件的312户纳入农村低保)
+        fits = [s for s in c.spans if s.label == "GROUP" and compatible(s.id, f.unit)]
+        near = (_named([s for s in fits if s.end <= start], "GROUP", start, end, after=False)
+                or _named([s for s in fits if s.start >= end and s in local], "GROUP", start, end, after=True))
+        if near is not None:  # the count's own subject, when it has one, stays its subject
+            decided = _by_context(classify_phrase(near[0], "group"))
+            subject = own or near
+    if decided[0] is None and fold(f.unit) in _EVENT_UNITS:
+        decided = ("activities", "unit", None, None)
+    if decided[0] is None and not _names_people(own) and fold(f.unit) in _PEOPLE_UNITS:
+        # people or households of no stated group: the group its section named last (一、基本情况
+        # … 慰问困难群众xx户 … a table of 户数 per street), else its campaign's
+        unit = f.unit
+        carried = _carried(c, "group", lambda g: compatible(g, unit))
+        if carried is not None:
+            return own or carried[0], carried[1]
+    return subject, decided
+
+
+def _money_category(f: Money, c: _Clause, local: list[NamedSpan]) -> tuple[Subject, Categorized]:
+    start, end = f.span
+    subject = find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
+    if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.has_generic(subject[0], "fund"):
+        subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
+    decided = classify_phrase(subject[0] if subject else None, "fund")
+    if decided[0] is None:
+        before = [s for s in c.spans if s.end <= start]
+        near = (_listed(c.text, _named(before, "FUND", start, end, after=False), before)
+                or _named(local, "FUND", start, end, after=True))
+        if near is not None:
+            decided = _by_context(classify_phrase(near[0], "fund"))
+            subject = subject or near
+    if decided[0] is None and _not_a_fund(c.topics.view, c.start, start, c.spans):
+        return subject, (None, None, None, "not_a_fund")
+    if decided[0] is None:  # the fund its section named last, else its campaign's
+        carried = _carried(c, "fund", lambda _: True)
+        if carried is not None:
+            return subject or carried[0], carried[1]
+    return subject, decided
+
+
+def _by_context(decided: Categorized) -> Categorized:
+    category, by, conf, reason = decided
+    return category, "context" if category else by, conf, reason
+
+
+def _carried(c: _Clause, kind: Kind, ok: Callable[[str], bool]) -> tuple[Subject, Categorized] | None:
+    """The group or fund the figure's section named last (``section``; the subject is that name,
+    where it stands), else its campaign's default (``campaign``, no subject); None when neither."""
+    said = c.topics.last(kind, c.start, ok)
+    if said is not None:
+        return (c.text[said.start:said.end], (said.start, said.end)), (said.category, "section", None, None)
+    default = None
+    if c.campaign and c.campaign in TAXONOMY:
+        default = TAXONOMY[c.campaign].group if kind == "group" else TAXONOMY[c.campaign].fund
+    return (None, (default, "campaign", None, None)) if default else None
 
 
 def _names_people(subject: tuple[str, Span] | None) -> bool:
