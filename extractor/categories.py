@@ -163,7 +163,7 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
         spans = [NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
                  for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
-        spans += own
+        spans += [n._replace(text=text[n.start:n.end]) for n in own]  # as written, not folded
         clause = _Clause(text, tokens, spans, cs, topics, campaign_id)
         for i in here:
             f = facts[i]

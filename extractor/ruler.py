@@ -12,7 +12,7 @@ At run time a clause is not tokenized again: the ``Doc`` is built from the segme
 >>> from extractor.segment import get_segmenter
 >>> spans = named_spans(get_segmenter().tokens("哈密市总工会慰问困难职工53名"))
 >>> [(s.label, s.text) for s in spans]
-[('ORG', '哈密市总工会'), ('PLACE', '哈密市'), ('ORG', '总工会'), ('FUND', '慰问'), ('GROUP', '困难职工')]
+[('ORG', '哈密市总工会'), ('PLACE', '哈密市'), ('FUND', '慰问'), ('GROUP', '困难职工')]
 >>> spans[-1].id
 'needy_workers'
 """
@@ -128,6 +128,26 @@ def named_spans(tokens: Sequence[Token]) -> list[NamedSpan]:
 _GAP = "\n"
 
 
+# an organization's name runs back over the nouns before its head (市 + 红十字会, 集团本部工会)
+_NAME_TAGS = frozenset({"n", "nz", "nt", "ns", "j", "nr"})
+_NAME_MAX = 12
+
+
+def _grow(owner: list[tuple[int, Token | None]], tags: list[str], a: int, b: int,
+          names: set[tuple[int, int]]) -> int:
+    """The first token of an ORG span at ``[a, b)`` grown back over the nouns of its name (not
+    over a group or fund, a numeral or a clause's gap)."""
+    last = owner[b - 1][1]
+    while a > 0 and tags[a - 1] in _NAME_TAGS:
+        prev = owner[a - 1][1]
+        if prev is None or last is None or last.end - prev.start > _NAME_MAX:
+            break
+        if any(x <= a - 1 < y for x, y in names):
+            break
+        a -= 1
+    return a
+
+
 def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
     """:func:`named_spans` of each clause, the ruler run once over all of them (one ``Doc``, the
     clauses apart by a line break: building a ``Doc`` and calling the ruler cost more than the
@@ -150,11 +170,17 @@ def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
 
     nlp = get_pipeline()
     doc = nlp.get_pipe("span_ruler")(Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags))
-    for s in doc.spans[SPANS_KEY]:
-        (k, first), (k_end, last) = owner[s.start], owner[s.end - 1]
-        if first is None or last is None or k != k_end:
-            continue  # a span over the gap (none of the patterns makes one)
-        out[k].append(NamedSpan(s.label_, first.start, last.end, s.text, s.id_))
+    named = [(s.label_, s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY]]
+    names = {(a, b) for label, a, b, _ in named if label in ("GROUP", "FUND")}
+    seen: set[tuple[str, int, int]] = set()
+    for label, a, b, sid in named:
+        if label == "ORG":
+            a = _grow(owner, tags, a, b, names)
+        (k, first), (k_end, last) = owner[a], owner[b - 1]
+        if first is None or last is None or k != k_end or (label, a, b) in seen:
+            continue  # a span over the gap (none of the patterns makes one), or one grown into another
+        seen.add((label, a, b))
+        out[k].append(NamedSpan(label, first.start, last.end, "".join(words[a:b]), sid))
     for spans in out:
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
     return out

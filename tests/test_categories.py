@@ -64,7 +64,15 @@ SENTENCES = [
                  id="people-do-not-follow-events"),
     pytest.param("一、概况\n共慰问困难职工412户。\n二、分布\n城关镇 226户\n河口镇 186户\n合计 412户\n",
                  [("困难职工", "needy_workers")] * 4, id="table-total-same-figure-as-text"),
+    pytest.param("本會屬會12個，共向困難職工發放民生物資，總值5萬元。",
+                 [("屬會", "units"), ("物資", "goods_value")], id="traditional-subjects-as-written"),
 ]
+
+
+def test_org_is_the_whole_name() -> None:
+    [record] = extract_text("市紅十字會共籌集捐贈款物5萬元。")
+    [money] = [f for f in record.facts if isinstance(f, Money)]
+    assert (money.org, money.category) == ("市紅十字會", "donations_total")
 
 
 def test_section_does_not_carry_past_a_heading() -> None:
