@@ -103,6 +103,24 @@ def test_categorize(text: str, expect: list[tuple[str, str]]) -> None:
             assert record.text[f.subject_span[0]:f.subject_span[1]] == f.subject  # spans are sacred
 
 
+@pytest.mark.parametrize("folder", ["dev", "holdout2"])
+def test_every_subject_is_the_text_at_its_span(folder: str) -> None:
+    """Spans are sacred over whole reports, traditional ones too, whatever rule decided."""
+    from extractor.pipeline import extract_path
+
+    checked = 0
+    for path in sorted((ROOT / "corpus" / folder).glob("*.txt")):
+        records = extract_path(path)
+        assert isinstance(records, list)
+        for record in records:
+            for f in record.facts:
+                if isinstance(f, (Count, Money)) and f.subject is not None:
+                    assert f.subject_span is not None
+                    assert record.text[f.subject_span[0]:f.subject_span[1]] == f.subject, (path.name, f.text)
+                    checked += 1
+    assert checked > 100
+
+
 def test_breakdown_parts_by_place_get_a_region() -> None:
     [record] = extract_text("共慰问困难职工400名，其中地直120名、哈密市280名。")
     parts = [f for f in record.facts if isinstance(f, Count)][1:]
