@@ -21,7 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
+
+import ahocorasick
 
 from .chars import fold_word
 
@@ -73,12 +75,7 @@ class Taxonomy:
                 have = self._terms[c.kind].get(t, ())
                 if c.id not in have:
                     self._terms[c.kind][t] = (*have, c.id)
-        # per kind, for each first character of a term: the terms' lengths, longest first
-        sizes: dict[Kind, dict[str, set[int]]] = {k: {} for k in KINDS}
-        for k, terms in self._terms.items():
-            for t in terms:
-                sizes[k].setdefault(t[0], set()).add(len(t))
-        self._sizes = {k: {c: tuple(sorted(v, reverse=True)) for c, v in d.items()} for k, d in sizes.items()}
+        self._automata: dict[Kind, Any] = {}
         self._matched: dict[tuple[str, Kind], TermMatch | None] = {}
 
     @classmethod
@@ -127,17 +124,40 @@ class Taxonomy:
         return tuple(dict.fromkeys(t for c in self.categories for t in c.terms))
 
     def find(self, phrase: str, kind: Kind) -> Iterator[TermMatch]:
-        """Every occurrence of a term of ``kind`` in ``phrase`` (folded first), longest first at
-        each start."""
+        """Every occurrence of a term of ``kind`` in ``phrase`` (folded first), by start, longest
+        first at each start."""
         view = fold_word(phrase)
-        terms = self._terms[kind]
-        sizes = self._sizes[kind]
-        n = len(view)
-        for i, ch in enumerate(view):
-            for size in sizes.get(ch, ()):
-                if i + size <= n:
-                    for cid in terms.get(view[i:i + size], ()):
-                        yield TermMatch(cid, view[i:i + size], i, i + size)
+        automaton = self._automaton(kind)
+        if automaton is None:
+            return
+        found = sorted(((end + 1 - len(term), term, ids) for end, (term, ids) in automaton.iter(view)),
+                       key=lambda m: (m[0], -len(m[1])))
+        for start, term, ids in found:
+            for cid in ids:
+                yield TermMatch(cid, term, start, start + len(term))
+
+    def leftmost_longest(self, view: str, kind: Kind) -> list[TermMatch]:
+        """The terms of ``kind`` in ``view`` (already folded) read left to right, the longest at
+        each start, none overlapping; a term two categories share is passed over (it names
+        neither)."""
+        automaton = self._automaton(kind)
+        if automaton is None:
+            return []
+        return [TermMatch(ids[0], term, end + 1 - len(term), end + 1)
+                for end, (term, ids) in automaton.iter_long(view) if len(ids) == 1]
+
+    def _automaton(self, kind: Kind) -> Any:
+        """An Aho-Corasick automaton of the terms of ``kind`` (built on first use), or None."""
+        if kind not in self._automata:
+            terms = self._terms[kind]
+            automaton = None
+            if terms:
+                automaton = ahocorasick.Automaton()
+                for term, ids in terms.items():
+                    automaton.add_word(term, (term, ids))
+                automaton.make_automaton()
+            self._automata[kind] = automaton
+        return self._automata[kind]
 
     def match(self, phrase: str, kind: Kind) -> TermMatch | None:
         """The category of the longest term in ``phrase``; None when there is none or when two

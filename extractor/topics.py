@@ -78,20 +78,6 @@ class Topics:
 
     def _terms(self, kind: Kind) -> tuple[list[int], list[TermMatch]]:
         if kind not in self._found:
-            matches = _leftmost_longest(self.view, kind)
+            matches = TAXONOMY.leftmost_longest(self.view, kind)
             self._found[kind] = ([m.end for m in matches], matches)
         return self._found[kind]
-
-
-def _leftmost_longest(view: str, kind: Kind) -> list[TermMatch]:
-    """Non-overlapping terms of ``kind`` in ``view``, the longest at each leftmost start; a term two
-    categories share is skipped (it names neither)."""
-    kept: list[tuple[TermMatch, bool]] = []  # a match and whether another category shares it
-    taken = 0
-    for m in TAXONOMY.find(view, kind):  # by start, longest first at each start
-        if kept and (kept[-1][0].start, kept[-1][0].end) == (m.start, m.end):
-            kept[-1] = (kept[-1][0], True)
-        elif m.start >= taken:
-            kept.append((m, False))
-            taken = m.end
-    return [m for m, shared in kept if not shared]
