@@ -296,7 +296,8 @@ def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpa
 
 def _money_category(f: Money, c: _Clause, local: list[NamedSpan]) -> tuple[Subject, Categorized]:
     start, end = f.span
-    subject = find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
+    subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None  # a column's header
+    subject = subject or find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
     if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.has_generic(subject[0], "fund"):
         subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
     decided = classify_phrase(subject[0] if subject else None, "fund")

@@ -22,7 +22,7 @@ from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
 from .segment import remembering
 from .split import split_reports
-from .tables import with_regions
+from .tables import text_tables, with_regions
 
 __all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 
@@ -38,7 +38,8 @@ def extract_report(report: Report, checks: bool = True) -> Record:
 
 def _extract_report(report: Report, checks: bool) -> Record:
     view = fold(report.text)
-    facts = with_regions(extract_facts(report.text, view), report.tables)
+    facts = extract_facts(report.text, view)
+    facts = with_regions(facts, (*report.tables, *text_tables(report.text, view, facts, report.tables)))
     found = find_breakdowns(report.text, facts, view, report.tables)
     about = campaign(report.title, report.text)
     facts = categorize(report.text, facts, found, view, about["id"] if about else None)

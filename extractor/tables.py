@@ -1,21 +1,25 @@
 """Tables are data: the figures of a table's cells get the row's header as their region (and the
-column's header as a count's subject when the sentence gives none), and its 合计/小计/总计 rows and
-columns become breakdowns, so the sum checks read tables as they read text.
+column's header as their subject when it names a category and their cell does not), and its
+合计/小计/总计 rows and columns become breakdowns, so the sum checks read tables as they read text.
 
-A table comes from a reader (``Document.tables``, cells with spans into the text); a report's
-tables have spans into the report's text.
+A table comes from a reader (``Document.tables``, cells with spans into the text; a report's
+tables have spans into the report's text), or from :func:`text_tables` for tables written as
+plain text (lines of whitespace-separated cells under a header line). The breakdowns of plain-text
+tables are still found by ``breakdowns`` from the text (its ``_text_tables``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from .chars import fold
 from .model import Breakdown, Cell, Count, Fact, Money, Table
+from .taxonomy import TAXONOMY
 
-__all__ = ["table_breakdowns", "with_regions"]
+__all__ = ["table_breakdowns", "text_tables", "with_regions"]
 
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|共\s*计|小\s*计|总\s*数)")
 _SUBTOTAL = re.compile(r"^\s*小\s*计")
@@ -52,9 +56,56 @@ def _header_rows(table: Table, facts: Sequence[Fact]) -> int:
     return n
 
 
+_CELL = re.compile(r"[^ \t\u3000]+")
+_LINE = re.compile(r"[^\n]+")
+
+
+def text_tables(text: str, view: str, facts: Sequence[Fact], known: Sequence[Table] = ()) -> list[Table]:
+    r"""Tables written as plain text: a header line of whitespace-separated cells holding no
+    figure, then at least two lines of as many cells holding figures; a closing 合计 line may
+    leave its leading cells out (its cells are aligned on the right). Lines inside a table a
+    reader found are left to it.
+
+    >>> from extractor.facts import extract_facts
+    >>> text = "街道 户数 款物\n东关街道 180户 12.6万元\n西关街道 150户 10.5万元\n合计 330户 23.1万元"
+    >>> [t.rows for t in text_tables(text, text, extract_facts(text))]
+    [4]
+    """
+    spans = sorted(f.span for f in facts if isinstance(f, Money | Count))
+    starts = [a for a, _ in spans]
+    lines = [(m.start(), m.end(), [c.span() for c in _CELL.finditer(view, m.start(), m.end())])
+             for m in _LINE.finditer(view) if not any(t.span[0] <= m.start() < t.span[1] for t in known)]
+
+    def figured(start: int, end: int) -> bool:  # a figure inside [start, end): the first from start
+        k = bisect.bisect_left(starts, start)
+        return k < len(spans) and spans[k][1] <= end
+
+    out: list[Table] = []
+    i = 0
+    while i < len(lines):
+        start, end, head = lines[i]
+        rows = [head]
+        j = i + 1
+        if len(head) >= 2 and not figured(start, end):
+            while j < len(lines) and figured(lines[j][0], lines[j][1]) and (
+                    len(lines[j][2]) == len(head) or (2 <= len(lines[j][2]) < len(head)
+                                                      and _TOTAL.match(view[lines[j][0]:lines[j][1]]))):
+                rows.append(lines[j][2])
+                j += 1
+        if len(rows) >= 3:
+            cells = tuple(Cell(r, len(head) - len(row) + c, text[a:b], (a, b))
+                          for r, row in enumerate(rows) for c, (a, b) in enumerate(row))
+            out.append(Table((start, lines[j - 1][1]), len(rows), len(head), cells))
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def with_regions(facts: tuple[Fact, ...], tables: Sequence[Table]) -> tuple[Fact, ...]:
     """Facts with a table cell's row header as their ``region`` (哈密市 | 125户 | 7万元 gives both
-    figures 哈密市), and the column header as a count's subject when it has none."""
+    figures 哈密市), and the column header as their subject when their own cell names none (户数,
+    款物)."""
     if not tables:
         return facts
     out = list(facts)
@@ -71,11 +122,19 @@ def with_regions(facts: tuple[Fact, ...], tables: Sequence[Table]) -> tuple[Fact
             for i, f in figs:
                 named = row_head is not None and row_head is not cell and not _TOTAL.match(fold(row_head.text))
                 region = row_head.text if named and row_head is not None else None
-                if isinstance(f, Count) and f.subject is None and col_head is not None and col_head.text:
+                own = f.subject_span is not None and cell.span[0] <= f.subject_span[0] \
+                    and f.subject_span[1] <= cell.span[1]
+                if not own and col_head is not None and _names_category(col_head.text, f):
                     out[i] = replace(f, region=region, subject=col_head.text, subject_span=col_head.span)
                 else:
                     out[i] = replace(f, region=region)
     return tuple(out)
+
+
+def _names_category(header: str, f: Figure) -> bool:
+    """Whether a column's header says what its figures count or pay (困难职工, 款物), rather than
+    only how they are measured (户数, 金额)."""
+    return TAXONOMY.match(header, "group" if isinstance(f, Count) else "fund") is not None
 
 
 def table_breakdowns(tables: Sequence[Table], facts: Sequence[Fact]) -> Iterator[Breakdown]:

@@ -53,7 +53,10 @@ def test_row_header_is_the_region_of_every_figure_in_the_row() -> None:
     assert {f.region for f in first} == {"哈密市", None}  # the 合计 row has no region
     assert all(f.region == "哈密市" for f in first if f.span[0] < rec.text.index("合计"))
     counts = [f for f in rec.facts if isinstance(f, Count)]
-    assert counts[0].subject == "户数"  # the column header when the cell says nothing more
+    assert counts[0].subject is None  # 户数 says how, not what: no subject (and no category) from it
+    rec = _records([["地区", "困难职工户数"], ["哈密市", "125户"], ["巴里坤县", "176户"]])[0]
+    counts = [f for f in rec.facts if isinstance(f, Count)]
+    assert {(f.subject, f.category) for f in counts} == {("困难职工户数", "needy_workers")}  # a header naming a group
 
 
 def test_sum_mismatch_reads_tables() -> None:
@@ -61,3 +64,35 @@ def test_sum_mismatch_reads_tables() -> None:
     assert [f.rule for f in rec.findings] == ["sum_mismatch"]
     s, e = rec.findings[0].span
     assert rec.text[s:e] == "311户"
+
+
+TEXT_TABLE = ("一、基本情况\n本次活动共慰问困难群众560户，发放救助款物40.2万元。\n"
+              "街道 户数 款物\n东关街道 180户 12.6万元\n西关街道 150户 10.5万元\n南湖街道 230户 17.1万元\n"
+              "合计 560户 40.2万元\n")
+
+
+def test_text_table_rows_and_columns_label_their_figures() -> None:
+    from extractor.pipeline import extract_text
+
+    [record] = extract_text(TEXT_TABLE)
+    rows = [f for f in record.facts if isinstance(f, (Count, Money))][2:]
+    streets = ["东关街道", "西关街道", "南湖街道"]
+    assert [f.region for f in rows] == [s for s in streets for _ in (0, 1)] + [None, None]
+    money = [f for f in rows if isinstance(f, Money)]
+    assert {(f.subject, f.category) for f in money} == {("款物", "donations_total")}  # the column names the fund
+    counts = [f for f in rows if isinstance(f, Count)]
+    assert {f.category for f in counts} == {"needy_residents"}  # 户数 names none: the section's group
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    pytest.param(TEXT_TABLE, [(5, 3)], id="header-rows-and-total"),
+    pytest.param("街道 户数\n东关街道 180户\n", [], id="one-row-is-no-table"),
+    pytest.param("共慰问困难群众560户，发放救助款物40.2万元。\n东关街道180户。\n西关街道150户。\n", [],
+                 id="prose-is-no-table"),
+])
+def test_text_tables(text: str, shape: list[tuple[int, int]]) -> None:
+    from extractor.chars import fold
+    from extractor.facts import extract_facts
+    from extractor.tables import text_tables
+
+    assert [(t.rows, t.cols) for t in text_tables(text, fold(text), extract_facts(text))] == shape
