@@ -110,14 +110,22 @@ def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
 
 def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
     """Counts (by measure word) and money (yuan) summed per category across documents. A part of
-    a breakdown is not added again (its total is); approximate figures make the sum approximate."""
+    a breakdown is not added again (its total is), nor is a breakdown's total that restates a
+    figure of the same category and value in its document (the text's 共计40.2万元 and its table's
+    合计 40.2万元); approximate figures make the sum approximate."""
     sums: dict[tuple[str, str], list[Any]] = {}  # (category, unit or 元) → [sum, facts, approx]
     for d in docs:
         parts = {i for b in d.breakdowns for i in b.part_indexes}
-        for i, f in enumerate(d.facts):
-            if i in parts or not isinstance(f, (Count, Money)) or f.value is None:
-                continue
+        totals = {b.total_index for b in d.breakdowns} - parts
+        counted: set[tuple[str, str, Decimal]] = set()
+        kept = [(i, f) for i, f in enumerate(d.facts)
+                if i not in parts and isinstance(f, (Count, Money)) and f.value is not None]
+        for i, f in sorted(kept, key=lambda x: x[0] in totals):  # figures stated in text first
+            assert f.value is not None
             key = (f.category or "", f.unit if isinstance(f, Count) else "元")
+            if i in totals and (*key, f.value) in counted:
+                continue
+            counted.add((*key, f.value))
             row = sums.setdefault(key, [Decimal(0), 0, False])
             row[0] += f.value
             row[1] += 1

@@ -151,3 +151,21 @@ def test_html_format_writes_one_page(tmp_path: Path) -> None:
     assert body.startswith("<!DOCTYPE html>")
     assert 'data-rule="sum_mismatch"' in body
     assert "decode_failed" in body
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    pytest.param("共慰问困难职工400名，其中地直120名、哈密市280名。", [("needy_workers", "名", 400, 1)],
+                 id="parts-not-added-twice"),
+    pytest.param("共慰问困难群众560户，发放救助款物40.2万元。\n街道 户数 款物\n东关街道 180户 12.6万元\n"
+                 "西关街道 380户 27.6万元\n合计 560户 40.2万元\n",
+                 [("donations_total", "元", 402000, 1), ("needy_residents", "户", 560, 1)],
+                 id="table-total-restating-the-text-once"),
+    pytest.param("东关街道慰问困难群众50户。西关街道慰问困难群众50户。", [("needy_residents", "户", 100, 2)],
+                 id="equal-figures-outside-breakdowns-both-count"),
+])
+def test_totals_by_category(text: str, want: list[tuple[str, str, int, int]]) -> None:
+    from extractor.audit import audit, totals_by_category
+    from extractor.pipeline import extract_text
+
+    got = [(r["category"], r["unit"], r["total"], r["facts"]) for r in totals_by_category(audit(extract_text(text)))]
+    assert got == want
