@@ -24,6 +24,7 @@ from itertools import pairwise
 from .audit import _SENTENCE_ENDS, SEVERITY_ORDER, SEVERITY_ZH, AuditDoc, Evidence, summary
 from .checks import REGISTRY
 from .model import Count, DateFact, Fact, Qualifier, Severity
+from .taxonomy import TAXONOMY
 
 __all__ = ["render_html"]
 
@@ -149,7 +150,8 @@ def _fact_title(f: Fact) -> str:
     if f.value is None or f.placeholder:
         return "未填写（模板空白）"
     unit = f.unit if isinstance(f, Count) else "元"
-    return f"{_number(f.value)} {unit}{_notes(f.approx, f.qualifier)}"
+    about = f" · {TAXONOMY.name(f.category)}" if f.category else ""
+    return f"{_number(f.value)} {unit}{_notes(f.approx, f.qualifier)}{about}"
 
 
 def _fact_wrap(f: Fact) -> _Wrap:
@@ -311,6 +313,18 @@ def _rules_table(docs: Sequence[AuditDoc]) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
+def _categories_table(docs: Sequence[AuditDoc]) -> str:
+    rows = summary(docs)["by_category"]
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>'
+        f'<td class="n">{"约" if r["approx"] else ""}{_number(Decimal(str(r["total"])))}</td><td>{_esc(r["unit"])}</td>'
+        f'<td class="n">{r["facts"]}</td></tr>' for r in rows)
+    return ('<table class="categories"><caption>按类别汇总（分项不重复计入）</caption><thead><tr><th>类别</th>'
+            f"<th>标识</th><th>合计</th><th>单位</th><th>项数</th></tr></thead><tbody>{body}</tbody></table>")
+
+
 def _header(docs: Sequence[AuditDoc]) -> str:
     s = summary(docs)
     worst = s["documents_by_worst"]
@@ -318,7 +332,8 @@ def _header(docs: Sequence[AuditDoc]) -> str:
     stats = (f'<p class="stats"><b>{s["documents"]}</b> 篇文档 · <b>{s["findings"]}</b> 条发现 · '
              f'<b>{s["file_errors"]}</b> 个文件无法读取</p>'
              f'<p class="by-worst">文档按最严重级别：{by_worst or "—"}</p>')
-    return f"<header><h1>抽取审计报告</h1>{stats}{_rules_table(docs)}{_legend()}{_toolbar()}</header>"
+    return (f"<header><h1>抽取审计报告</h1>{stats}{_rules_table(docs)}{_categories_table(docs)}{_legend()}"
+            f"{_toolbar()}</header>")
 
 
 def _legend() -> str:
@@ -363,6 +378,7 @@ td.sev-error:not(.zero) { color: var(--error); font-weight: 600; }
 td.sev-warning:not(.zero) { color: var(--warning); font-weight: 600; }
 td.sev-info:not(.zero) { color: var(--info); font-weight: 600; }
 td.total { font-weight: 600; }
+caption { text-align: left; font-weight: 600; padding: 4px 0; }
 td.src code { color: var(--muted); overflow-wrap: anywhere; }
 .folder { margin: 0; color: var(--muted); font-size: 13px; }
 tr.worst-clean td { color: var(--muted); }

@@ -208,7 +208,7 @@ def test_breakdown_arithmetic_shown(page: str) -> None:
 
 def test_fact_titles_are_normalized_values(page: str) -> None:
     titles = {(m.text(), m.attrs["title"]) for m in parse(page).find_all("main")[0].find_all("mark", "fact")}
-    assert ("700余户", "700 户（约数）") in titles
+    assert ("700余户", "700 户（约数） · 困难群众") in titles  # the value, then what it counts
     assert ("2018年12月下旬开始至2018年2月", "2018-12-21 至 2018-02-28") in titles
 
 
@@ -282,3 +282,10 @@ def test_browser_screenshot(tmp_path: Path, artifact: Path) -> None:
     _chromium(tmp_path, f"--screenshot={shot.resolve()}", "--window-size=1280,2000", artifact.resolve().as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000
+
+
+def test_totals_by_category_in_the_header(page: str) -> None:
+    [table] = parse(page).find_all("table", "categories")
+    rows = [[td.text() for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
+    assert rows[[r[1] for r in rows].index("needy_residents")][:2] == ["困难群众", "needy_residents"]
+    assert all(r[4].isdigit() and int(r[4]) >= 1 for r in rows)  # how many figures each total adds
