@@ -129,14 +129,17 @@ class _Reader:
     def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[Table] = ()) -> None:
         self.view = view
         self.table_spans = [t.span for t in tables]
-        self.figs: list[Indexed] = [(i, f) for i, f in enumerate(facts)
-                                    if isinstance(f, Money | Count) and f.value is not None]
+        self.figs: list[Indexed] = sorted(((i, f) for i, f in enumerate(facts)
+                                           if isinstance(f, Money | Count) and f.value is not None),
+                                          key=lambda x: x[1].span[0])
+        self._starts = [f.span[0] for _, f in self.figs]
         self.depth = _Depth(view)
         self.sents = [span for _, span in sentences(text)]
 
     def all(self) -> Iterator[Breakdown]:
         for n, (ss, se) in enumerate(self.sents):
-            here = [(i, f) for i, f in self.figs if ss <= f.span[0] < se]
+            # the sentence's figures, by bisection (a report of thousands of one-line sentences)
+            here = self.figs[bisect.bisect_left(self._starts, ss):bisect.bisect_left(self._starts, se)]
             for marker in self._markers(ss, se):
                 yield from self._after_marker(here, marker, n)
             yield from self._clause_totals(here)

@@ -40,7 +40,7 @@ from .chars import fold
 from .classify import load_model
 from .model import Breakdown, Count, Fact, Money, Span
 from .ruler import NamedSpan, named_spans_of
-from .segment import Token, by_clause, segment_windows, sentences
+from .segment import Nearby, Token, by_clause, segment_windows, sentences
 from .subjects import PEOPLE_END, find_subject
 from .taxonomy import TAXONOMY, Kind
 from .topics import Topics
@@ -51,6 +51,8 @@ __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype",
 # 12.5万元), and how far past a figure its clause's names may stand and still be its own
 _BACK = 40
 _AFTER = 12
+# how far around a figure its clause's words and names are read
+_READ = 80
 _NAMED: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
 
 Categorized = tuple[str | None, str | None, float | None, str | None]  # category, by, confidence, reason
@@ -164,11 +166,14 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
                  for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
         spans += [n._replace(text=text[n.start:n.end]) for n in own]  # as written, not folded
-        clause = _Clause(text, tokens, spans, cs, topics, campaign_id)
+        names, words = Nearby(spans), Nearby(tokens)
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
-            out[i] = _about(f, clause)
+            # what stands around the figure (a clause of a thousand figures stays linear)
+            fs, fe = f.span
+            out[i] = _about(f, _Clause(text, words.around(fs, fe, _READ, _READ), names.around(fs, fe, _READ, _READ),
+                                       cs, topics, campaign_id))
         _follow(out, here)
     _same_figures(out)
     for b in breakdowns:
@@ -348,7 +353,7 @@ _NOT_FUND = re.compile("损失|收入|增收|产值|营业额|利润|GDP|生产�
 def _not_a_fund(view: str, clause_start: int, start: int, spans: list[NamedSpan]) -> bool:
     """Whether the words before an amount in its clause say it is a loss or an income rather than
     a fund, and no fund word stands between them and the amount."""
-    said = max((m.end() for m in _NOT_FUND.finditer(view, clause_start, start)), default=None)
+    said = max((m.end() for m in _NOT_FUND.finditer(view, max(clause_start, start - _READ), start)), default=None)
     if said is None:
         return False
     return not any(s.label == "FUND" and s.start >= said and s.end <= start for s in spans)

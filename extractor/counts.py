@@ -13,13 +13,15 @@ from __future__ import annotations
 from .chars import fold
 from .figures import Figure, scan_figures
 from .model import Count, Span
-from .segment import Token, by_clause, segment_windows
+from .segment import Nearby, Token, by_clause, segment_windows
 from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
 
 # how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin)
 _REACH = 10
+# how far around its figure a count's words are read (a subject is at most 16 characters)
+_AROUND = 24
 # tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
 _NUMERAL_TAGS = ("m", "q", "mq")
 
@@ -47,8 +49,10 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     tokens_of = segment_windows(view, [span for span, _ in groups])
     for ((cs, ce), here), clause_tokens in zip(groups, tokens_of, strict=True):
         lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)
-        tokens = [t for t in clause_tokens if t.end > lo and t.start < hi]
+        nearby = Nearby([t for t in clause_tokens if t.end > lo and t.start < hi])
         for f in here:
+            # the words within the reach of a subject (_MAX_LEN) and its bridge words
+            tokens = nearby.around(f.start, f.end, _AROUND, _AROUND)
             if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
                 continue
             subject = find_subject(tokens, f.start, f.end, text)

@@ -10,6 +10,7 @@ with ``models/jieba_userdict.txt`` (built by ``scripts/build_dict.py`` from the 
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from .model import Span
 
@@ -62,6 +63,38 @@ def by_clause(text: str, starts: Sequence[int]) -> list[tuple[Span, list[int]]]:
         if here:
             out.append(((cs, ce), here))
     return out
+
+
+class _Located(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+L = TypeVar("L", bound=_Located)
+
+
+class Nearby(Generic[L]):
+    """Items with character offsets (a clause's tokens or names), in order, for reading the few
+    that stand around each figure: found by bisection, so a clause of a thousand figures stays
+    linear."""
+
+    def __init__(self, items: Sequence[L]) -> None:
+        self.items = items  # ordered by start (names may overlap: 哈密市总工会, 哈密市)
+        self._starts = [x.start for x in items]
+        self._longest = max((x.end - x.start for x in items), default=0)
+
+    def around(self, start: int, end: int, before: int, after: int) -> list[L]:
+        """The items that reach into ``[start - before, end + after)``, in their order."""
+        lo, hi = start - before, end + after
+        k = bisect.bisect_left(self._starts, lo - self._longest)
+        out: list[L] = []
+        while k < len(self.items) and self.items[k].start < hi:
+            if self.items[k].end > lo:
+                out.append(self.items[k])
+            k += 1
+        return out
 
 
 def build_userdict() -> str:

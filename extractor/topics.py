@@ -33,6 +33,10 @@ _HEADING = re.compile(
 )
 
 
+# how many names back a figure's group or fund is looked for in its section
+_LOOK_BACK = 64
+
+
 def heading_starts(text: str) -> list[int]:
     """Offsets of the lines of ``text`` that open a numbered section."""
     return [m.start() for m in _HEADING.finditer(text)]
@@ -60,7 +64,8 @@ class Topics:
         ends, matches = self._terms(kind)
         lo = self.section_start(before) if since is None else since
         k = bisect.bisect_right(ends, before) - 1
-        while k >= 0 and matches[k].start >= lo:
+        stop = max(-1, k - _LOOK_BACK)  # a bound, so that a section of a thousand names stays linear
+        while k > stop and matches[k].start >= lo:
             if ok(matches[k].category):
                 return matches[k]
             k -= 1

@@ -358,6 +358,13 @@ ADVERSARIAL = [
     pytest.param("（", id="open-paren"),
     pytest.param("其中", id="qizhong"),
     pytest.param("1月1日至", id="date-range"),
+    # the categories stage (issue 6): one clause of thousands of figures once read all the clause's
+    # words and names for each figure, a section of thousands of names was scanned back whole,
+    # and duplicates.py read the whole sentence before each count
+    pytest.param("困难职工5户", id="one-clause-of-counts"),
+    pytest.param("物资5户，", id="names-no-count-can-take"),
+    pytest.param("慰问金、5万元", id="listed-funds"),
+    pytest.param("东关街道 180户 12.6万元\n", id="text-table-rows"),
 ]
 
 

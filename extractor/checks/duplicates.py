@@ -36,6 +36,8 @@ class DuplicateClass(StrEnum):
 # a sentence that compares or dates its figure states another quantity than a plain one
 _CONTEXT_WORDS = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每")
 _SENTENCE = re.compile(r"[^。！？!?\n]*")
+# how far from a figure its sentence is read (a sentence is rarely longer)
+_REACH = 300
 
 
 def _headline(ctx: Context, f: Count, part_of: set[int], index: int) -> bool:
@@ -44,10 +46,11 @@ def _headline(ctx: Context, f: Count, part_of: set[int], index: int) -> bool:
     if fold_word(f.unit) not in LEXICON.people_units:
         return False  # 7个乡镇48个村: only people and households are counted twice as one quantity
     s = f.span[0]
-    opened = ctx.view.rfind("(", 0, s) > ctx.view.rfind(")", 0, s)
-    start = max(ctx.view.rfind(c, 0, s) for c in "。！？!?\n") + 1
-    end_m = _SENTENCE.match(ctx.view, s)
-    end = end_m.end() if end_m else len(ctx.view)
+    lo, hi = max(0, s - _REACH), min(len(ctx.view), s + _REACH)  # bounded: a 100 KB sentence stays linear
+    opened = ctx.view.rfind("(", lo, s) > ctx.view.rfind(")", lo, s)
+    start = max(lo - 1, *(ctx.view.rfind(c, lo, s) for c in "。！？!?\n")) + 1
+    end_m = _SENTENCE.match(ctx.view, s, hi)
+    end = end_m.end() if end_m else hi
     return not opened and _CONTEXT_WORDS.search(ctx.view, start, end) is None and not _qualified(ctx, f)
 
 
