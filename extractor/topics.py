@@ -56,13 +56,12 @@ class Topics:
         k = bisect.bisect_right(self._sections, offset) - 1
         return self._sections[k] if k >= 0 else 0
 
-    def last(self, kind: Kind, before: int, ok: Callable[[str], bool] = lambda _: True,
-             since: int | None = None) -> TermMatch | None:
-        """The last term of ``kind`` ending at or before ``before`` and after ``since`` (by default
-        the start of the section holding ``before``) whose category passes ``ok``; offsets are the
-        text's."""
+    def last(self, kind: Kind, before: int, ok: Callable[[str], bool] = lambda _: True) -> TermMatch | None:
+        """The last term of ``kind`` ending at or before ``before`` in the section holding it
+        whose category passes ``ok`` (among the section's last ``_LOOK_BACK`` terms of that kind);
+        offsets are the text's."""
         ends, matches = self._terms(kind)
-        lo = self.section_start(before) if since is None else since
+        lo = self.section_start(before)
         k = bisect.bisect_right(ends, before) - 1
         stop = max(-1, k - _LOOK_BACK)  # a bound, so that a section of a thousand names stays linear
         while k > stop and matches[k].start >= lo:
