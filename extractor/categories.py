@@ -85,7 +85,9 @@ def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
     return p.label, "classifier", round(p.confidence, 3), None
 
 
-_AND = re.compile("及|和|与|、|以及")
+# the words that join the items of a list (困难劳模及职工, 慰问金、慰问品)
+_LINK_WORDS = ("及", "和", "与", "、", "以及")
+_AND = re.compile("|".join(_LINK_WORDS))
 
 # what a count's measure word allows it to count (folded units): people and households are
 # groups of people helped or staff; events are activities; the rest are things
@@ -205,8 +207,15 @@ def _follow(out: list[Fact], here: list[int]) -> None:
         if (isinstance(prev, Count) and isinstance(cur, Count) and cur.category is None
                 and prev.category is not None and 0 <= cur.span[0] - prev.span[1] <= 1
                 and compatible(prev.category, cur.unit)):
-            out[b] = replace(cur, category=prev.category, category_by="context", category_reason=None,
-                             category_confidence=None, subject=prev.subject, subject_span=prev.subject_span)
+            out[b] = _adopt(cur, prev, "context", keep_subject=False)
+
+
+def _adopt(f: Count | Money, src: Count | Money, by: str, keep_subject: bool = True) -> Count | Money:
+    """``f`` with the category of ``src`` (decided ``by`` context, the same figure or its
+    breakdown), and ``src``'s subject unless ``f`` has one of its own and keeps it."""
+    own = keep_subject and f.subject is not None
+    return replace(f, category=src.category, category_by=by, category_reason=None, category_confidence=None,
+                   subject=f.subject if own else src.subject, subject_span=f.subject_span if own else src.subject_span)
 
 
 # how a category was decided when the figure's own words decide it
@@ -228,9 +237,7 @@ def _same_figures(out: list[Fact]) -> None:
             continue
         src = out[j]
         assert isinstance(src, (Count, Money))
-        out[i] = replace(f, category=src.category, category_by="same_figure", category_reason=None,
-                         category_confidence=None, subject=f.subject or src.subject,
-                         subject_span=f.subject_span or src.subject_span)
+        out[i] = _adopt(f, src, "same_figure")
 
 
 def _figure_key(f: Count | Money) -> tuple[str, object, str]:
@@ -260,8 +267,8 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
     org = _text(_named(local, "ORG", start, end, after=False))
     if isinstance(f, Count):
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
-        if subject and _is_place_or_org(subject[1], c.spans) and TAXONOMY.match(subject[0], "group") is None:
-            named = next(s for s in c.spans if (s.start, s.end) == subject[1])
+        named = _place_or_org(subject[1], c.spans) if subject else None
+        if subject and named is not None and TAXONOMY.match(subject[0], "group") is None:
             region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
             subject = None
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
@@ -378,9 +385,6 @@ def _with_conjuncts(text: str, subject: tuple[str, Span] | None, clause_start: i
     return (text[a:b], (a, b)) if a != subject[1][0] else subject
 
 
-_LINK_WORDS = ("及", "和", "与", "、", "以及")
-
-
 def _listed(text: str, found: tuple[str, Span] | None, spans: list[NamedSpan]) -> tuple[str, Span] | None:
     """A named fund grown to the list it ends (发放慰问金及慰问物资…21.6万元: ``慰问金及慰问物资``, a
     款物 total, not ``慰问物资``)."""
@@ -410,8 +414,9 @@ def _named(spans: list[NamedSpan], label: str, start: int, end: int, after: bool
     return (best.text, (best.start, best.end)) if best else None
 
 
-def _is_place_or_org(span: Span, spans: list[NamedSpan]) -> bool:
-    return any((s.start, s.end) == span and s.label in ("PLACE", "ORG") for s in spans)
+def _place_or_org(span: Span, spans: list[NamedSpan]) -> NamedSpan | None:
+    """The place or organization named exactly at ``span``, if one is."""
+    return next((s for s in spans if (s.start, s.end) == span and s.label in ("PLACE", "ORG")), None)
 
 
 def _inherit(out: list[Fact], b: Breakdown) -> None:
@@ -428,10 +433,7 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
         weak = part.category is None or part.category_by in ("context", "campaign", "section") or (
             isinstance(part, Money) and part.category == "donations_total")
         if weak:
-            out[i] = replace(part, category=total.category, category_by="breakdown", category_reason=None,
-                             category_confidence=None,
-                             subject=part.subject or total.subject,
-                             subject_span=part.subject_span or total.subject_span)
+            out[i] = _adopt(part, total, "breakdown")
 
 
 _LEAD = re.compile(r"[^。！？\n]{0,40}如下")

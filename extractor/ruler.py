@@ -6,11 +6,11 @@ built here from data files: the taxonomy's group and fund terms (label ``GROUP``
 category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/lexicon/places.txt``
 (``PLACE``, beside jieba's place-name tag ``ns``).
 
-At run time a clause is not tokenized again: the ``Doc`` is built from the segmenter's tokens
-(with their tags) and only the ruler runs on it.
+At run time a clause is not tokenized again: one ``Doc`` a report is built from the segmenter's
+tokens of its figure clauses (with their tags) and only the ruler runs on it.
 
 >>> from extractor.segment import get_segmenter
->>> spans = named_spans(get_segmenter().tokens("哈密市总工会慰问困难职工53名"))
+>>> [spans] = named_spans_of([get_segmenter().tokens("哈密市总工会慰问困难职工53名")])
 >>> [(s.label, s.text) for s in spans]
 [('ORG', '哈密市总工会'), ('PLACE', '哈密市'), ('FUND', '慰问'), ('GROUP', '困难职工')]
 >>> spans[-1].id
@@ -31,7 +31,7 @@ from .classify import MODELS_DIR
 from .segment import Token
 from .taxonomy import TAXONOMY, Kind
 
-__all__ = ["SPACY_DIR", "NamedSpan", "build_patterns", "get_pipeline", "named_spans", "named_spans_of"]
+__all__ = ["SPACY_DIR", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
 
 SPACY_DIR = MODELS_DIR / "spacy_zh"
 SPANS_KEY = "ruler"
@@ -117,12 +117,6 @@ def get_pipeline(path: Path = SPACY_DIR) -> Any:
         return spacy.load(path)
 
 
-def named_spans(tokens: Sequence[Token]) -> list[NamedSpan]:
-    """The ruler's spans over ``tokens`` (one clause, offsets as the tokens'), longest first at
-    each start, then in order."""
-    return named_spans_of([tokens])[0]
-
-
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and
 # no phrase runs across
 _GAP = "\n"
@@ -149,9 +143,9 @@ def _grow(owner: list[tuple[int, Token | None]], tags: list[str], a: int, b: int
 
 
 def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
-    """:func:`named_spans` of each clause, the ruler run once over all of them (one ``Doc``, the
-    clauses apart by a line break: building a ``Doc`` and calling the ruler cost more than the
-    matching)."""
+    """The ruler's spans over each clause's tokens (offsets as the tokens'), longest first at each
+    start, then in order; the ruler runs once over all the clauses (one ``Doc``, the clauses apart
+    by a line break: building a ``Doc`` and calling the ruler cost more than the matching)."""
     words: list[str] = []
     tags: list[str] = []
     owner: list[tuple[int, Token | None]] = []
