@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -41,6 +42,23 @@ class Lexicon:
     list_markers: tuple[str, ...]
     #: approximation word → "up", "both" or "down"
     approx_direction: dict[str, str]
+    #: measure word (folded) → its class: person, household, event, organization, place
+    unit_classes: dict[str, str]
+    row_totals: tuple[str, ...]
+    subtotals: tuple[str, ...]
+    list_end: tuple[str, ...]
+    list_links: tuple[str, ...]
+    #: a numbered heading at a line start (一、 （二） 第三部分 1、)
+    heading: re.Pattern[str]
+
+    def unit_class(self, unit: str) -> str | None:
+        """The class of a folded measure word: ``person`` (人 名), ``household`` (户 家庭), ``event``
+        (次 场), ``organization`` (所), ``place`` (处), or None (台, 件: things).
+
+        >>> LEXICON.unit_class("户"), LEXICON.unit_class("人次"), LEXICON.unit_class("台")
+        ('household', 'person', None)
+        """
+        return self.unit_classes.get(unit)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -69,6 +87,13 @@ class Lexicon:
             parts_markers=_longest_first(raw["breakdown"]["parts_markers"]),
             list_markers=tuple(raw["breakdown"]["list_markers"]),
             approx_direction={w: d for d, words in a["direction"].items() for w in words},
+            # a word in two classes (家: households and bodies) keeps the first class listed
+            unit_classes={w: cls for cls, words in reversed(raw["units"].items()) for w in words},
+            row_totals=_longest_first(raw["breakdown"]["row_totals"]),
+            subtotals=tuple(raw["breakdown"]["subtotals"]),
+            list_end=tuple(raw["breakdown"]["list_end"]),
+            list_links=_longest_first(raw["breakdown"]["list_links"]),
+            heading=re.compile(r"^[ \t\u3000]*(?:" + "|".join(raw["headings"]["forms"]) + ")", re.MULTILINE),
         )
 
 
