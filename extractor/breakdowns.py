@@ -27,9 +27,9 @@ from collections.abc import Iterator, Sequence
 
 from .chars import fold, fold_word
 from .lexicon import LEXICON
-from .model import Breakdown, Count, Fact, Money, Table
+from .model import Breakdown, Count, Fact, Money
 from .segment import sentences
-from .tables import table_breakdowns
+from .tables import Tables
 
 __all__ = ["find_breakdowns"]
 
@@ -47,16 +47,16 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一�
 
 
 def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
-                    tables: Sequence[Table] = ()) -> list[Breakdown]:
+                    tables: Tables | None = None) -> list[Breakdown]:
     """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept), and of the
     ``tables`` a reader found in it (their 合计 rows and columns).
 
     ``view`` is ``fold(text)`` when the caller already has it."""
     view = fold(text) if view is None else view
-    reader = _Reader(text, view, facts, tables)
+    reader = _Reader(text, view, facts, tables.spans if tables is not None else [])
     out: list[Breakdown] = []
     seen: set[tuple[int, ...]] = set()
-    for b in (*table_breakdowns(tables, facts), *reader.all()):
+    for b in (*(tables.breakdowns(facts) if tables is not None else ()), *reader.all()):
         # one total may be itemized twice (by source, and by cash and goods); never the same way
         key = (b.total_index, *b.part_indexes)
         if key not in seen and len(b.parts) >= 2 and not (seen and _overlapping(b, seen)):
@@ -126,11 +126,12 @@ def _make(total_i: int, total: Figure, parts: list[Indexed]) -> Breakdown:
 class _Reader:
     """The figures of one report with what the shapes need to read them."""
 
-    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[Table] = ()) -> None:
+    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[tuple[int, int]] = ()) -> None:
         self.view = view
-        self.table_spans = [t.span for t in tables]
+        # a table's figures are read by its grammar (tables.py), not as running text
         self.figs: list[Indexed] = sorted(((i, f) for i, f in enumerate(facts)
-                                           if isinstance(f, Money | Count) and f.value is not None),
+                                           if isinstance(f, Money | Count) and f.value is not None
+                                           and not any(s <= f.span[0] < e for s, e in tables)),
                                           key=lambda x: x[1].span[0])
         self._starts = [f.span[0] for _, f in self.figs]
         self.depth = _Depth(view)
@@ -145,7 +146,6 @@ class _Reader:
             yield from self._clause_totals(here)
             yield from self._above_totals(here, n)
         yield from self._list_items()
-        yield from self._text_tables()
 
     # --- helpers -------------------------------------------------------------------------
     def _markers(self, ss: int, se: int) -> list[tuple[int, int, str]]:
@@ -289,49 +289,4 @@ class _Reader:
                 parts.append(item)
                 pos = item[1].span[1]
             yield _make(i, total, parts)
-
-    def _text_tables(self) -> Iterator[Breakdown]:
-        """A 合计 row closing rows of as many whitespace-separated cells: column by column, the
-        total row's figure totals the figures above it in the same column."""
-        view = self.view
-        for m in _TOTAL_ROW.finditer(view):
-            if any(s <= m.start() < e for s, e in self.table_spans):
-                continue  # a table the reader found: read from its cells
-            total_cells = _cells(view, m.start(), m.end())
-            rows: list[list[tuple[int, int]]] = []
-            end = m.start() - 1
-            while end > 0:
-                start = view.rfind("\n", 0, end) + 1
-                cells = _cells(view, start, end)
-                if len(cells) < len(total_cells) or (rows and len(cells) != len(rows[0])) \
-                        or not any(self._figure_in(c) for c in cells):
-                    break
-                rows.insert(0, cells)
-                end = start - 1
-            if len(rows) < 2:
-                continue
-            # the total row may leave leading cells out (合计 under 序号 and 单位): align on the right
-            shift = len(rows[0]) - len(total_cells)
-            for col, cell in enumerate(total_cells):
-                total = self._figure_in(cell)
-                if total is None:
-                    continue
-                parts = [self._figure_in(r[col + shift]) for r in rows]
-                if all(p is not None and _compatible(total[1], p[1]) for p in parts):
-                    yield _make(*total, [p for p in parts if p is not None])
-
-    def _figure_in(self, cell: tuple[int, int]) -> Indexed | None:
-        """The one figure of a table cell, outside brackets (其他乡镇（5个） holds none)."""
-        found = [(i, f) for i, f in self.figs if cell[0] <= f.span[0] and f.span[1] <= cell[1]
-                 and self.depth[f.span[0]] == self.depth[cell[0]]]
-        return found[0] if len(found) == 1 else None
-
-
-_TOTAL_ROW = re.compile(r"(?m)^[ \t]*(?:合\s*计|总\s*计|小\s*计)[ \t]+\S.*$")
-_CELL = re.compile(r"[^ \t]+")
-
-
-def _cells(view: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The whitespace-separated cells of one line of a text table, as spans."""
-    return [m.span() for m in _CELL.finditer(view, start, end)]
 

@@ -45,7 +45,8 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
 def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
     return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
             "span": list(b.span), "consistent": b.consistent, "total_index": b.total_index,
-            "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans]}
+            "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans],
+            "shape": b.shape}
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

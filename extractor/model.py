@@ -139,6 +139,9 @@ class Breakdown:
     part_spans: tuple[Span, ...]
     #: whether the parts' interval meets the total's (None until checked, or when it cannot be)
     consistent: bool | None = None
+    #: the shape it was read from (``parts_marker`` for 共…其中…, ``table_column`` for a 合计 row…:
+    #: the recognizers of ``breakdowns.SHAPES`` and the tables')
+    shape: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,9 @@ class Table:
     cols: int
     cells: tuple[Cell, ...]
     page: int | None = None
+    #: how many rows at the top are headers, when the reader knows (None: the rows before the
+    #: first one that holds a figure)
+    header_rows: int | None = None
 
     def cell(self, row: int, col: int) -> Cell | None:
         """The cell covering ``(row, col)`` (a merged cell covers several)."""

@@ -22,7 +22,7 @@ from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
 from .segment import remembering
 from .split import split_reports
-from .tables import text_tables, with_regions
+from .tables import read_tables
 
 __all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 
@@ -39,8 +39,9 @@ def extract_report(report: Report, checks: bool = True) -> Record:
 def _extract_report(report: Report, checks: bool) -> Record:
     view = fold(report.text)
     facts = extract_facts(report.text, view)
-    facts = with_regions(facts, (*report.tables, *text_tables(report.text, view, facts, report.tables)))
-    found = find_breakdowns(report.text, facts, view, report.tables)
+    grid = read_tables(report.text, view, facts, report.tables)
+    facts = grid.facts
+    found = find_breakdowns(report.text, facts, view, grid)
     about = campaign(report.title, report.text)
     facts = categorize(report.text, facts, found, view, about["id"] if about else None)
     ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)

@@ -295,7 +295,9 @@ def test_scorer_gives_f1_one(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(SCORER), "--gold", str(out / "gold"), "--pred", str(pred)],
                          capture_output=True, text=True, check=True)
     overall = run.stdout.strip().splitlines()[-1]
-    assert overall == "overall: facts F1 1.000, findings F1 1.000, breakdowns F1 1.000", run.stdout
+    # every finding but heading_count's (a finding with no text to locate) is copied: no false alarm
+    assert overall.startswith("overall: facts F1 1.000, findings F1 1.000, breakdowns F1 1.000, alarms P 1.000"), \
+        run.stdout
 
 
 # ---------------------------------------------------------------- numerals, data

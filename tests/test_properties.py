@@ -365,6 +365,13 @@ ADVERSARIAL = [
     pytest.param("物资5户，", id="names-no-count-can-take"),
     pytest.param("慰问金、5万元", id="listed-funds"),
     pytest.param("东关街道 180户 12.6万元\n", id="text-table-rows"),
+    # the table grammar (issue 11): tables of thousands of rows in each flattened form, a 合计 row
+    # in every line, and cells that look like serial numbers
+    pytest.param("街道\t户数（户）\t金额（万元）\n东关\t180\t12.6\n合计\t180\t12.6\n", id="tab-tables"),
+    pytest.param("街道 |\n户数（户） |\n东关 |\n180 |\n|\n", id="cell-per-line"),
+    pytest.param("序号 |\n街道 |\n户数 |\n1 |\n东关 |\n180 |\n2 |\n", id="cell-per-line-serials"),
+    pytest.param("街道 户数（户） 东关 180 合计 180 ", id="one-line-table"),
+    pytest.param("街道 | 户数（户） |\n东关 | 180 |\n合计 | 180 |\n", id="pipe-rows"),
 ]
 
 
