@@ -1,165 +1,163 @@
-"""Breakdowns: a stated total and the parts itemized for it.
+"""Breakdowns: a stated total and the parts itemized for it, read by a registry of shapes.
 
-Four shapes are read:
+Each shape is a named recognizer (:data:`SHAPES`) over one report's figures; a breakdown records
+the shape it came from. The shapes of running text:
 
-* ``共慰问困难家庭700余户，其中A 2户、B 150余户``: the figure before 其中 (分别为, 包括) is the
-  total, the figures of its kind after it are the parts;
-* ``A 20台、B 35副，共计发放辅助器具117件``: a clause opening with 合计/共计/总计 totals the
-  figures of its kind before it in the sentence;
-* ``其中，A捐赠5万元，B捐赠3万元。以上捐款共计8万元``: a sentence opening with 以上/上述 and a
-  total marker totals the list just before it (a sentence, or a run of list lines);
-* ``共投入50万元：一是...20万元；二是...30万元``: each 一是/二是 clause gives one part;
-* a table written as text, one row a line with its cells apart (``东关街道 180户 12.6万元``), and a
-  合计/总计 row: each column's total itemizes the figures above it in that column.
+* ``parts_marker``: ``共慰问困难家庭700余户，其中A 2户、B 150余户``: the figures before 其中 (包括,
+  分别为, ``现有低保户中：``) are the totals, the items after it the parts;
+* ``parenthesized``: ``补贴资金119万元（省资金40.16万元、市资金78.84万元）``;
+* ``outline``: a line that states a total (``一、中央财政衔接资金（5273万元）``, ``…共需发放1271万元。分别是：``)
+  over lines that each give one part (``（一）支持产业发展2993.7万元；``), one line a region or an item;
+* ``enumerated_clauses``: ``共投入50万元：一是…20万元；二是…30万元``;
+* ``clause_total``: ``A 20台、B 35副，共计发放辅助器具117件``: a 合计 clause totals the figures before it;
+* ``above_total``: ``…以上5家企业合计捐款60万元``: totals the list before it.
 
-A breakdown has at least two parts (``共有农户386户，其中贫困户58户`` states a subset, it itemizes
-nothing). A figure in parentheses after a part (``地直55户(劳模2户)``) is a sub-part of that
-part, never a part of the total; a per-unit rate (``每户1000元``) or a bound (``不低于800元``)
-is never a part; a clause dated or compared (``截至…已脱贫51户``, ``较上年减少138名``) ends a list.
+Tables give ``table_column`` (a 合计/小计 row) and ``table_row`` (a 合计 column): :mod:`extractor.tables`.
+
+Every list is read as items (the clauses between 、，； at the list's own bracket level); each item
+gives at most one part of each measure (money; households; persons; other things), so totals
+stated side by side (``共走访320人，发放慰问金16万元，其中环卫工人120人，发放6万元；…``) and 户/人
+pairs (``其中农村4497户5919人，城镇469户616人``) give one breakdown a measure, slot by slot; a total in
+人 takes parts in 户 when the list counts no persons. An item's own sub-list (``27名，包括…4名…23名``)
+and a figure in brackets after it (``地直55户（劳模2户）``) are not parts of the list; a rate
+(``每户1000元``) or a bound never is; a total marker (共, 合计), a date or a comparison ends the
+list, and so does an item named like the list's own total (``b类人员家庭42户，其中…，c类人员家庭…``).
+The arithmetic settles what the words leave open, and only ever towards a sum that adds up: a list
+cut by a sentence end goes on into the next sentences of its paragraph when they make the sum add
+up exactly (``对267户…其中252户通过评议。15户未通过评议。``), and parts that run over the total end
+where a first run of them adds up (a group counted again under another name is left out).
+
+A breakdown has at least two parts (``共有农户386户，其中贫困户58户`` states a subset). One whose
+list ends in 等 or whose structure is a guess is marked ``certain=False``.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from .chars import fold, fold_word
+from .intervals import Interval, interval_of, total_interval
 from .lexicon import LEXICON
-from .model import Breakdown, Count, Fact, Money
+from .model import Breakdown, Count, Fact, Money, Span
 from .segment import sentences
 from .tables import Tables
 
-__all__ = ["find_breakdowns"]
+__all__ = ["SHAPES", "Shape", "find_breakdowns"]
 
 Figure = Money | Count
-Indexed = tuple[int, Figure]
 
+_PEOPLE = ("household", "person")
 _RATE = re.compile(r"每|人均|户均|平均|标准为|标准是")
 _CLAUSE_PUNCT = re.compile(r"[,;:!?。，；：！？\n]")
-_CLAUSE_TOTAL = re.compile(r"(?:^|[,;:，；：])\s*(?:合计|共计|总计)[^,;:，；：。]{0,8}$")
+# a total marker (计 but not 计划, 计生) and the words after it up to a figure
+_TOTAL_WORD = "|".join("计(?![划生])" if w == "计" else re.escape(w) for w in LEXICON.total_markers)
+_TOTAL_BEFORE = re.compile(f"(?:{_TOTAL_WORD})[^,;:，；：。]{{0,14}}$")
+# a clause of a list that opens with a total (共发放…24万元) ends the list; one that opens with 计
+# (…23名，计12.7万元) gives the amount of the item before it
+_OPENS_TOTAL = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计") + ")")
+_SUBTOTAL = re.compile(r"^\s*计(?![划生])")
+_CLAUSE_TOTAL = re.compile(r"(?:^|[,;:，；：])\s*(?:" + "|".join(map(re.escape, LEXICON.row_totals))
+                           + r")[^,;:，；：。]{0,8}$")
 _ABOVE_TOTAL = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:合计|共计|总计|累计|共)[^,;:，；：。]{0,8}$")
-_TOTAL_BEFORE = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r")[^,;:，；：。]{0,14}$")
-# words between two parts that end a list: a new total, a nested 其中, a date or a comparison
-_LIST_END = ("其中", "合计", "共计", "总计", "截至", "截止", "较上年", "较去年", "同比", "比上年", "比去年")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+# the separators of a list's items (folded view), and of a sentence
+_ITEM_SEP = re.compile(r"[,;、]")
+_MARKER = re.compile("|".join(map(re.escape, LEXICON.parts_markers)))
+# 现有低保户中：the list of a group restated before 中
+_AMONG = re.compile(r"([\u4e00-\u9fff]{2,10})(?<!其)中\s*:")
+# a part that is a target or a plan, not an actual count (省任务数28人) measures something else
+_TARGET = re.compile(r"任务数|任务|目标数|目标|计划数|指标")
+_CHILD_LINE_MAX = 80
+#: how far a list, its total or its lines are read (characters, figures, lines): lists are short,
+#: and bounding each keeps every shape linear on a text of ten thousand markers
+_LIST_REACH = 1200
+_REACH = 64
 
 
-def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
-                    tables: Tables | None = None) -> list[Breakdown]:
-    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept), and of the
-    ``tables`` a reader found in it (their 合计 rows and columns).
+# --- the report's figures --------------------------------------------------------------------------
 
-    ``view`` is ``fold(text)`` when the caller already has it."""
-    view = fold(text) if view is None else view
-    reader = _Reader(text, view, facts, tables.spans if tables is not None else [])
-    out: list[Breakdown] = []
-    seen: set[tuple[int, ...]] = set()
-    for b in (*(tables.breakdowns(facts) if tables is not None else ()), *reader.all()):
-        # one total may be itemized twice (by source, and by cash and goods); never the same way
-        key = (b.total_index, *b.part_indexes)
-        if key not in seen and len(b.parts) >= 2 and not (seen and _overlapping(b, seen)):
-            seen.add(key)
-            out.append(b)
-    out.sort(key=lambda b: b.span)
-    return out
+@dataclass(frozen=True, slots=True)
+class Fig:
+    """A figure as the shapes see it: its fact's index, what it measures, its bracket group, and
+    whether it is a rate (never a part) or announced as a total (共, 合计, 计)."""
 
+    index: int
+    fact: Figure
+    measure: str
+    group: int
+    rate: bool
+    marked: bool
 
-def _overlapping(b: Breakdown, seen: set[tuple[int, ...]]) -> bool:
-    """Whether an earlier breakdown of the same total already claims one of these parts."""
-    return any(k[0] == b.total_index and set(k[1:]) & set(b.part_indexes) for k in seen)
+    @property
+    def start(self) -> int:
+        return self.fact.span[0]
+
+    @property
+    def end(self) -> int:
+        return self.fact.span[1]
 
 
-class _Depth:
-    """Nesting depth of parentheses at a position (0 outside any), from the brackets' places:
-    ``depth[p]`` for a character ``p`` that is not itself a bracket."""
+def measure_of(f: Figure) -> str:
+    """``money``, ``household`` (户 家), ``person`` (人 名 人次), or ``things`` (台 件 份…): parts and
+    their total are figures of one measure (or households and persons)."""
+    if isinstance(f, Money):
+        return "money"
+    cls = LEXICON.unit_class(fold_word(f.unit))
+    return cls if cls in _PEOPLE else "things"
+
+
+class _Groups:
+    """The bracket group at each position: 0 outside any bracket, else the id of the innermost
+    bracket pair that holds it (two parentheticals of one sentence are two groups)."""
 
     _BRACKET = re.compile(r"[(【\[)】\]]")
 
     def __init__(self, view: str) -> None:
         self.places: list[int] = []
         self.after: list[int] = []
-        d = 0
+        self.parent: dict[int, int] = {0: 0}
+        self.opened: dict[int, int] = {}
+        stack = [0]
+        n = 0
         for m in self._BRACKET.finditer(view):
-            d = d + 1 if m.group() in "(【[" else max(0, d - 1)
+            if m.group() in "(【[":
+                n += 1
+                self.parent[n] = stack[-1]
+                self.opened[n] = m.start()
+                stack.append(n)
+            elif len(stack) > 1:
+                stack.pop()
             self.places.append(m.start())
-            self.after.append(d)
+            self.after.append(stack[-1])
 
-    def __getitem__(self, p: int) -> int:
+    def at(self, p: int) -> int:
         k = bisect.bisect_left(self.places, p)
         return self.after[k - 1] if k else 0
 
 
-@functools.cache
-def _unit_class(unit: str) -> str:
-    """Counts of people and households add up together (400名 = 55户 + …); other measure words
-    (台, 副, 件) together; money with money."""
-    return "people" if fold(unit) in LEXICON.people_units else "things"
+class Reader:
+    """One report's figures and text as the shapes read them (tables' figures left to tables)."""
 
-
-def _compatible(a: Figure, b: Figure) -> bool:
-    if isinstance(a, Money) or isinstance(b, Money):
-        return isinstance(a, Money) and isinstance(b, Money)
-    return _unit_class(a.unit) == _unit_class(b.unit)
-
-
-def _same_unit(a: Figure, b: Figure) -> bool:
-    return (isinstance(a, Money) and isinstance(b, Money)) or (
-        isinstance(a, Count) and isinstance(b, Count) and fold_word(a.unit) == fold_word(b.unit))
-
-
-def _make(total_i: int, total: Figure, parts: list[Indexed]) -> Breakdown:
-    unit = "元" if isinstance(total, Money) else total.unit
-    return Breakdown(
-        kind=total.kind,
-        total=total.value,
-        parts=tuple(p.value for _, p in parts),
-        unit=unit,
-        span=total.span,
-        total_index=total_i,
-        part_indexes=tuple(i for i, _ in parts),
-        part_spans=tuple(p.span for _, p in parts),
-    )
-
-
-class _Reader:
-    """The figures of one report with what the shapes need to read them."""
-
-    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[tuple[int, int]] = ()) -> None:
+    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[Span] = ()) -> None:
+        self.text = text
         self.view = view
-        # a table's figures are read by its grammar (tables.py), not as running text
-        self.figs: list[Indexed] = sorted(((i, f) for i, f in enumerate(facts)
-                                           if isinstance(f, Money | Count) and f.value is not None
-                                           and not any(s <= f.span[0] < e for s, e in tables)),
-                                          key=lambda x: x[1].span[0])
-        self._starts = [f.span[0] for _, f in self.figs]
-        self.depth = _Depth(view)
+        self.groups = _Groups(view)
+        figs: list[Fig] = []
+        for i, f in enumerate(facts):
+            if not isinstance(f, Money | Count) or f.value is None or any(s <= f.span[0] < e for s, e in tables):
+                continue
+            figs.append(Fig(i, f, measure_of(f), self.groups.at(f.span[0]), self._is_rate(f), self._marked(f)))
+        figs.sort(key=lambda x: x.start)
+        self.figs = figs
+        self._starts = [f.start for f in figs]
         self.sents = [span for _, span in sentences(text)]
-
-    def all(self) -> Iterator[Breakdown]:
-        for n, (ss, se) in enumerate(self.sents):
-            # the sentence's figures, by bisection (a report of thousands of one-line sentences)
-            here = self.figs[bisect.bisect_left(self._starts, ss):bisect.bisect_left(self._starts, se)]
-            for marker in self._markers(ss, se):
-                yield from self._after_marker(here, marker, n)
-            yield from self._clause_totals(here)
-            yield from self._above_totals(here, n)
-        yield from self._list_items()
-
-    # --- helpers -------------------------------------------------------------------------
-    def _markers(self, ss: int, se: int) -> list[tuple[int, int, str]]:
-        out = []
-        for w in LEXICON.parts_markers:
-            k = self.view.find(w, ss, se)
-            while k >= 0:
-                out.append((k, k + len(w), w))
-                k = self.view.find(w, k + len(w), se)
-        return sorted(out)
+        self._sent_starts = [s for s, _ in self.sents]
 
     def _is_rate(self, f: Figure) -> bool:
-        """每户1000元, 为每户送去慰问金300元和价值150元的米面油: a per-unit figure (每 earlier in
-        its clause) or a bound (不低于800元) is not an amount that adds up to a total."""
+        """每户1000元, 为每户送去慰问金300元和价值150元的米面油: a per-unit figure (每 earlier in its
+        clause) or a bound (不低于800元) is not an amount that adds up to a total."""
         if f.qualifier is not None:
             return True
         s = f.span[0]
@@ -167,126 +165,622 @@ class _Reader:
         starts = [m.end() for m in _CLAUSE_PUNCT.finditer(self.view, lo, s)]
         return _RATE.search(self.view, starts[-1] if starts else lo, s) is not None
 
-    def _has_total_marker(self, f: Figure) -> bool:
-        return _TOTAL_BEFORE.search(self.view[max(0, f.span[0] - 16) : f.span[0]]) is not None
+    def _marked(self, f: Figure) -> bool:
+        return _TOTAL_BEFORE.search(self.view[max(0, f.span[0] - 16): f.span[0]]) is not None
 
-    def _collect(self, total: Figure, first: Figure, start: int, end: int) -> list[Indexed]:
-        """The parts of ``total`` in ``[start, end)``: figures of its kind at the list's own
-        bracket depth, rates excluded, until a word that ends the list. When the total and the
-        first part share a measure word, parts in another one (58户193人) are not its parts."""
-        base = self.depth[start]
-        strict = _same_unit(total, first)
-        parts: list[Indexed] = []
-        for i, f in self.figs:
-            s = f.span[0]
-            if s < start or s >= end:
-                continue
-            if self.depth[s] > base or self._is_rate(f) or not _compatible(total, f):
-                continue
-            if strict and not _same_unit(total, f):
-                continue
-            between = self.view[parts[-1][1].span[1] if parts else start : s]
-            if any(w in between for w in _LIST_END):
-                break
-            parts.append((i, f))
-        return parts
+    def figs_in(self, start: int, end: int) -> list[Fig]:
+        """The figures that start in ``[start, end)``, in order (by bisection)."""
+        return self.figs[bisect.bisect_left(self._starts, start): bisect.bisect_left(self._starts, end)]
 
-    def _choose_total(self, before: list[Indexed], first: Figure) -> Indexed | None:
-        """The nearest figure of the first part's kind; one in the same measure word first, then
-        one a total marker announces (共登记2465名，较上年减少138名。其中…)."""
-        candidates = [(i, f) for i, f in before if _compatible(f, first) and f.qualifier is None]
-        for better in ([c for c in candidates if _same_unit(c[1], first)],
-                       [c for c in candidates if self._has_total_marker(c[1])], candidates):
-            if better:
-                marked = [c for c in better if self._has_total_marker(c[1])]
-                return (marked or better)[-1]
+    def sentence_at(self, p: int) -> int:
+        """The index of the sentence that holds position ``p`` (or the last before it)."""
+        return max(0, bisect.bisect_right(self._sent_starts, p) - 1)
+
+    def paragraph_end(self, p: int) -> int:
+        k = self.view.find("\n", p)
+        return len(self.view) if k < 0 else k
+
+
+# measure words that count the same thing: heads (人 名 位 口) and households (户 家 家庭)
+_SAME_COUNT = {"名": "人", "位": "人", "口": "人", "家": "户", "家庭": "户"}
+
+
+def _counted(f: Fig) -> str:
+    u = _unit(f)
+    return _SAME_COUNT.get(u, u)
+
+
+def _make(total: Fig, parts: Sequence[Fig], shape: str, certain: bool = True) -> Breakdown:
+    """The breakdown; certain only when every part counts what the total counts (households
+    against persons, 人次 against 人 need not add up)."""
+    f = total.fact
+    certain = certain and all(_counted(p) == _counted(total) for p in parts)
+    return Breakdown(kind=f.kind, total=f.value, parts=tuple(p.fact.value for p in parts),
+                     unit="元" if isinstance(f, Money) else f.unit, span=f.span, total_index=total.index,
+                     part_indexes=tuple(p.index for p in parts), part_spans=tuple(p.fact.span for p in parts),
+                     shape=shape, certain=certain)
+
+
+def _partial(total: Fig, parts: Sequence[Fig]) -> bool:
+    """Parts that come to less than half their total name some of its groups (其中劳模20名、农民工
+    30名 of 120名), not all: a list of subsets, not a breakdown."""
+    t, s = interval_of(total.fact), _sum(parts)
+    return t is not None and s is not None and s.hi * 2 < t.lo
+
+
+# --- lists of items ----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Item:
+    """One item of a list: its figures at the list's own level, and the words before the first."""
+
+    start: int
+    end: int
+    label: str
+    figs: list[Fig]
+
+
+@dataclass(slots=True)
+class Items:
+    """The items of a list, and why it stopped: ``end`` (its sentence or span ended), ``word``
+    (a total marker, a date, a comparison), ``sibling`` (an item named like the list's total)."""
+
+    items: list[Item]
+    stop: str
+    at: int
+
+
+_LEAD = re.compile(r"^[\s,;:、]*(?:其中|包括|分别为|分别是|分别|有|为|含)?[\s,;:、]*")
+
+
+def _label(view: str, start: int, end: int) -> str:
+    """The words of an item before its first figure, list words and marks stripped."""
+    s = view[start:end]
+    s = _LEAD.sub("", s)
+    m = LEXICON.enumerator.match(s)
+    if m is not None:
+        s = s[m.end():]
+    return s.strip(" ,;:、()")
+
+
+_RANK = re.compile(r"[A-Za-z0-9一二三四五六七八九十甲乙丙丁]")
+
+
+def _sibling(label: str, parent: str) -> bool:
+    """An item named like the list's own total restates it or is its sibling, not its part:
+    b类人员家庭 against c类人员家庭 (the same words but a rank letter or number)."""
+    if len(label) < 2 or len(parent) < 2:
+        return False
+    if label == parent:
+        return True
+    a, b = _RANK.sub("", label), _RANK.sub("", parent)
+    return a == b and len(a) >= 2
+
+
+def read_items(r: Reader, start: int, end: int, group: int, parent: str = "") -> Items:
+    """The items of a list that runs from ``start`` up to ``end`` (within one sentence) at bracket
+    group ``group``. A sub-list an item opens (其中, 包括) runs until a figure announced as a total
+    closes it (that figure is the item's own: ``…包括A 4名…B 23名，计12.7万元``), an item named
+    like the enclosing item, or the end; its figures are not the list's."""
+    items: list[Item] = []
+    view = r.view
+    end = min(end, start + _LIST_REACH)  # no list runs on for pages: a text of markers stays linear
+    cuts = [start] + [m.end() for m in _ITEM_SEP.finditer(view, start, end) if r.groups.at(m.start()) == group]
+    bounds = list(zip(cuts, [*cuts[1:], end], strict=True))
+    nested = False  # inside an item's own sub-list
+    owner: Item | None = None
+    for cs, ce in bounds:
+        here = [f for f in r.figs_in(cs, ce) if f.group == group and not f.rate]
+        first = here[0].start if here else ce
+        label = _label(view, cs, first)
+        words = view[cs:first]
+        if nested:
+            assert owner is not None
+            if here and (_SUBTOTAL.match(words) or _OPENS_TOTAL.match(words)):
+                owner.figs.extend(here)
+                owner.end = ce
+                nested = False
+                continue
+            if here and _sibling(label, owner.label):
+                nested = False
+            else:
+                continue
+        if here and items and _SUBTOTAL.match(words):
+            items[-1].figs.extend(here)  # …23名，计12.7万元: the item's own amount
+            continue
+        if here and items and (any(w in words for w in LEXICON.list_end) or _OPENS_TOTAL.match(words)):
+            return Items(items, "word", cs)
+        if here and parent and _sibling(label, parent):
+            return Items(items, "sibling", cs)
+        m = _MARKER.search(view, cs, ce)
+        if m is not None and r.groups.at(m.start()) == group and not view[cs:m.start()].strip(" :") and items:
+            owner, nested = items[-1], True  # …65户，其中：…: the last item opens a sub-list
+            continue
+        if m is not None and m.start() > cs + 1 and r.groups.at(m.start()) == group:
+            # 27名，包括…: the item opens a sub-list; what comes before the marker is the item
+            mine = [f for f in here if f.start < m.start()]
+            if mine:
+                item = Item(cs, m.start(), label, mine)
+                items.append(item)
+            elif items:
+                item = items[-1]
+            else:
+                continue
+            owner, nested = item, True
+            continue
+        if not here:
+            if m is not None and items:  # ，包括：a marker alone opens the last item's sub-list
+                owner, nested = items[-1], True
+            continue
+        items.append(Item(cs, ce, label, here))
+    return Items(items, "end", end)
+
+
+def _part(item: Item, measure: str, totals: set[str]) -> Fig | None:
+    """An item's part of a total of ``measure``: its first figure of that measure; a total in 人
+    takes a count in 户 (and the reverse) when the list's totals have no figure of that measure."""
+    for f in item.figs:
+        if f.measure == measure:
+            return f
+    if measure in _PEOPLE:
+        other = _PEOPLE[1 - _PEOPLE.index(measure)]
+        if other not in totals:
+            for f in item.figs:
+                if f.measure == other:
+                    return f
+    return None
+
+
+def _parts(items: Sequence[Item], total: Fig, totals: set[str]) -> list[Fig]:
+    return [p for item in items if (p := _part(item, total.measure, totals)) is not None]
+
+
+def _sum(parts: Sequence[Fig]) -> Interval | None:
+    ivs = [interval_of(p.fact) for p in parts]
+    if any(iv is None for iv in ivs):
         return None
+    return total_interval([iv for iv in ivs if iv is not None])
 
-    # --- shapes --------------------------------------------------------------------------
-    def _after_marker(self, here: list[Indexed], marker: tuple[int, int, str], n: int) -> Iterator[Breakdown]:
-        """The total before 其中 (分别为, 包括) is the nearest figure of the kind the list itemizes.
 
-        One list may itemize two totals side by side (共资助学生418名，发放156.8万元。其中：本科
-        236名，计118万元；专科182名，计36.4万元): each kind after the marker finds its own total."""
-        ms, me, word = marker
-        end = self.sents[n][1]
-        depth = self.depth[ms]
-        before = [(i, f) for i, f in here if f.span[1] <= ms and self.depth[f.span[0]] == depth]
-        if not before and word == "其中" and n > 0 and not self.view[self.sents[n][0] : ms].strip(" ,:，："):
-            # 共慰问700余户。其中，低保户...: the total stands in the previous sentence
-            ps, pe = self.sents[n - 1]
-            before = [(i, f) for i, f in self.figs if ps <= f.span[0] < pe]
-        if word != "其中":
-            # 分别为 and 包括 split a stated total only: 全镇共有贫困户235户，三个村分别为86户、72户
-            before = [(i, f) for i, f in before if self._has_total_marker(f)]
-        handled: list[Figure] = []  # the first part of each kind already itemized
-        for _, first in here:
-            if first.span[0] < me or self.depth[first.span[0]] != depth or self._is_rate(first):
-                continue
-            if any(_compatible(h, first) for h in handled):
-                continue
-            handled.append(first)
-            chosen = self._choose_total(before, first)
-            if chosen is not None:
-                yield _make(*chosen, self._collect(chosen[1], first, me, end))
+def _meets(total: Fig, parts: Sequence[Fig]) -> bool | None:
+    t, s = interval_of(total.fact), _sum(parts)
+    return None if t is None or s is None else s.meets(t)
 
-    def _clause_totals(self, here: list[Indexed]) -> Iterator[Breakdown]:
-        """``A 50台、B 35副，共计发放辅助器具117件``: a clause opening with 合计 totals the
-        figures of its kind before it in the sentence."""
-        for k, (i, f) in enumerate(here):
-            if _CLAUSE_TOTAL.search(self.view[max(0, f.span[0] - 16) : f.span[0]]) is None:
-                continue
-            earlier = [(j, p) for j, p in here[:k] if self.depth[p.span[0]] == self.depth[f.span[0]]
-                       and not self._is_rate(p) and _compatible(f, p)]
-            if earlier and "其中" not in self.view[earlier[0][1].span[0] : f.span[0]]:
-                yield _make(i, f, earlier)
 
-    def _above_totals(self, here: list[Indexed], n: int) -> Iterator[Breakdown]:
-        """``以上5家企业合计捐款60万元``: totals the list just before the sentence — the previous
-        sentence (after its 其中 or colon), or a run of list lines each holding a figure."""
-        ss = self.sents[n][0]
-        for i, f in here:
-            if _ABOVE_TOTAL.match(self.view, ss, f.span[0]) is None:
+def _short(total: Fig, parts: Sequence[Fig]) -> bool:
+    t, s = interval_of(total.fact), _sum(parts)
+    return t is not None and s is not None and not s.meets(t) and s.hi < t.lo
+
+
+def _settle(total: Fig, parts: list[Fig]) -> list[Fig]:
+    """Parts that run over their total end where a first run of at least two of them adds up to it
+    (60岁以上老人83户 after 因病残家庭43户、一般家庭68户 of 111户 counts a group again)."""
+    t, s = interval_of(total.fact), _sum(parts)
+    if t is None or s is None or s.meets(t) or s.hi < t.lo:
+        return parts
+    for k in range(len(parts) - 1, 1, -1):
+        if _meets(total, parts[:k]):
+            return parts[:k]
+    return parts
+
+
+def _continued(r: Reader, end: int, group: int, parent: str) -> Iterator[list[Item]]:
+    """The items of the sentences after ``end`` in its paragraph (at most three), sentence by
+    sentence, cumulatively: a list a full stop cut may go on there."""
+    k = r.sentence_at(end)
+    if k < len(r.sents) and r.sents[k][1] <= end:
+        k += 1
+    para_end = r.paragraph_end(end)
+    more: list[Item] = []
+    for s, e in r.sents[k:k + 3]:
+        if s >= para_end:
+            return
+        got = read_items(r, s, min(e, para_end), group, parent)
+        more = [*more, *got.items]
+        yield more
+        if got.stop != "end":
+            return
+
+
+def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, group: int, parent: str,
+                     certain: bool = True, extend: bool = True) -> Iterator[Breakdown]:
+    """One breakdown a total over a list's items, settled by the arithmetic (see the module)."""
+    measures = {t.measure for t in totals}
+    for total in totals:
+        parts = _parts(got.items, total, measures)
+        if extend and got.stop == "end" and _short(total, parts):
+            for more in _continued(r, got.at, group, parent):
+                longer = parts + _parts(more, total, measures)
+                if _meets(total, longer):
+                    parts = longer
+                    break
+        parts = _settle(total, parts)
+        if len(parts) >= 2 and not _partial(total, parts):
+            yield _make(total, parts, shape, certain and not _open_ended(r, parts))
+
+
+def _open_ended(r: Reader, parts: Sequence[Fig]) -> bool:
+    """A list that ends in 等 (…残疾人家庭25户等) need not name every part."""
+    tail = r.view[parts[-1].end: parts[-1].end + 3]
+    return tail.startswith("等")
+
+
+def _unit(f: Fig) -> str:
+    return "元" if isinstance(f.fact, Money) else fold_word(f.fact.unit)
+
+
+def _choose(candidates: Sequence[Fig], measure: str, unit: str | None) -> Fig | None:
+    """The total of a measure among the figures before a list: the nearest, one in the parts'
+    own measure word first (转移就业2,034人 before 培训860人次 for parts in 人), then one announced
+    as a total (共登记2465名，较上年减少138名。其中…)."""
+    same = [c for c in candidates if c.measure == measure and not c.rate]
+    for better in ([c for c in same if _unit(c) == unit], [c for c in same if c.marked], same):
+        if better:
+            marked = [c for c in better if c.marked]
+            return (marked or better)[-1]
+    return None
+
+
+def _totals(candidates: Sequence[Fig], items: Sequence[Item]) -> list[Fig]:
+    """The totals a list itemizes: one a measure its items count (a total in 人 for items in 户)."""
+    firsts: dict[str, str] = {}
+    for item in items:
+        for f in item.figs:
+            firsts.setdefault(f.measure, _unit(f))
+    out: list[Fig] = []
+    for measure in dict.fromkeys(c.measure for c in candidates):
+        other = _PEOPLE[1 - _PEOPLE.index(measure)] if measure in _PEOPLE else None
+        if measure in firsts or other in firsts:
+            total = _choose(candidates, measure, firsts.get(measure) or firsts.get(other or ""))
+            if total is not None:
+                out.append(total)
+    return out
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A named recognizer of one way reports write a breakdown."""
+
+    name: str
+    description: str
+    example: str
+    find: Callable[[Reader], Iterator[Breakdown]]
+
+
+SHAPES: dict[str, Shape] = {}
+
+
+def shape(name: str, description: str, example: str) -> Callable[[Callable[[Reader], Iterator[Breakdown]]],
+                                                                   Callable[[Reader], Iterator[Breakdown]]]:
+    """Register a recognizer under a stable name."""
+
+    def register(fn: Callable[[Reader], Iterator[Breakdown]]) -> Callable[[Reader], Iterator[Breakdown]]:
+        if name in SHAPES:
+            raise ValueError(f"shape {name!r} registered twice")
+        SHAPES[name] = Shape(name, description, example, fn)
+        return fn
+
+    return register
+
+
+@shape("parenthesized", "总数后括号内列出分项", "补贴资金119万元（省资金40.16万元、市资金78.84万元）")
+def parenthesized(r: Reader) -> Iterator[Breakdown]:
+    view = r.view
+    for gid, opened in r.groups.opened.items():
+        before = r.figs_in(max(0, opened - 40), opened)
+        if not before or view[before[-1].end:opened].strip() or before[-1].group != r.groups.parent[gid]:
+            continue
+        total = before[-1]
+        close = _closing(view, opened)
+        inner = view[opened + 1: close]
+        if _TARGET.search(inner) and not _TARGET.search(_total_label(r, [total])):
+            continue  # (其中，省任务数28人…): targets, not parts
+        got = read_items(r, opened + 1, close, gid)
+        yield from _list_breakdowns(r, [total], got, "parenthesized", gid, "",
+                                    certain=not inner.lstrip(" ,:").startswith("含"), extend=False)
+
+
+def _closing(view: str, opened: int) -> int:
+    depth = 0
+    for k in range(opened, min(len(view), opened + 400)):
+        c = view[k]
+        if c in "(【[":
+            depth += 1
+        elif c in ")】]":
+            depth -= 1
+            if depth == 0:
+                return k
+    return min(len(view), opened + 400)
+
+
+@shape("parts_marker", "总数之后用“其中／包括／分别为”列出分项",
+       "共慰问困难家庭700余户，其中计划生育伤残家庭2户、单亲家庭150余户")
+def parts_marker(r: Reader) -> Iterator[Breakdown]:
+    view = r.view
+    for n, (ss, se) in enumerate(r.sents):
+        for m in _MARKER.finditer(view, ss, se):
+            ms, me = m.span()
+            group = r.groups.at(ms)
+            if group and view[r.groups.opened[group] + 1: ms].strip(" ,:") == "":
+                continue  # (其中…): the parenthesized shape's
+            candidates = [f for f in r.figs_in(max(ss, ms - _LIST_REACH), ms) if f.group == group][-_REACH:]
+            if not candidates and m.group() == "其中" and n > 0 and not view[ss:ms].strip(" ,:"):
+                ps, pe = r.sents[n - 1]  # 共慰问700余户。其中，低保户…: the total stands just before
+                candidates = [f for f in r.figs_in(ps, pe) if f.group == 0]
+            if m.group() != "其中":
+                # 分别为 and 包括 split a stated total (全镇共有贫困户235户，三个村分别为86户、72户), or
+                # the figure they follow (资金138.5万元，分别为：…; 27名，包括…)
+                candidates = [f for f in candidates if f.marked or not view[f.end:ms].strip(" ,:")]
+            got = read_items(r, me, se, group, _total_label(r, candidates))
+            yield from _list_breakdowns(r, _totals(candidates, got.items), got, "parts_marker", group,
+                                        _total_label(r, candidates))
+        yield from _among(r, n)
+
+
+def _total_label(r: Reader, candidates: Sequence[Fig]) -> str:
+    """The words that name the list's total: its clause up to the figure (现有低保户218户)."""
+    if not candidates:
+        return ""
+    f = candidates[-1]
+    start = max((m.end() for m in _CLAUSE_PUNCT.finditer(r.view, max(0, f.start - 30), f.start)),
+                default=max(0, f.start - 30))
+    return _label(r.view, start, f.start)
+
+
+def _among(r: Reader, n: int) -> Iterator[Breakdown]:
+    """``现有低保户218户，…。现有低保户中：a类…65户…``: a group restated before 中 opens the list of the
+    figure that counted it."""
+    ss, se = r.sents[n]
+    view = r.view
+    m = _AMONG.match(view, ss) or _AMONG.search(view, ss, min(se, ss + 16))
+    if m is None or r.figs_in(ss, m.start()):
+        return
+    group_words = m.group(1)
+    candidates = [f for k in range(max(0, n - 3), n) for f in r.figs_in(*r.sents[k])
+                  if f.group == 0 and _total_label(r, [f]).endswith(group_words)]
+    if not candidates:
+        return
+    got = read_items(r, m.end(), se, 0, group_words)
+    yield from _list_breakdowns(r, _totals(candidates, got.items), got, "parts_marker", 0, group_words)
+
+
+@shape("outline", "一行列总数，其下逐行列分项（编号行或“地区＋数字”行）",
+       "一、中央财政衔接资金（5273万元）\n（一）支持产业发展2993.7万元；\n（二）易地扶贫搬迁后续扶持项目1050万元；")
+def outline(r: Reader) -> Iterator[Breakdown]:
+    lines = _lines(r.view)
+    for k, (s, e) in enumerate(lines):
+        head = r.figs_in(s, e)
+        if not head or k + 1 >= len(lines):
+            continue
+        line = r.view[s:e].rstrip()
+        heading = LEXICON.heading.match(r.view, s) is not None
+        if not (line.endswith(":") or heading):
+            continue
+        children, nested = _children(r, lines, k)
+        if len(children) < 2:
+            continue
+        yield from _outline_breakdowns(r, head, children, heading)
+        for parent, block in nested:
+            if len(block) >= 2:
+                yield from _outline_breakdowns(r, r.figs_in(*parent), block, False)
+
+
+def _lines(view: str) -> list[Span]:
+    out, start = [], 0
+    while start <= len(view):
+        end = view.find("\n", start)
+        end = len(view) if end < 0 else end
+        out.append((start, end))
+        start = end + 1
+    return out
+
+
+def _form(line: str) -> str | None:
+    m = LEXICON.enumerator.match(line)
+    return m.lastgroup if m is not None else None
+
+
+def _children(r: Reader, lines: Sequence[Span], k: int) -> tuple[list[Span], list[tuple[Span, list[Span]]]]:
+    """The lines under line ``k``: lines of one enumerator form (（一）…（七）), or short lines of a
+    label and a figure when line ``k`` ends in a colon; a 其中 line and the unnumbered lines after
+    it are the sub-lines of the line before them. Returns the children and each child's sub-lines."""
+    view = r.view
+    own = _form(view[lines[k][0]:lines[k][1]])
+    first = view[lines[k + 1][0]:lines[k + 1][1]]
+    form = _form(first)
+    if form is not None and form == own:
+        return [], []
+    children: list[Span] = []
+    nested: list[tuple[Span, list[Span]]] = []
+    block: list[Span] | None = None
+    for s, e in lines[k + 1:k + 1 + _REACH]:
+        line = view[s:e]
+        if not line.strip():
+            break
+        this = _form(line)
+        if form is not None and this == form:
+            children.append((s, e))
+            block = None
+            continue
+        if children and line.lstrip().startswith("其中") and r.figs_in(s, e):
+            block = []
+            nested.append((children[-1], block))
+            block.append((s, e))
+            continue
+        if block is not None and this is None and r.figs_in(s, e):
+            block.append((s, e))
+            continue
+        if form is None and this is None and e - s <= _CHILD_LINE_MAX and r.figs_in(s, e):
+            children.append((s, e))
+            continue
+        break
+    return children, nested
+
+
+def _outline_breakdowns(r: Reader, head: Sequence[Fig], children: Sequence[Span], heading: bool
+                        ) -> Iterator[Breakdown]:
+    items = [Item(s, e, "", [f for f in r.figs_in(s, e) if f.group == r.groups.at(s) and not f.rate])
+             for s, e in children]
+    candidates = [f for f in head if not f.rate]
+    measures = {f.measure for f in candidates}
+    for total in _totals(candidates, items):
+        parts = [_part(item, total.measure, measures) for item in items]
+        found = [p for p in parts if p is not None]
+        if len(found) >= 2 and not _partial(total, found):
+            yield _make(total, found, "outline", certain=len(found) == len(parts))
+
+
+_OPENER = re.compile(r":|按[^,;:。]{1,8}分\s*,")
+_SCOPE = re.compile(r"全(?:[镇县区市村乡]|街道)|" + _TOTAL_WORD)
+
+
+@shape("restated_list", "列表（冒号或“按…分”之后）之和恰为前文已述的总数",
+       "累计投入资金1380万元。项目资金主要用于四个方面：周转金560万元；改造410万元；建设230万元；培训180万元")
+def restated_list(r: Reader) -> Iterator[Breakdown]:
+    """A list opened by a colon or 按…分 whose parts add up to a figure stated just before it (in
+    its sentence or the three before, in its paragraph): the arithmetic, not a word, ties them, so
+    only a breakdown that adds up is read this way."""
+    view = r.view
+    for n, (ss, se) in enumerate(r.sents):
+        m = _OPENER.search(view, ss, se)
+        if m is None or r.groups.at(m.start()) != 0:
+            continue
+        got = read_items(r, m.end(), se, 0)
+        back = [k for k in range(max(0, n - 3), n + 1)]
+        while len(back) > 1 and LEXICON.heading.match(view, r.sents[back[-1]][0]) is None \
+                and any(LEXICON.heading.match(view, r.sents[k][0]) for k in back[:-1]):
+            back = back[1:]  # not across a heading
+        candidates = [f for k in back for f in r.figs_in(*r.sents[k])
+                      if f.start < m.start() and f.group == 0 and not f.rate][-_REACH:]
+        measures = {f.measure for f in candidates}
+        for measure in dict.fromkeys(f.measure for item in got.items for f in item.figs):
+            for total in reversed([c for c in candidates if c.measure == measure]):
+                parts = _parts(got.items, total, measures)
+                if len(parts) >= 2 and _adds_up(total, parts):
+                    yield _make(total, parts, "restated_list")
+                    break
+
+
+def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
+    """Parts that add up to their total, none of them the total itself, the total a figure of
+    some size (1 + 1 = 2 ties anything to anything)."""
+    value = total.fact.value
+    return bool(_meets(total, parts)) and value is not None and abs(value) >= 10 \
+        and all(p.fact.value != value for p in parts)
+
+
+@shape("parts_before", "分项在前，其后以“全镇／共”等述及其和",
+       "城市低保对象67户……；农村低保对象707户……。对全镇774户城乡低保对象进行复核")
+def parts_before(r: Reader) -> Iterator[Breakdown]:
+    """A figure stated for the whole (全镇, 共) after the figures of its parts in its paragraph, in the
+    same measure word: the parts are all of them, and only when they add up to it."""
+    view = r.view
+    for f in r.figs:
+        if f.group or f.rate or _SCOPE.search(view, max(0, f.start - 8), f.start) is None:
+            continue
+        para = view.rfind("\n", 0, f.start) + 1
+        before = r.figs_in(para, f.start)
+        if len(before) > _REACH:
+            continue  # a paragraph of a hundred figures states no whole of all of them
+        parts = [p for p in before if p.group == 0 and not p.rate and _unit(p) == _unit(f) and not p.marked]
+        if len(parts) >= 2 and _adds_up(f, parts):
+            yield _make(f, parts, "parts_before")
+
+
+@shape("enumerated_clauses", "总数之后用“一是…二是…”逐条列出分项",
+       "全年共筹集送温暖资金126万元：一是争取上级工会资金60万元；二是本级财政拨付40万元")
+def enumerated_clauses(r: Reader) -> Iterator[Breakdown]:
+    view = r.view
+    for total in r.figs:
+        if not total.marked:
+            continue
+        m = re.match(r"[^一。\n]{0,4}[,:;。]?\s*", view[total.end: total.end + 6])
+        start = total.end + (m.end() if m else 0)
+        if not view.startswith(LEXICON.list_markers[0], start):
+            continue
+        parts: list[Fig] = []
+        pos = start
+        for marker in LEXICON.list_markers:
+            mk = view.find(marker, pos, pos + 400)
+            if mk < 0:
+                break
+            nxt = min((x for x in (view.find("。", mk), view.find("\n", mk)) if x >= 0), default=len(view))
+            item = next((f for f in r.figs_in(max(mk, total.end), nxt) if _compatible(total, f) and not f.rate), None)
+            if item is None:
+                break
+            parts.append(item)
+            pos = item.end
+        if len(parts) >= 2:
+            yield _make(total, parts, "enumerated_clauses")
+
+
+def _compatible(a: Fig, b: Fig) -> bool:
+    return a.measure == b.measure or (a.measure in _PEOPLE and b.measure in _PEOPLE)
+
+
+@shape("clause_total", "分项在前，“合计／共计／总计”分句在后", "A 20台、B 35副，共计发放辅助器具117件")
+def clause_total(r: Reader) -> Iterator[Breakdown]:
+    for ss, se in r.sents:
+        here = r.figs_in(ss, se)
+        for k, f in enumerate(here):
+            if _CLAUSE_TOTAL.search(r.view[max(0, f.start - 16): f.start]) is None:
                 continue
-            parts: list[Indexed] = []
-            for m in range(n - 1, -1, -1):
-                ps, pe = self.sents[m]
-                line = self.view[ps:pe]
-                if _HEADING.match(line) or line.rstrip().endswith((":", "：")):
+            earlier = [p for p in here[max(0, k - _REACH):k] if p.group == f.group and not p.rate and _compatible(f, p)]
+            if len(earlier) >= 2 and "其中" not in r.view[earlier[0].start: f.start] and not _partial(f, earlier):
+                yield _make(f, earlier, "clause_total")
+
+
+@shape("above_total", "列表之后“以上…合计”", "其中，A捐赠5万元，B捐赠3万元。以上捐款共计8万元")
+def above_total(r: Reader) -> Iterator[Breakdown]:
+    view = r.view
+    for n, (ss, se) in enumerate(r.sents):
+        for f in r.figs_in(ss, se):
+            if _ABOVE_TOTAL.match(view, ss, f.start) is None:
+                continue
+            parts: list[Fig] = []
+            for m in range(n - 1, max(-1, n - 1 - _REACH), -1):
+                ps, pe = r.sents[m]
+                line = view[ps:pe]
+                if LEXICON.section.match(line) or line.rstrip().endswith((":", "：")):
                     break
                 cut = max(line.rfind("其中"), line.rfind(":"), line.rfind("："))
                 start = ps + cut + 1 if cut >= 0 else ps
-                found = [(j, p) for j, p in self.figs if start <= p.span[0] < pe and _compatible(f, p)
-                         and not self._is_rate(p) and self.depth[p.span[0]] == 0]
+                found = [p for p in r.figs_in(start, pe) if _compatible(f, p) and not p.rate and p.group == 0]
                 if not found:
                     break
                 parts[:0] = found
-                if cut >= 0 or "\n" not in self.view[pe - 1 : pe + 1]:
+                if cut >= 0 or "\n" not in view[pe - 1: pe + 1]:
                     break  # a sentence within a paragraph, or the list's opening: the list ends here
-            yield _make(i, f, parts)
+            if len(parts) >= 2:
+                yield _make(f, parts, "above_total")
 
-    def _list_items(self) -> Iterator[Breakdown]:
-        """``共投入50万元：一是...20万元；二是...30万元``: one part per 一是/二是 clause."""
-        view = self.view
-        for k, (i, total) in enumerate(self.figs):
-            if not self._has_total_marker(total):
-                continue
-            m = re.match(r"[^一。\n]{0,4}[,:;。]?\s*", view[total.span[1] : total.span[1] + 6])
-            start = total.span[1] + (m.end() if m else 0)
-            if not view.startswith(LEXICON.list_markers[0], start):
-                continue
-            parts: list[Indexed] = []
-            pos = start
-            for marker in LEXICON.list_markers:
-                mk = view.find(marker, pos, pos + 400)
-                if mk < 0:
-                    break
-                nxt = min((x for x in (view.find("。", mk), view.find("\n", mk)) if x >= 0), default=len(view))
-                item = next(((j, f) for j, f in self.figs[k + 1 :] if mk <= f.span[0] < nxt
-                             and _compatible(total, f) and not self._is_rate(f)), None)
-                if item is None:
-                    break
-                parts.append(item)
-                pos = item[1].span[1]
-            yield _make(i, total, parts)
+
+# --- all together ------------------------------------------------------------------------------
+
+def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
+                    tables: Tables | None = None) -> list[Breakdown]:
+    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept): the tables' (see
+    :mod:`extractor.tables`), then each shape's in the order of :data:`SHAPES`.
+
+    ``view`` is ``fold(text)`` when the caller already has it."""
+    view = fold(text) if view is None else view
+    reader = Reader(text, view, facts, tables.spans if tables is not None else ())
+    out: list[Breakdown] = []
+    seen: set[tuple[int, ...]] = set()
+    claimed: dict[int, set[int]] = {}
+    found = [*(tables.breakdowns(facts) if tables is not None else ())]
+    for s in SHAPES.values():
+        found.extend(s.find(reader))
+    for b in found:
+        # one total may be itemized twice (by source, and by cash and goods); never the same way
+        key = (b.total_index, *b.part_indexes)
+        if key in seen or len(b.parts) < 2 or claimed.get(b.total_index, set()) & set(b.part_indexes):
+            continue
+        seen.add(key)
+        claimed.setdefault(b.total_index, set()).update(b.part_indexes)
+        out.append(b)
+    out.sort(key=lambda b: b.span)
+    return out
 

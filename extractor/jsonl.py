@@ -46,7 +46,7 @@ def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
     return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
             "span": list(b.span), "consistent": b.consistent, "total_index": b.total_index,
             "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans],
-            "shape": b.shape}
+            "shape": b.shape, "certain": b.certain}
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

@@ -142,6 +142,9 @@ class Breakdown:
     #: the shape it was read from (``parts_marker`` for 共…其中…, ``table_column`` for a 合计 row…:
     #: the recognizers of ``breakdowns.SHAPES`` and the tables')
     shape: str = ""
+    #: False when the list may not be exhaustive (…等) or its structure is a guess: a sum that does
+    #: not add up is then said at severity info, not as a warning
+    certain: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,12 +35,19 @@ ROOT = Path(__file__).resolve().parent.parent
 USERDICT_PATH = Path(os.environ.get("EXTRACTOR_MODELS", ROOT / "models")) / "jieba_userdict.txt"
 _DEFAULT = {"groups.txt": (3000, "n"), "funds.txt": (3000, "n"), "idioms.txt": (5000, "i")}
 
-_SENTENCE_END = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+# a sentence runs to 。！？ (or ASCII ! ?) and the end marks after it, or to a line end; an ASCII ?
+# that stands where a character was lost (、?菩律123名, 下?lián: mojibake) ends nothing: one after a
+# clause mark or before a Latin letter
+_SENTENCE_END = re.compile(r"(?:[^。！？!?\n]|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[。！？!?]*")
 _CLAUSE = re.compile(r"[^。！？!?\n，,；;：:、]+")
 
 
 def sentences(text: str) -> list[tuple[str, Span]]:
-    """Sentences (split at 。！？ and line ends), each with its span; blank ones dropped."""
+    """Sentences (split at 。！？ and line ends), each with its span; blank ones dropped.
+
+    >>> [t for t, _ in sentences("共862名。其中一本91名、?菩律123名。好吗?好")]
+    ['共862名。', '其中一本91名、?菩律123名。', '好吗?', '好']
+    """
     return [(m.group(), m.span()) for m in _SENTENCE_END.finditer(text) if m.group().strip()]
 
 

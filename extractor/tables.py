@@ -538,9 +538,10 @@ def lay_out(table: Table, text: str, view: str, facts: Sequence[Fact]) -> Layout
         if _unit_column(view, cells) and _UNIT_HEAD.fullmatch(_squeeze(fold(c.header))):
             columns[col] = replace(c, role="unit", kind=None)
             continue
+        if label_col is not None:
+            break
         label_col = col
         columns[col] = replace(c, role="label", kind=None, unit=None, scale=None)
-        break
     total_rows: list[int] = []
     subtotal_rows: list[int] = []
     for r in data_rows:
@@ -659,18 +660,33 @@ def _one(cell: Cell | None, facts: _Facts) -> tuple[int, Figure] | None:
     return figs[0] if len(figs) == 1 and figs[0][1].value is not None else None
 
 
+# measure words that count the same thing: heads (人 名 位 口) and households (户 家 家庭)
+_SAME_COUNT = {"名": "人", "位": "人", "口": "人", "家": "户", "家庭": "户"}
+
+
+def _counted(f: Figure) -> str:
+    u = "元" if isinstance(f, Money) else fold(f.unit)
+    return _SAME_COUNT.get(u, u)
+
+
 def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]], shape: str) -> Breakdown:
+    """The breakdown; certain only when every part counts what the total counts (a 合计 in 名 over
+    rows in 户 need not add up)."""
     i, f = total
     return Breakdown(kind=f.kind, total=f.value, parts=tuple(p.value for _, p in parts),
                      unit="元" if isinstance(f, Money) else f.unit, span=f.span, total_index=i,
                      part_indexes=tuple(j for j, _ in parts), part_spans=tuple(p.span for _, p in parts),
-                     shape=shape)
+                     shape=shape, certain=all(_counted(p) == _counted(f) for _, p in parts))
 
 
 def _same_measure(a: Figure, b: Figure) -> bool:
+    """Money with money; counts of people with people (人 with 户: the seed's 合计400名 over rows in
+    户), other counts in one class of measure words."""
     if isinstance(a, Money) or isinstance(b, Money):
         return isinstance(a, Money) and isinstance(b, Money)
-    return LEXICON.unit_class(fold(a.unit)) == LEXICON.unit_class(fold(b.unit)) or fold(a.unit) == fold(b.unit)
+    ca, cb = LEXICON.unit_class(fold(a.unit)), LEXICON.unit_class(fold(b.unit))
+    people = ("person", "household")
+    return ca == cb or fold(a.unit) == fold(b.unit) or (ca in people and cb in people)
 
 
 def table_breakdowns(layouts: Sequence[Layout], facts: Sequence[Fact]) -> Iterator[Breakdown]:
@@ -697,6 +713,7 @@ def _total_rows(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
             above = subtotals  # a 合计 after 小计 rows totals the 小计 rows
         else:
             above = [r for r in range(start, row) if r not in totals]
+        above = [r for r in above if not _sub_row(lay, r)]
         for col in range(t.cols):
             column = lay.columns[col] if col < len(lay.columns) else None
             if column is not None and (column.role != "value" or column.rate):
@@ -713,6 +730,15 @@ def _total_rows(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
             start = row + 1
         elif row != data[0]:
             start = row + 1
+
+
+_SUB_ROW = re.compile(r"^[(（]?\s*(?:其中|含|包括)")
+
+
+def _sub_row(lay: Layout, row: int) -> bool:
+    """A row labelled 其中… (or 含…) details the row above it: not a part of the column's total."""
+    label = lay.label(row)
+    return label is not None and _SUB_ROW.match(fold(label.text)) is not None
 
 
 def _total_columns(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:

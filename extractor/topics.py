@@ -17,21 +17,13 @@ True
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable
 
 from .chars import fold
+from .lexicon import LEXICON
 from .taxonomy import TAXONOMY, Kind, TermMatch
 
 __all__ = ["Topics", "heading_starts"]
-
-# a line that opens a section: 一、 二. （三） (四) 第五部分 1、 2. — the numbered headings of reports
-_HEADING = re.compile(
-    r"^[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]"
-    r"|第[一二三四五六七八九十\d]{1,3}[章节部分篇]|\d{1,2}[、．](?!\d))",
-    re.MULTILINE,
-)
-
 
 # how many names back a figure's group or fund is looked for in its section
 _LOOK_BACK = 64
@@ -39,7 +31,7 @@ _LOOK_BACK = 64
 
 def heading_starts(text: str) -> list[int]:
     """Offsets of the lines of ``text`` that open a numbered section."""
-    return [m.start() for m in _HEADING.finditer(text)]
+    return [m.start() for m in LEXICON.heading.finditer(text)]
 
 
 class Topics:

@@ -372,6 +372,14 @@ ADVERSARIAL = [
     pytest.param("序号 |\n街道 |\n户数 |\n1 |\n东关 |\n180 |\n2 |\n", id="cell-per-line-serials"),
     pytest.param("街道 户数（户） 东关 180 合计 180 ", id="one-line-table"),
     pytest.param("街道 | 户数（户） |\n东关 | 180 |\n合计 | 180 |\n", id="pipe-rows"),
+    # the breakdown shapes (issue 11): totals before, lists after, lines under, wholes after parts
+    pytest.param("合计5户，", id="clause-totals"),
+    pytest.param("全县5户，", id="wholes-after-parts"),
+    pytest.param("以上合计5户\n", id="above-totals"),
+    pytest.param("(其中5户、3户)", id="parenthesized"),
+    pytest.param("a5户:\n", id="outline-lines"),
+    pytest.param("共慰问困难职工400名其中", id="totals-and-markers"),
+    pytest.param("共5户：一是3户；二是2户。", id="enumerated-clauses"),
 ]
 
 

@@ -55,6 +55,8 @@ def check_sums(ctx: Context) -> Iterator[Finding]:
         else:
             gap = t.lo - s.hi
             severity, relation, word = Severity.WARNING, "<", "少于"
+        if not b.certain:
+            severity = Severity.INFO  # a list that may not name every part (…等), or a guessed structure
         unit = "元" if b.kind == "money" else b.unit
         message = (f"分项之和与总数不符：{terms} = {s}{unit} {relation} 总数 {total.text}（{t}{unit}），"
                    f"分项{word}总数至少 {_yuan(gap)}{unit}")
