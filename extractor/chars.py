@@ -8,14 +8,20 @@ is what facts report. Never NFKC here: it changes lengths and breaks spans.
 '12.5万元,户'
 >>> len(fold("ＡＢ\u3000")) == 3
 True
+
+Some pages print pinyin inside words (``246.3萬(wàn)元``): :func:`squeeze_pinyin` gives the text
+without it, and a map back to the original, so patterns read the words whole and spans stay
+the original's.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["fold", "fold_word"]
+__all__ = ["Squeezed", "fold", "fold_word", "squeeze_pinyin"]
 
 # Full-width ASCII (！..～) to ASCII, the ideographic space to a space, and dash-like characters
 # that reports use between the two ends of a range to one hyphen-minus.
@@ -52,3 +58,57 @@ def fold(text: str) -> str:
 def fold_word(word: str) -> str:
     """:func:`fold` of a short string compared again and again (a unit, a subject), cached."""
     return fold(word)
+
+
+# A pinyin syllable in parentheses glued to the Chinese character it reads: 萬(wàn), 日（rì）.
+# It must carry a tone mark, so that 公司(ABC), (一), 各县(市)区 are never taken for one.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（][a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
+
+
+@dataclass(frozen=True, slots=True)
+class Squeezed:
+    """A text with its pinyin taken out, and where each of its characters stands in the original.
+
+    >>> sq = squeeze_pinyin("發(fā)放246.3萬(wàn)元")
+    >>> sq.text
+    '發放246.3萬元'
+    >>> s, e = sq.span(2, 9)
+    >>> "發(fā)放246.3萬(wàn)元"[s:e]
+    '246.3萬(wàn)元'
+    """
+
+    text: str
+    #: the original index of every character of ``text``
+    where: tuple[int, ...]
+    #: the original start of each pinyin taken out → its end
+    gaps: dict[int, int]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of ``text[start:end]``: from its first to its last character, and
+        the pinyin of the last one when it follows (``5日(rì)``)."""
+        if end <= start:
+            k = self.where[start] if start < len(self.where) else (self.where[-1] + 1 if self.where else 0)
+            return k, k
+        last = self.where[end - 1] + 1
+        return self.where[start], self.gaps.get(last, last)
+
+
+def squeeze_pinyin(text: str) -> Squeezed | None:
+    """``text`` without the pinyin printed inside its words, or None when it holds none (then it
+    costs one scan of the text)."""
+    first = _PINYIN.search(text)
+    if first is None:
+        return None
+    keep: list[str] = []
+    where: list[int] = []
+    gaps: dict[int, int] = {}
+    pos = 0
+    for m in _PINYIN.finditer(text, first.start()):
+        keep.append(text[pos : m.start()])
+        where.extend(range(pos, m.start()))
+        gaps[m.start()] = m.end()
+        pos = m.end()
+    keep.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return Squeezed("".join(keep), tuple(where), gaps)

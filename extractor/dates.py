@@ -12,6 +12,7 @@ it leaves out (``1月13日至21日``). A year the text leaves out stays unknown 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Iterable
@@ -19,14 +20,20 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from .chars import fold
+from .figures import unit_at
+from .lexicon import LEXICON
 from .model import DateFact, Span
 from .numbers import read_folded
 
 __all__ = ["find_dates", "impossible_dates", "resolve_years", "rolls_over"]
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
-_YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}})"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元]|[xX×]{1,2})"
+# A two-digit year, read as 20xx (19xx from 50): 05年 anywhere (no duration is written with a
+# leading zero: 全县05年春节慰问), 98年 or 15年 only before a month (工作15年 is a duration).
+_SHORT_YEAR = r"""(?<![\dA-Za-z.近前后这每第多余])
+    (?:0\d(?=\ ?年) | (?:[12]\d|[5-9]\d)(?=\ ?年\ ?(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元])\ ?月))"""
+_YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}}|{_SHORT_YEAR})"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|二十|[一二三四五六七八九]|[xX×]{1,2})"
 _PART = r"(?:上旬|中旬|下旬|初|底|末)"
 
@@ -41,6 +48,8 @@ POINT = re.compile(
       (?:\ ?(?P<d2>{_DAY})\ ?[日号])? (?P<p2>{_PART})?
     | (?<![\d.])(?P<iy>(?:19|20)\d{{2}})(?P<sep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=sep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d])
     | (?<![\d.])(?P<ed>3[01]|[12]\d|0?[1-9])\.(?P<em>1[0-2]|0?[1-9])\.(?P<ey>(?:19|20)\d{{2}})(?![\d.])
+    | (?<![\d.A-Za-z])(?P<cy>19(?:49|[5-9]\d)|20\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01])  # 20200115
+      (?![\dA-Za-z]|\.\d)
     """,
     re.VERBOSE,
 )
@@ -85,8 +94,24 @@ def _is_blank(s: str | None) -> bool:
     return s is not None and any(c in "xX×" for c in s)
 
 
+_COMPACT_NOT_AFTER = LEXICON.words("date", "compact_not_after")
+
+
+def _compact(m: re.Match[str]) -> _Point | None:
+    """20200115: an eight-digit date, unless a phone, account or document number is meant (电话:
+    20200115, 20200115号) or a figure (20200115元)."""
+    view = m.string
+    before = view[max(0, m.start() - 8) : m.start()]
+    if any(w in before for w in _COMPACT_NOT_AFTER) or view.startswith("号", m.end()) or unit_at(view, m.end()):
+        return None
+    y, mo, d = int(m.group("cy")), int(m.group("cm")), int(m.group("cd"))
+    return _Point(y, mo, d, d, True, False, "day")
+
+
 def _point(m: re.Match[str]) -> _Point | None:
     g = m.groupdict()
+    if g["cy"]:
+        return _compact(m)
     if g["iy"]:
         y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
         return _Point(y, mo, d, d, True, False, "day")
@@ -96,6 +121,8 @@ def _point(m: re.Match[str]) -> _Point | None:
     ys, ms, ds, ps = g["y"], g["m"] or g["m2"], g["d"] or g["d2"], g["p"] or g["p2"]
     blank = _is_blank(ys) or _is_blank(ms) or _is_blank(ds)
     year = _num(ys)
+    if year is not None and ys is not None and len(ys) == 2:
+        year += 2000 if year < 50 else 1900  # 05年, 98年
     month = 1 if ms == "元" else _num(ms)
     day = _num(ds)
     if month is not None and not 1 <= month <= 12:
@@ -268,29 +295,129 @@ def _short_range(text: str, m: re.Match[str]) -> DateFact | None:
 
 
 def resolve_years(facts: Iterable[DateFact], text: str) -> list[DateFact]:
-    """Give year-less dates the report's year when every explicit year in it is the same.
+    """Give year-less dates the year the report makes plain, else leave them ``--MM-DD``.
 
+    The report's year is plain when every year it states is the same and it does not look back
+    over several years (近年来, 多年来); a November or December date then falls in the year before
+    when the page date (a date line at the top or in the signature) is in January or February
+    (a report dated 2012-01-11 speaking of 12月26日 means 2011). Where the years differ, a date
+    takes the one year its own sentence states (在2018年送温暖活动中，于1月13日至21日…).
     A year-less range that crosses a year end (12月29日至2月13日) ends in the next year.
+
+    >>> text = "2012-01-11\\n12月26日，启动仪式举行。"
+    >>> [d.start for d in resolve_years(find_dates(text), text)]
+    ['2012-01-11', '2011-12-26']
     """
     facts = list(facts)
-    years = {f.start[:4] for f in facts if f.start and not f.start.startswith("-")} | {
-        f.end[:4] for f in facts if f.end and not f.end.startswith("-")
-    }
-    if len(years) != 1:
+    if not any(_yearless(f) for f in facts):
         return facts
-    year = int(years.pop())
+    view = fold(text)
+    stated = sorted(((f.span, _years(f)) for f in facts if _years(f)), key=lambda t: t[0])
+    years = {y for _, ys in stated for y in ys}
+    plain = years.pop() if len(years) == 1 and not _spans_years(view) else None
+    page = _page_date(facts, text) if plain is not None else None
     out = []
     for f in facts:
-        if (f.start or "").startswith("--") or (f.end or "").startswith("--"):
-            start = f"{year:04d}{f.start[1:]}" if f.start and f.start.startswith("--") else f.start
-            end_year = year
-            if f.start and f.end and f.start.startswith("--") and f.end.startswith("--") \
-                    and rolls_over(int(f.start[2:4]), int(f.end[2:4])):
-                end_year = year + 1  # 12月29日至2月13日; 6月30日至6月10日 stays reversed
-            end = f"{end_year:04d}{f.end[1:]}" if f.end and f.end.startswith("--") else f.end
-            f = replace(f, start=_fix_feb(start), end=_fix_feb(end))
+        if _yearless(f):
+            year = plain
+            if year is not None and page is not None and page[1] <= 2 and _month(f) >= 11 \
+                    and not view.startswith(_DEADLINE, f.span[1]):
+                year -= 1  # a report dated January speaks of the December before it (12月底前: ahead)
+            if year is None:
+                year = _sentence_year(f.span, stated, view)
+            if year is not None:
+                f = _with_year(f, year)
         out.append(f)
     return out
+
+
+def _yearless(f: DateFact) -> bool:
+    return (f.start or "").startswith("--") or (f.end or "").startswith("--")
+
+
+def _years(f: DateFact) -> set[int]:
+    """The years a date states (none for ``--MM-DD``)."""
+    return {int(d[:4]) for d in (f.start, f.end) if d and not d.startswith("-")}
+
+
+def _month(f: DateFact) -> int:
+    iso = f.start or f.end or ""
+    return int(iso[-5:-3]) if len(iso) >= 5 else 0
+
+
+_MULTI_YEAR = LEXICON.words("date", "multi_year")
+# after a date, a deadline: it points ahead (于12月底前完成)
+_DEADLINE = ("前", "以前", "之前")
+
+
+def _spans_years(view: str) -> bool:
+    """近年来, 多年来: the report looks back over several years."""
+    return any(w in view for w in _MULTI_YEAR)
+
+
+_SENTENCE_END = "。!?！？\n"
+# a sentence is read at most this far on each side of the date (keeps long texts linear)
+_SENTENCE_REACH = 160
+
+
+def _sentence_year(span: Span, stated: list[tuple[Span, set[int]]], view: str) -> int | None:
+    """The one year the date's own sentence states (在2018年送温暖活动中，于1月13日至21日…);
+    ``stated`` holds the spans of the dates that state a year, in order, and their years."""
+    s, e = span
+    lo = max(view.rfind(c, max(0, s - _SENTENCE_REACH), s) for c in _SENTENCE_END) + 1
+    lo = max(lo, s - _SENTENCE_REACH)
+    ends = [k for k in (view.find(c, e, e + _SENTENCE_REACH) for c in _SENTENCE_END) if k >= 0]
+    hi = min(ends, default=min(len(view), e + _SENTENCE_REACH))
+    years: set[int] = set()
+    k = bisect.bisect_left(stated, (lo, -1), key=lambda t: t[0])
+    while k < len(stated) and stated[k][0][0] < hi and len(years) < 2:
+        (gs, ge), ys = stated[k]
+        if ge <= hi and not _in_title(view, lo, gs):
+            years |= ys
+        k += 1
+    return years.pop() if len(years) == 1 else None
+
+
+def _in_title(view: str, lo: int, s: int) -> bool:
+    """Whether ``s`` stands inside a 《title》 opened after ``lo``: the year of a document's title
+    (根据《关于开展2023年“金秋助学”活动的通知》) is not the year the sentence states."""
+    return view.rfind("《", lo, s) > view.rfind("》", lo, s)
+
+
+def _page_date(facts: list[DateFact], text: str) -> tuple[int, int] | None:
+    """The (year, month) of the page date: a full date alone on one of the first or last three
+    lines with text (2012-01-11; 发布日期：2012年1月11日), or None."""
+    lines = [(k, line) for k, line in _lines(text) if line.strip()]
+    ends = lines[:3] + lines[-3:]
+    for f in facts:
+        if f.period != "day" or not f.start or f.start.startswith("-"):
+            continue
+        for k, line in ends:
+            if k <= f.span[0] and f.span[1] <= k + len(line):
+                rest = line.replace(f.text, "", 1).strip(" \t\u3000:：")
+                if len(rest) <= 6 and not any(c.isdigit() for c in rest):
+                    return int(f.start[:4]), int(f.start[5:7])
+    return None
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, k = [], 0
+    for line in text.split("\n"):
+        out.append((k, line))
+        k += len(line) + 1
+    return out
+
+
+def _with_year(f: DateFact, year: int) -> DateFact:
+    """A year-less date (or range) put into ``year``; a range that crosses a year end (12月29日至
+    2月13日) ends in the next year, one that runs backwards (6月30日至6月10日) stays reversed."""
+    start = f"{year:04d}{f.start[1:]}" if f.start and f.start.startswith("--") else f.start
+    end_year = year
+    if f.start and f.end and f.start.startswith("--") and f.end.startswith("--") \
+            and rolls_over(int(f.start[2:4]), int(f.end[2:4])):
+        end_year = year + 1
+    end = f"{end_year:04d}{f.end[1:]}" if f.end and f.end.startswith("--") else f.end
+    return replace(f, start=_fix_feb(start), end=_fix_feb(end))
 
 
 def _fix_feb(iso: str | None) -> str | None:

@@ -2,16 +2,23 @@
 
 >>> [f.text for f in extract_facts("2018年1月慰问困难职工53名，发放12.5万元")]
 ['2018年1月', '53名', '12.5万元']
+
+Pinyin printed inside words is read past, and spans stay the text's own:
+
+>>> [(f.text, str(f.value)) for f in extract_facts("累計(jì)發放助學金246.3萬(wàn)元")]
+[('246.3萬(wàn)元', '2463000.0')]
 """
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
-from .chars import fold
+from .chars import Squeezed, fold, squeeze_pinyin
 from .counts import counts_from_figures
 from .dates import find_dates, resolve_years
 from .figures import scan_figures
+from .missing import find_missing
 from .model import DateFact, Fact
 from .money import money_from_figure
 
@@ -22,15 +29,32 @@ def extract_facts(text: str, view: str | None = None) -> tuple[Fact, ...]:
     """Every money amount, count and date of ``text``, in order of appearance. Never raises.
 
     ``view`` is ``fold(text)`` when the caller already has it."""
-    view = fold(text) if view is None else view
+    squeezed = squeeze_pinyin(text)
+    if squeezed is None:
+        return _facts(text, fold(text) if view is None else view)
+    return tuple(_moved(f, squeezed, text) for f in _facts(squeezed.text, fold(squeezed.text)))
+
+
+def _facts(text: str, view: str) -> tuple[Fact, ...]:
     dates = resolve_years(find_dates(text, view), text)
     ends = [d.span[1] for d in dates]
     figures = [f for f in scan_figures(text, view) if not _overlaps(dates, ends, f.start, f.end)]
     money = [money_from_figure(f) for f in figures if f.kind == "money"]
     counts = counts_from_figures(text, [f for f in figures if f.kind == "count"], view)
     facts: list[Fact] = [*dates, *money, *counts]
+    facts += find_missing(text, view, facts)  # units whose number is missing: 投入资金万元, 代表余人
     facts.sort(key=lambda f: (f.span[0], f.span[1]))
     return tuple(facts)
+
+
+def _moved(f: Fact, squeezed: Squeezed, text: str) -> Fact:
+    """A fact found in the text without its pinyin, with its spans (and the surfaces they cut)
+    put back on the original ``text``."""
+    s, e = squeezed.span(*f.span)
+    if isinstance(f, DateFact) or f.subject_span is None:
+        return replace(f, span=(s, e), text=text[s:e])
+    ss, se = squeezed.span(*f.subject_span)
+    return replace(f, span=(s, e), text=text[s:e], subject_span=(ss, se), subject=text[ss:se])
 
 
 def _overlaps(dates: list[DateFact], ends: list[int], start: int, end: int) -> bool:

@@ -6,6 +6,8 @@ is read by bounded look-ups, never by a pattern that could rescan the run.
 
 >>> [(f.surface, f.unit, str(f.value)) for f in scan_figures("共慰问困难家庭700余户,发放12.5万元")]
 [('700余户', '户', '700'), ('12.5万元', '元', '125000.0')]
+>>> [(f.surface, str(f.value)) for f in scan_figures("活动投入近百万元，将惠及万名群众")]
+[('百万元', '1000000'), ('万名', '10000')]
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from .lexicon import LEXICON
 from .model import Qualifier
 from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
 
-__all__ = ["Figure", "scan_figures"]
+__all__ = ["Figure", "scan_figures", "unit_at"]
+
 
 _MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
 _UNIT_START = frozenset(
@@ -30,25 +33,29 @@ _UNIT_START = frozenset(
 _NEXT = "".join(sorted(_UNIT_START))
 _CN = re.escape(CHINESE_NUMERAL_CHARS)
 _CN_DIGITS = "零〇○一二三四五六七八九"
+# What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
+# _after then accepts only where it wraps running prose.
+_FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
 NUMERAL = re.compile(
     rf"""
       (?P<arabic>
-        (?<![A-Za-z0-9.])              # not the tail of a model number or of a decimal
-        \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0
+        (?<![A-Za-z0-9.])(?<!\d\ )     # not the tail of a model number, a decimal or a spaced run
+        \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0, 2 658
         (?:,\d{{3}}(?!\d))*+           # thousands separators: 1,800
-        (?:\.\d++)?                    # decimals: 12.5
-        (?:[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+   # mixed: 1.2万, 1万5千
+        (?:\ ?\.\d++)?                 # decimals: 12.5, and 3 .5 (a stray space before the point)
+        (?:\ ?[十百千万亿]++(?:\d++(?:\.\d++)?[十百千万亿]++)*+   # mixed: 1.2万, 1万5千, 7 万
            (?:零?(?:\d,\d{{3}}|\d{{1,4}})(?![\d,]))?+)?           # and a tail: 558万8,500, 12万零500
-        (?=\ ?[{_NEXT}])               # a unit (or 余, 万) follows: years, phones, 95% never match
+        (?={_FOLLOW})                  # a unit (or 余, 万) follows: years, phones, 95% never match
       )
     | (?P<chinese>
         (?<![{_CN}])[{_CN}]++          # 一百二十, 两千, 壹拾贰万伍仟 (from the start of the run)
         (?:点[{_CN_DIGITS}]++[万亿]?)?  # 十二点五万
-        (?=\ ?[{_NEXT}])               # a unit follows: 一是, 统一, 进一步 never match
+        (?={_FOLLOW})                  # a unit follows: 一是, 统一, 进一步 never match
       )
     | (?P<blank>
         (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
       | 某某                                          # 某某名
+      | (?<![A-Za-z])_{{2,}}+(?![A-Za-z])             # ___元, ___人: a line left to write on
       )
     """,
     re.VERBOSE,
@@ -57,8 +64,19 @@ NUMERAL = re.compile(
 #: No numeral a report writes is longer than this (一亿二千三百四十五万六千七百八十九 is 17);
 #: a longer run of numeral characters is no figure, and bounding it keeps every step linear.
 MAX_RUN = 24
-_BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8)}
+# Numeral runs of units alone: a number only after an approximation word (近千人, 近百万元), or,
+# for 百/千/万, right before a bare-number measure word (万名群众).
+_BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8),
+         "百万": Decimal(10**6), "千万": Decimal(10**7), "百亿": Decimal(10**10), "千亿": Decimal(10**11)}
+_BARE_ALONE = ("百", "千", "万")
+_BARE_UNITS = LEXICON.words("count", "bare_units")
+_VAGUE = LEXICON.words("approx", "vague_before")
 _LOOKBACK = 6
+# A line wrapped inside running prose is at least this long (a chronicle wrapped at ~45
+# characters); a table flattened one cell per line has short lines, and keeps them apart.
+_WRAP_MIN = 16
+_WRAP = re.compile(r" {0,3}\n {0,3}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +105,25 @@ def scan_figures(text: str, view: str | None = None) -> list[Figure]:
     out: list[Figure] = []
     for m in NUMERAL.finditer(view):
         fig = _figure(text, view, m)
-        if fig is not None:
+        if fig is not None and not (out and _distributive(out[-1], fig)):
             out.append(fig)
     return out
+
+
+def unit_at(view: str, p: int) -> bool:
+    """Whether what stands at ``p`` (after one space) may begin a figure's unit: 元, 万, 人, 户, 余…
+
+    >>> unit_at("20200115元", 8), unit_at("20200115。", 8)
+    (True, False)
+    """
+    p += view.startswith(" ", p)
+    return p < len(view) and view[p] in _UNIT_START
+
+
+def _distributive(prev: Figure, fig: Figure) -> bool:
+    """分为4人一组, 两人一组: a lone 一 right after another count shares it out; it counts nothing."""
+    return fig.chinese and fig.value == 1 and fig.surface[:1] == "一" and prev.kind == "count" \
+        and prev.end == fig.start
 
 
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
@@ -98,8 +132,25 @@ def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
 
 _COUNT_UNIT = _alternation(LEXICON.count_units)
 _COUNT_NOT_AFTER = _alternation(LEXICON.count_not_after)
-# A figure's unit (or what stands before it) starts with one of these characters; a numeral
-# followed by anything else (a year, a percentage, a phone number) is dropped at once.
+
+
+def _after(text: str, view: str, s: int, e: int) -> int:
+    """Where a unit may start after the numeral ``[s, e)``: past one space, or past a line break
+    that wraps running prose (已有989户2 658⏎人领取了…); else ``e``.
+
+    A wrap is a line break in a long line of Chinese text with no table cells (``|``, tabs) on
+    either side, the next line going on after the unit: a table flattened one cell per line
+    (``961 |``, ``961⏎人数``) never glues a number to the next line."""
+    w = _WRAP.match(view, e)
+    if w is None:
+        return e + 1 if view.startswith(" ", e) else e
+    line_start = view.rfind("\n", 0, s) + 1
+    next_end = view.find("\n", w.end())
+    next_end = len(view) if next_end < 0 else next_end
+    line, following = text[line_start:e], text[w.end() : next_end]
+    prose = (len(line) >= _WRAP_MIN and len(following) >= 3 and len(_CJK.findall(line)) >= _WRAP_MIN // 2
+             and not any(c in part for part in (line, following) for c in "|\t"))
+    return w.end() if prose else e
 
 
 def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
@@ -107,7 +158,7 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     run = m.group()
     if len(run) > MAX_RUN:
         return None
-    nxt = e + 1 if e < len(view) and view[e] == " " else e
+    nxt = _after(text, view, s, e)
     if (nxt >= len(view) or view[nxt] not in _UNIT_START) and (m.lastgroup != "chinese" or len(run) == 1):
         return None  # a lone 一 of 一是, a year, a percentage: no unit follows
     before = view[max(0, s - _LOOKBACK) : s].rstrip(" ")
@@ -117,12 +168,11 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     number: Number | None = None
     if not placeholder:
         if chinese and run in _BARE:
-            # 近千人, 上万人: a bare unit is a number only after an approximation word
-            word = next((w for w in LEXICON.approx_bare_before if before.endswith(w)), None)
+            word = _bare_word(view, before, run, nxt)
             if word is None:
                 return None
             number = Number(_BARE[run], _BARE[run], False)
-            approx_word = word
+            approx_word = word or None
         else:
             number = read_folded(run)
             if number is None:
@@ -130,13 +180,12 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
                 if number is None:
                     return None
                 e = s + len(run)
+                nxt = _after(text, view, s, e)
         if chinese and len(run) > 1 and all(c in DIGITS for c in run):
             return None  # 三四个, 二〇一九: a range or a code, not a count
     if any(before.endswith(w) for w in LEXICON.ordinal_before) or before.endswith("百分之"):
         return None
-    p = e
-    if p < len(view) and view[p] == " ":
-        p += 1
+    p = nxt
     if p < len(view) and view[p] in LEXICON.approx_inside:
         approx_word = view[p]
         p += 1
@@ -157,9 +206,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         if um is None or _COUNT_NOT_AFTER.match(view, p) is not None:
             return None
         unit = um.group()
-        if chinese and number is not None and number.value == 1 and len(run) == 1 \
-                and unit in LEXICON.article_units and not _per_unit(view, s):
-            return None  # 一个安乐祥和的春节: an article, not a count (每户一袋米 is one)
+        if _not_a_count(view, s, run if chinese else "", unit, p + len(unit)):
+            return None
         kind = "count"
     if run == "某某" and not (kind == "money" or unit in LEXICON.people_units):
         return None  # 某某名 is a blank count; 某某支部 is a blank name
@@ -202,6 +250,53 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     )
 
 
+def _bare_word(view: str, before: str, run: str, p: int) -> str | None:
+    """Whether a run of units alone (百, 千, 万, 百万) is a number here: the approximation word
+    before it (近千人, 上百万元, 逾万户), ``""`` when it stands right before 名 or 位 (惠及万名群众,
+    百名“特困户”), None when it is no number (千家万户, 数百名: vague)."""
+    word = next((w for w in LEXICON.approx_bare_before if before.endswith(w)), None)
+    if word is not None:
+        return word
+    if run not in _BARE_ALONE or any(before.endswith(w) for w in _VAGUE):
+        return None
+    if p < len(view) and view[p] in LEXICON.approx_inside:
+        p += 1  # 万余名
+    return "" if view.startswith(_BARE_UNITS, p) else None
+
+
+def _not_a_count(view: str, s: int, run: str, unit: str, q: int) -> bool:
+    """A numeral and measure word that count nothing: a frequency (每月召开一次, 每月走访2次),
+    and, for a Chinese numeral ``run`` ("" for an Arabic one), an article (一个安乐祥和的春节;
+    but 每户一袋米 is one) or a tier (二本新生, 二批以上院校). ``q`` is where the measure word ends."""
+    if len(run) == 1 and run in DIGITS and _tier(view, run, unit, q, 3):
+        return True
+    if LEXICON.unit_class(unit) == "event" and _FREQUENCY.search(view, max(0, s - 16), s) is not None:
+        return True
+    return len(run) == 1 and run in ("一", "壹", "幺") and unit in LEXICON.article_units and not _per_unit(view, s)
+
+
+_TIER_UNITS = LEXICON.words("count", "tier_units")
+_TIER_AFTER = LEXICON.words("count", "tier_after")
+# 以上 or 以下 and a noun: a bound of ranks (二批以上院校), not of a number (200人以上,)
+_RANK_BOUND = re.compile(r"及?以[上下](?:的)?[\u4e00-\u9fff]")
+_PERIODS = "|".join(map(re.escape, LEXICON.words("count", "frequency_periods")))
+# 每月 (每周, 每个季度) a few characters before, in the same clause: 每月召开一次
+_FREQUENCY = re.compile(rf"每个?(?:{_PERIODS})[^,;。!?\n]{{0,12}}$")
+
+
+def _tier(view: str, digit: str, unit: str, q: int, depth: int) -> bool:
+    """一本、二本新生, 二批以上院校, 二期以上矽肺病人员: a single Chinese digit and a rank measure
+    word (``[count] tier_units``) name a tier when a tier noun, a bound of ranks, or another such
+    tier follows (a list of at most ``depth`` tiers is read)."""
+    if unit not in _TIER_UNITS or digit not in DIGITS:
+        return False
+    if view.startswith(_TIER_AFTER, q) or _RANK_BOUND.match(view, q) is not None:
+        return True
+    nxt = q + 1
+    return (depth > 0 and view[q : q + 1] in ("、", "和", "及") and view[nxt : nxt + 1] in DIGITS
+            and view.startswith(unit, nxt + 1) and _tier(view, view[nxt], unit, nxt + 1 + len(unit), depth - 1))
+
+
 _PREFIX_KIND: dict[str, Qualifier | None] = (
     {w: None for w in LEXICON.approx_before}
     | {w: Qualifier.MIN for w in LEXICON.min_before} | {w: Qualifier.MAX for w in LEXICON.max_before})
@@ -239,7 +334,8 @@ def _colloquial_yuan(view: str, p: int) -> bool:
     return any(view.startswith(w, p) for w in _KUAI_MONEY)
 
 
-_PER = re.compile(r"每(?!一)[^。;!?\n]{0,24}$")
+# 每 and a recipient (每户, 每名困难职工), not 每一 ("every") nor a period (每月…与所在村一起)
+_PER = re.compile(rf"每(?!一|个?(?:{_PERIODS}))[^。;!?\n]{{0,24}}$")
 
 
 def _per_unit(view: str, s: int) -> bool:

@@ -48,8 +48,22 @@ class Lexicon:
     subtotals: tuple[str, ...]
     list_end: tuple[str, ...]
     list_links: tuple[str, ...]
-    #: a numbered heading at a line start (一、 （二） 第三部分 1、)
+    #: a numbered line at a line start, section or item (一、 （二） 第三部分 1、 （3）)
     heading: re.Pattern[str]
+    #: a section heading only (一、 （二） 第三部分)
+    section: re.Pattern[str]
+    #: every form by name (cn, paren_cn, part, num, paren_num, circled), as a named group
+    enumerator: re.Pattern[str]
+    #: the data file as read, for the word lists that need no field of their own (``words``)
+    raw: dict[str, Any]
+
+    def words(self, section: str, key: str) -> tuple[str, ...]:
+        """A word list of the data file, longest first (a pattern built from it tries 不超过 before 超过).
+
+        >>> LEXICON.words("count", "bare_units")
+        ('名', '位')
+        """
+        return _longest_first(self.raw[section][key])
 
     def unit_class(self, unit: str) -> str | None:
         """The class of a folded measure word: ``person`` (人 名), ``household`` (户 家庭), ``event``
@@ -93,8 +107,16 @@ class Lexicon:
             subtotals=tuple(raw["breakdown"]["subtotals"]),
             list_end=tuple(raw["breakdown"]["list_end"]),
             list_links=_longest_first(raw["breakdown"]["list_links"]),
-            heading=re.compile(r"^[ \t\u3000]*(?:" + "|".join(raw["headings"]["forms"]) + ")", re.MULTILINE),
+            heading=_line_start(raw["headings"]["sections"] | raw["headings"]["items"]),
+            section=_line_start(raw["headings"]["sections"]),
+            enumerator=_line_start({k: f"(?P<{k}>{v})" for k, v in
+                                    (raw["headings"]["sections"] | raw["headings"]["items"]).items()}),
+            raw=raw,
         )
+
+
+def _line_start(forms: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(r"^[ \t\u3000]*(?:" + "|".join(forms.values()) + ")", re.MULTILINE)
 
 
 LEXICON = Lexicon.load()
