@@ -1,5 +1,7 @@
 """Every rule, table-driven (tests/cases/findings.jsonl): each case lists ALL the findings its
-text must raise, as (rule, snippet); a finding matches when its span overlaps the snippet."""
+text must raise, as (rule, snippet); a finding matches when its span overlaps the snippet, and
+has the row's ``severity`` when the row gives one (an alarm, or ``info`` an auditor need not act
+on)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,11 @@ def test_findings(case: dict[str, Any]) -> None:
     got = [(r.text, f) for r in extract_text(case["text"]) for f in r.findings]
     unmatched = list(got)
     for want in case["expect"]:
-        hit = next((g for g in unmatched if g[1].rule == want["rule"] and _overlaps(g[0], g[1].span, want["text"])),
-                   None)
+        hit = next((g for g in unmatched if g[1].rule == want["rule"] and _overlaps(g[0], g[1].span, want["text"])
+                    and want.get("severity", g[1].severity) == g[1].severity), None)
         assert hit is not None, (want, [(f.rule, t[f.span[0]:f.span[1]]) for t, f in got])
         unmatched.remove(hit)
-    assert not unmatched, [(f.rule, t[f.span[0]:f.span[1]], f.message) for t, f in unmatched]
+    assert not unmatched, [(f.rule, f.severity, t[f.span[0]:f.span[1]], f.message) for t, f in unmatched]
 
 
 def _overlaps(text: str, span: tuple[int, int], snippet: str) -> bool:

@@ -9,7 +9,9 @@ rate's sentence, else its paragraph, else the report); otherwise nothing is said
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -23,25 +25,29 @@ __all__ = ["bound_findings", "check_above", "check_below"]
 
 # 每户, 每人, 每名学生, 人均, 户均: the unit a rate is per
 _PER = re.compile(r"(?:每(?P<u>户|家|人|名|位|生|个人|名学生|户家庭)|(?P<avg>人均|户均))[^,;:，；：。\n]{0,12}$")
-_TOTAL = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r"|发放|筹集|投入)[^,;:，；：。]{0,10}$")
-_HOUSEHOLD = {"户", "家", "户家庭", "户均"}
+# a figure a total marker stands before (共发放8万元, 合计12万元, 发放资金共10万元)
+_TOTAL = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r")[^,;:，；：。]{0,10}$")
 # 户均增收2800元 is an income, not a payment
 _INCOME = re.compile(r"增收|收入|增加|提高|节约|减少|损失")
+# an amount raised or donated is what came in, not what was paid at the rate (市妇联筹集社会资金
+# 7万元, 共筹集资金7万余元: it may pay for more, or for less)
+_RAISED = re.compile(r"筹集|筹措|募集|捐|争取|自筹|到位")
+# the rate is one of several things each gets (每人领到2000元、一个拉杆箱、一件背心): a total may
+# pay for the others too
+_MORE_ITEMS = re.compile(r"\s*[、及和与]")
 
 
 def _per_class(m: re.Match[str]) -> str:
+    """The class of what a rate is per: 每户, 户均, 每户家庭 are households, the rest persons."""
     unit = m.group("u") or m.group("avg")
-    return "household" if unit in _HOUSEHOLD else "person"
+    return "household" if LEXICON.unit_class(unit[:1]) == "household" else "person"
 
 
 def _count_class(c: Count) -> str | None:
     """Households or persons; 户次 and 人次 count visits, which a per-household rate is not per."""
     u = fold_word(c.unit)
-    if u in ("户", "家"):
-        return "household"
-    if u in ("人", "名", "位"):
-        return "person"
-    return None
+    cls = LEXICON.unit_class(u)
+    return cls if cls in ("household", "person") and not u.endswith("次") else None
 
 
 @rule("below_minimum", Severity.ERROR, "按报告自身数字推算的人（户）均金额低于所述标准")
@@ -69,28 +75,44 @@ def _bound_findings(ctx: Context) -> Iterator[Finding]:
             continue
         m = _PER.search(ctx.view, max(0, f.span[0] - 16), f.span[0])
         if m is not None and _INCOME.search(ctx.view, m.start(), f.span[0]) is None:
-            rates.append((i, f, _per_class(m)))
+            rates.append((i, f, m))
     rate_indexes = {i for i, _, _ in rates}
-    for _, rate, cls in rates:
-        sentence = _sentence(ctx, rate.span[0])
-        if sum(1 for _, r, c in rates if c == cls and _sentence(ctx, r.span[0]) == sentence) > 1:
+    keys = [(_per_class(m), _sentence(ctx, rate.span[0])) for _, rate, m in rates]
+    per_sentence = Counter(keys)
+    for (_, rate, m), key in zip(rates, keys, strict=True):
+        cls = key[0]
+        if per_sentence[key] > 1:
             continue  # 每人200元…百岁老人每人另发1000元, 每人2000元至5000元不等: no single rate
-        pair = _pair(ctx, rate, cls, rate_indexes)
+        pair = _pair(ctx, rate, m, rate_indexes)
         if pair is not None:
-            yield from _judge(rate, *pair, cls)
+            more = _MORE_ITEMS.match(ctx.view, rate.span[1]) is not None
+            yield from _judge(rate, *pair, cls, more_items=more)
 
 
 def _sentence(ctx: Context, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` (read at most 300 characters each way: linear on any text)."""
     v = ctx.view
-    start = max(v.rfind(c, 0, pos) for c in "。！？!?\n") + 1
-    end = min((k for k in (v.find(c, pos) for c in "。！？!?\n") if k >= 0), default=len(v))
-    return start, end
+    lo, hi = max(0, pos - 300), min(len(v), pos + 300)
+    start = max(lo - 1, *(v.rfind(c, lo, pos) for c in "。！？!?\n")) + 1
+    return start, min((k for k in (v.find(c, pos, hi) for c in "。！？!?\n") if k >= 0), default=hi)
 
 
 def _paragraph(ctx: Context, pos: int) -> tuple[int, int]:
-    start = ctx.view.rfind("\n", 0, pos) + 1
-    end = ctx.view.find("\n", pos)
-    return start, end if end >= 0 else len(ctx.view)
+    """The paragraph around ``pos``, read at most 1000 characters each way."""
+    lo, hi = max(0, pos - 1000), min(len(ctx.view), pos + 1000)
+    start = max(lo, ctx.view.rfind("\n", lo, pos) + 1)
+    end = ctx.view.find("\n", pos, hi)
+    return start, end if end >= 0 else hi
+
+
+def _within(ctx: Context, s: int, e: int) -> list[int]:
+    """Indexes of the facts that start in ``[s, e)``, in order (found by bisection: a report of
+    many rates stays linear)."""
+    order: list[tuple[int, int]] | None = ctx.cache.get("fact_order")
+    if order is None:
+        order = ctx.cache["fact_order"] = sorted((f.span[0], i) for i, f in enumerate(ctx.facts))
+    lo, hi = bisect.bisect_left(order, (s, -1)), bisect.bisect_left(order, (e, -1))
+    return [i for _, i in order[lo:hi]]
 
 
 def _only(items: list[int], marked: list[int]) -> int | None:
@@ -99,18 +121,27 @@ def _only(items: list[int], marked: list[int]) -> int | None:
     return items[0] if len(items) == 1 else None
 
 
-def _pair(ctx: Context, rate: Money, cls: str, rate_indexes: set[int]) -> tuple[Count, Money] | None:
+def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int]) -> tuple[Count, Money] | None:
     """The count and the total a rate applies to: stated once each in the rate's sentence, or —
-    for a stated bound (不低于, 不超过) — once each in one sentence of the rate's paragraph."""
+    for a stated bound (不低于, 不超过) — once each in one sentence of the rate's paragraph. The
+    count is of the rate's own recipients (每名贫困母亲 ↔ 200名贫困母亲, never another group the
+    rate names); the total is the only amount paid beside the count, or the one a total marker
+    (共, 合计) states, never an amount raised (筹集), nor a part of a breakdown."""
+    cls = _per_class(per)
+    parts: set[int] | None = ctx.cache.get("bounds_parts")
+    if parts is None:
+        parts = ctx.cache["bounds_parts"] = {i for b in ctx.breakdowns for i in b.part_indexes}
     scopes = [_sentence(ctx, rate.span[0])]
     if rate.qualifier is not None:
         scopes.append(_paragraph(ctx, rate.span[0]))
     for s, e in scopes:
-        counts = [j for j, f in enumerate(ctx.facts) if isinstance(f, Count) and s <= f.span[0] < e
-                  and f.value is not None and _count_class(f) == cls and not _in_brackets(ctx, f.span[0])]
-        totals = [j for j, f in enumerate(ctx.facts) if isinstance(f, Money) and s <= f.span[0] < e
-                  and j not in rate_indexes and f.value is not None and f.qualifier is None
-                  and not _in_brackets(ctx, f.span[0])]
+        near = [(j, ctx.facts[j]) for j in _within(ctx, s, e)]
+        counts = [j for j, f in near if isinstance(f, Count)
+                  and f.value is not None and _count_class(f) == cls and not _in_brackets(ctx, f.span[0])
+                  and _recipients(ctx, per, rate, f)]
+        totals = [j for j, f in near if isinstance(f, Money)
+                  and j not in rate_indexes and j not in parts and f.value is not None and f.qualifier is None
+                  and not _in_brackets(ctx, f.span[0]) and not _raised(ctx, f)]
         if not counts or not totals:
             continue
         marked = [j for j in counts if _marked(ctx, j)]
@@ -132,20 +163,49 @@ def _pair(ctx: Context, rate: Money, cls: str, rate_indexes: set[int]) -> tuple[
     return None
 
 
+def _recipients(ctx: Context, per: re.Match[str], rate: Money, count: Count) -> bool:
+    """Whether a count may be of the rate's recipients: the rate names the count's own group
+    (每名贫困母亲 ↔ 200名贫困母亲), or no group the report counts (每人500元)."""
+    named = ctx.view[per.end("u") if per.group("u") else per.end() : rate.span[0]]
+    if count.subject and fold_word(count.subject) in named:
+        return True
+    return not any(group in named for group in _groups(ctx))
+
+
+def _groups(ctx: Context) -> set[str]:
+    """The subjects the report counts (贫困母亲, 困难职工), once per report."""
+    groups: set[str] | None = ctx.cache.get("bounds_groups")
+    if groups is None:
+        groups = ctx.cache["bounds_groups"] = {
+            fold_word(f.subject) for f in ctx.facts if isinstance(f, Count) and f.subject and len(f.subject) >= 2}
+    return groups
+
+
+def _raised(ctx: Context, total: Money) -> bool:
+    """An amount raised or donated (市妇联筹集社会资金7万元), said in its own clause."""
+    s = total.span[0]
+    lo = max(0, s - 20)
+    start = max(lo, *(ctx.view.rfind(c, lo, s) + 1 for c in ",;:，；：。"))
+    return _RAISED.search(ctx.view, start, s) is not None
+
+
 def _marked(ctx: Context, j: int) -> bool:
     s = ctx.facts[j].span[0]
     return _TOTAL.search(ctx.view, max(0, s - 14), s) is not None
 
 
 def _in_brackets(ctx: Context, pos: int) -> bool:
-    return ctx.view.rfind("(", 0, pos) > ctx.view.rfind(")", 0, pos)
+    lo = max(0, pos - 300)
+    return ctx.view.rfind("(", lo, pos) > ctx.view.rfind(")", lo, pos)
 
 
 def _yuan(v: Decimal) -> str:
     return f"{v:,.0f}"
 
 
-def _judge(rate: Money, count: Count, total: Money, cls: str) -> Iterator[Finding]:
+def _judge(rate: Money, count: Count, total: Money, cls: str, more_items: bool = False) -> Iterator[Finding]:
+    """Rate against count and total, each an interval from how it is written; a total above
+    the rate's product is not judged when the rate is one of several things each gets."""
     r, n, t = interval_of(rate), interval_of(count), interval_of(total)
     if r is None or n is None or t is None or n.lo <= 0:
         return
@@ -167,7 +227,7 @@ def _judge(rate: Money, count: Count, total: Money, cls: str) -> Iterator[Findin
         if t.hi < expected.lo:
             message = f"实发少于标准：{product} = {_yuan(expected.lo)}元 > 实发 {total.text}"
             yield Finding("below_minimum", Severity.ERROR, message, total.span, evidence=evidence)
-        elif t.lo > expected.hi:
+        elif t.lo > expected.hi and not more_items:
             message = f"实发多于标准：{product} = {_yuan(expected.hi)}元 < 实发 {total.text}"
             yield Finding("above_maximum", Severity.ERROR, message, total.span, evidence=evidence)
 
