@@ -1,7 +1,9 @@
 """Splitting: one file's text into the reports it holds, with titles and signature blocks.
 
 A compilation (``春节工会送温暖活动总结5篇`` then ``...篇1`` … ``...篇5``) gives one report per
-heading; anything else is one report. A report's text runs from its heading to the next one.
+heading, and a file of several compilations one after another all their reports; anything else
+is one report. A report's text runs from its heading to the next one (or to the next
+compilation's own heading).
 
 >>> [r.title for r in split_reports("a.txt", "合集2篇\\n序言\\n总结篇1\\n正文\\n总结篇2\\n正文")]
 ['总结篇1', '总结篇2']
@@ -10,6 +12,8 @@ heading; anything else is one report. A report's text runs from its heading to t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from .chars import fold
@@ -20,44 +24,54 @@ from .numbers import parse_number
 __all__ = ["signature", "split_reports"]
 
 _NUM = r"[0-9一二三四五六七八九十]{1,3}"
-# A heading that numbers one report of a compilation: 总结篇1, 范文二, 【篇三】, 第4篇.
+# A heading that numbers one report of a compilation: 总结篇1, 范文二, 【篇三】, 第4篇. It stands on
+# one line: spaces and tabs only, never \s (which crossed into the next line: 篇1\n篇2 was one).
 HEADING = re.compile(
     rf"""^[ \t]*(?:
-        (?P<stem>\S.{{0,40}}?)(?:篇|范文)\s*(?P<n1>{_NUM})
-      | 【?\s*(?:篇|范文)\s*(?P<n2>{_NUM})\s*】?.{{0,40}}
-      | 【?\s*第\s*(?P<n3>{_NUM})\s*篇(?!章)\s*】?.{{0,40}}
+        (?P<stem>\S.{{0,40}}?)(?:篇|范文)[ \t]*(?P<n1>{_NUM})
+      | 【?[ \t]*(?:篇|范文)[ \t]*(?P<n2>{_NUM})[ \t]*】?.{{0,40}}
+      | 【?[ \t]*第[ \t]*(?P<n3>{_NUM})[ \t]*篇(?!章)[ \t]*】?.{{0,40}}
     )[ \t]*$""",
     re.VERBOSE | re.MULTILINE,
 )
 # The compilation's own heading: ...5篇 (how many reports it says it holds).
-DECLARED = re.compile(rf"(?P<n>{_NUM})篇\s*$")
+DECLARED = re.compile(rf"(?P<n>{_NUM})篇[ \t]*$")
 _TITLE_MAX = 60
+#: a later compilation's own heading is looked for among this many lines before its first report
+#: (the seed's preamble is two: the heading and a sentence that introduces the reports)
+_PREAMBLE_LINES = 3
+_Head = tuple[int, int, int | None]  # a report heading: start, end, its number
 _SENTENCE_END = tuple("。！？!?；;，,：:")
 
 
 def split_reports(source: str, text: str) -> list[Report]:
-    """The reports of one document's text. Never raises; a text with no heading is one report."""
+    """The reports of one document's text. Never raises; a text with no heading is one report.
+
+    A file may hold several compilations one after another (an archive that pastes two ``…5篇``
+    pages into one file): each run of headings numbered 1, 2, 3… is a compilation, all their
+    reports are split out, and each report's ``meta["collection"]`` is its own compilation's.
+
+    >>> two = "甲2篇\\n总结篇1\\n正文\\n总结篇2\\n正文\\n乙3篇\\n总结篇1\\n正文\\n总结篇2\\n正文\\n总结篇3\\n正文"
+    >>> [(r.title, r.meta["collection"]["title"]) for r in split_reports("a.txt", two)][1:4]
+    [('总结篇2', '甲2篇'), ('总结篇1', '乙3篇'), ('总结篇2', '乙3篇')]
+    """
     if "篇" not in text and "范文" not in text and "範文" not in text:
         return [_report(source, 0, text, 0, len(text), None, {})]  # no compilation: no fold needed
     view = fold(text)
-    heads = [(m.start(), m.end(), _number(m)) for m in HEADING.finditer(view)]
-    heads = _sequence(heads)
-    if len(heads) < 2:
+    runs = _runs([(m.start(), m.end(), _number(m)) for m in HEADING.finditer(view)])
+    if not runs:
         return [_report(source, 0, text, 0, len(text), None, {})]
-    preamble = text[: heads[0][0]]
-    meta: dict[str, Any] = {}
-    first = preamble.strip().splitlines()[0].strip() if preamble.strip() else ""
-    if first:
-        meta["collection"] = {"title": first}
-        d = DECLARED.search(fold(first))
-        if d is not None:
-            n = parse_number(d.group("n"))
-            meta["collection"]["declared"] = int(n) if n is not None else None
-        meta["collection"]["found"] = len(heads)
-    out = []
-    for k, (s, _, _) in enumerate(heads):
-        e = heads[k + 1][0] if k + 1 < len(heads) else len(text)
-        out.append(_report(source, k, text, s, e, text[s : text.find("\n", s) if "\n" in text[s:e] else e], meta))
+    # where each compilation starts: the file's start, then each next one's own …N篇 heading
+    # line (or its first report heading when it has none); the report before it ends there
+    starts = [0] + [_heading_line(view, prev[-1][1], run[0][0]) for prev, run in pairwise(runs)]
+    out: list[Report] = []
+    for c, run in enumerate(runs):
+        coll = _collection(text[starts[c] : run[0][0]], len(run), len(out))
+        meta: dict[str, Any] = {"collection": coll} if coll else {}
+        ends = [h[0] for h in run[1:]] + [starts[c + 1] if c + 1 < len(runs) else len(text)]
+        for (s, _, _), e in zip(run, ends, strict=True):
+            eol = text.find("\n", s, e)
+            out.append(_report(source, len(out), text, s, e, text[s : eol if eol >= 0 else e], meta))
     return out
 
 
@@ -67,19 +81,81 @@ def _number(m: re.Match[str]) -> int | None:
     return int(v) if v is not None else None
 
 
-def _sequence(heads: list[tuple[int, int, int | None]]) -> list[tuple[int, int, int | None]]:
-    """Keep the longest run of headings numbered 1, 2, 3… in order."""
-    best: list[tuple[int, int, int | None]] = []
+def _runs(heads: Sequence[_Head]) -> list[list[_Head]]:
+    """The runs of headings numbered 1, 2, 3… in order, of two headings at least.
+
+    A heading out of turn is skipped (a stray ``篇3`` inside a report). A heading numbered 1
+    starts a new run when a 2 comes after it before the current run's next number: a lone 1
+    with nothing after it is a stray too.
+
+    >>> [[n for _, _, n in r] for r in _runs([(k, k, n) for k, n in enumerate([2, 1, 2, 1, 3, 1, 2])])]
+    [[1, 2, 3], [1, 2]]
+    """
+    runs: list[list[_Head]] = []
+    cur: list[_Head] = []
     for i, h in enumerate(heads):
-        if h[2] != 1:
-            continue
-        run = [h]
-        for h2 in heads[i + 1 :]:
-            if h2[2] == (run[-1][2] or 0) + 1:
-                run.append(h2)
-        if len(run) > len(best):
-            best = run
-    return best
+        want = (cur[-1][2] or 0) + 1 if cur else 1
+        if h[2] == 1 and (not cur or _restarts(heads, i, want)):
+            if len(cur) >= 2:
+                runs.append(cur)
+            cur = [h]
+        elif cur and h[2] == want:
+            cur.append(h)
+    if len(cur) >= 2:
+        runs.append(cur)
+    return runs
+
+
+def _restarts(heads: Sequence[_Head], i: int, want: int) -> bool:
+    """Whether the heading numbered 1 at ``i`` starts a new run: a 2 comes after it before
+    ``want``, the current run's next number. The look stops at the next 1, which decides for
+    itself, so that all the looks together read the headings once (no slice: it would copy the
+    rest of the list at every 1)."""
+    for k in range(i + 1, len(heads)):
+        n = heads[k][2]
+        if n == 2:
+            return True
+        if n in (want, 1):
+            return False
+    return False
+
+
+def _heading_line(view: str, lo: int, hi: int) -> int:
+    """Where a compilation after the first starts: its own heading line (``乙3篇``), one of the
+    last ``_PREAMBLE_LINES`` lines before its first report heading at ``hi`` and after ``lo``
+    (the previous compilation's last report heading); ``hi`` when there is none. A line further
+    up that ends in 篇 belongs to the previous report."""
+    lines: list[tuple[int, str]] = []
+    pos = lo
+    for raw in view[lo:hi].split("\n"):
+        if raw.strip():
+            lines.append((pos + len(raw) - len(raw.lstrip()), raw.strip()))
+        pos += len(raw) + 1
+    for start, line in reversed(lines[-_PREAMBLE_LINES:]):
+        if len(line) <= _TITLE_MAX and DECLARED.search(line):
+            return start
+    return hi
+
+
+def _collection(preamble: str, found: int, first: int) -> dict[str, Any] | None:
+    """What a compilation tells its reports: its title (the first line of the text before its
+    first report), the count the title declares (…5篇), the count found and the index of its
+    first report (where a ``heading_count`` finding belongs). None with no text before it.
+
+    >>> _collection("\\n合集5篇\\n序言。\\n", 4, 0)
+    {'title': '合集5篇', 'declared': 5, 'found': 4, 'first': 0}
+    """
+    if not preamble.strip():
+        return None
+    title = preamble.strip().splitlines()[0].strip()
+    coll: dict[str, Any] = {"title": title}
+    d = DECLARED.search(fold(title))
+    if d is not None:
+        n = parse_number(d.group("n"))
+        coll["declared"] = int(n) if n is not None else None
+    coll["found"] = found
+    coll["first"] = first
+    return coll
 
 
 def _report(source: str, index: int, text: str, s: int, e: int, title: str | None,

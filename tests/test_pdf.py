@@ -1,6 +1,7 @@
 """The .pdf reader, on PDFs drawn here with reportlab (STSong-Light, no font file): reading order,
-fake bold, letter spacing, paragraphs re-joined across line and page breaks, ruled and unruled
-tables, page numbers, headers and footers; and the bad files (scan, encrypted, truncated, too many
+fake bold, letter spacing, paragraphs re-joined across line and page breaks (at the right edge and
+in ragged-right text cut every 38 characters), ruled and unruled tables, page numbers, headers and
+footers; and the bad files (scan, encrypted, truncated, too many
 pages, none) that must give an error row, not stop a batch."""
 
 from __future__ import annotations
@@ -11,20 +12,22 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from extractor import ErrorRecord, extract_path
+from extractor import ErrorRecord, Record, extract_path
 from extractor.cli import main
 from extractor.errors import LimitExceededError
 from extractor.model import Document
 from extractor.readers import Limits, read_bytes
+from extractor.readers.pdf import _ITEM, _Line, _ragged
 
 pytest.importorskip("reportlab", reason="the PDF fixtures are drawn with reportlab (pip install -e '.[dev]')")
 
-from reportlab.lib.pagesizes import A5
+from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -169,6 +172,171 @@ def test_text(case: TextCase) -> None:
 def test_wrapped_fixture_really_wraps() -> None:
     """Guard the fixture: the long paragraph is drawn on several lines."""
     assert len(wrapped(LONG, 500)) >= 3
+
+
+# -- ragged right: lines cut by a character count, well short of the margin ------------------
+
+PER_LINE = 38  # characters a line, as a .txt hard-wrapped and printed
+LEADING = 16.0
+FILLER = "春节前夕，街道按照区委的统一部署，开展了形式多样的走访慰问活动，"
+
+
+def ragged(paragraphs: Sequence[str], top: float = A4[1] - 60, n: int = PER_LINE, bold: Sequence[str] = ()) -> \
+        list[list[Op]]:
+    """Pages of A4 with each paragraph cut every ``n`` characters, flush left, no indent, 11pt: a
+    .txt hard-wrapped and printed. A cut never leaves a space at a line's end or start (a space
+    there is not drawn text). Paragraphs named in ``bold`` are drawn bold."""
+    pages: list[list[Op]] = [[]]
+    y = top
+    for para in paragraphs:
+        for line in cut_lines(para, n):
+            if y < MARGIN:
+                pages.append([])
+                y = top
+            pages[-1].append(Text(MARGIN, y, line, bold=para in bold))
+            y -= LEADING
+    return pages
+
+
+def cut_lines(para: str, n: int = PER_LINE) -> list[str]:
+    """``para`` cut every ``n`` characters (one more where a cut would touch a space)."""
+    lines: list[str] = []
+    while len(para) > n:
+        k = n
+        while k < len(para) and (para[k - 1].isspace() or para[k].isspace()):
+            k += 1
+        lines.append(para[:k])
+        para = para[k:]
+    return [*lines, para] if para else lines
+
+
+def cut_before(para: str, at: str, n: int = PER_LINE) -> str:
+    """``para`` with filler put in front so that a cut every ``n`` characters falls right before
+    the first ``at``: the break lands where the test wants it."""
+    pad = (n - para.index(at) % n) % n
+    return (FILLER * 3)[:pad] + para
+
+
+PARTS = "共慰问困难家庭700余户,其中计划生育伤残家庭2户、单亲家庭150余户、低保边缘户320余户、新生儿独生子女家庭50余户。"
+WRAP_CASES = [
+    TextCase("ragged-cut-before-a-part", [], [cut_before(PARTS, "150余户")],
+             "…单亲家庭 / 150余户…: the line ends short of the margin, the sentence goes on"),
+    TextCase("ragged-cut-between-figure-and-unit", [], [cut_before(PARTS, "户、单亲")],
+             "…伤残家庭2 / 户、单亲…: a figure and its unit on two lines are one"),
+    TextCase("ragged-cut-inside-a-number", [], [cut_before(PARTS, "50余户、低保")],
+             "…单亲家庭1 / 50余户…: a cut by count splits a number; its digits join with no space"),
+    TextCase("ragged-cut-inside-a-date", [], [cut_before("活动于2018年12月20日至2019年1月10日开展。", "20日至")],
+             "2018年12月 / 20日: digits on both sides of the cut"),
+    TextCase("ragged-many-lines", [], [FILLER * 4 + PARTS], "a paragraph of several full lines is one"),
+    TextCase("ragged-heading-stays", [], ["二、主要内容", PARTS], "a short heading line ends its paragraph"),
+    TextCase("ragged-short-line-stays", [], ["慰问困难家庭情况汇报", PARTS], "a short line with no mark is a line"),
+    TextCase("ragged-sentence-end", [], [(FILLER * 2)[:PER_LINE - 1] + "。", PARTS],
+             "a full line ending with 。 ends its paragraph"),
+    TextCase("ragged-colon-short", [], ["各社区、各科室：", PARTS], "a short line ending with ： ends it"),
+    TextCase("ragged-list-item", [], [(FILLER * 2)[:PER_LINE], "1.主题：情系困难职工，温暖千家万户。",
+                                      "（二）与相关部门密切配合，开展慰问困难家庭活动", PARTS],
+             "a full line with no end mark, then list items and numbered headings: each its own"),
+    TextCase("ragged-signature", [], [PARTS, "青山镇人民政府", "2019年12月28日"], "a signature block stays lines"),
+    TextCase("ragged-long-heading-stays", [], ["（一）深入基层宣传党的十九大精神和困难职工解困脱困的有关政策", PARTS],
+             "a numbered heading 0.8 of the measure wide ends its paragraph"),
+    TextCase("ragged-list-item-wraps", [], ["1.主题：" + FILLER * 2, "2.时间：" + FILLER],
+             "a list item cut at the full measure goes on; the next item starts its own"),
+]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in WRAP_CASES])
+def test_ragged(case: TextCase) -> None:
+    pages = ragged(case.want)
+    assert any(len(cut_lines(p)) > 1 for p in case.want) or case.id.endswith("stays")
+    doc = read(pdf(*pages, size=A4))
+    assert body(doc) == case.want, case.why
+
+
+def test_ragged_bold_line_stays() -> None:
+    """A bold line as wide as the text (a heading) is not joined to the plain line under it. The
+    CID font has no bold face to draw (fake bold reads as plain), so the lines are built here."""
+    def line(text: str, bold: bool) -> _Line:
+        return _Line(text, MARGIN, MARGIN + 11 * len(text), 100, 111, 11.0, bold, 1)
+
+    measure = MARGIN + 11 * PER_LINE
+    assert _ragged(line("甲" * 34, False), line("乙" * 10, False), MARGIN, measure)
+    assert not _ragged(line("甲" * 34, True), line("乙" * 10, False), MARGIN, measure)
+    assert not _ragged(line("甲" * 24, False), line("乙" * 10, False), MARGIN, measure)  # 0.63 of it
+
+
+@pytest.mark.parametrize(("line", "item"), [
+    ("一、活动主题和时间", True), ("（二）座谈会", True), ("(3)慰问金", True), ("4.时间：1月", True),
+    ("5、主题", True), ("①困难职工", True), ("第一，加强领导", True), ("第二章 总则", True),
+    ("2.5万元用于慰问", False), ("150余户、低保边缘户", False), ("12.31前完成", False), ("户、单亲家庭", False),
+    ("2018年12月", False), ("一年来协会工作", False), ("第3季度", False),
+], ids=lambda v: str(v))
+def test_item_opens_a_paragraph(line: str, item: bool) -> None:
+    """What opens a list item or numbered heading (a ragged line does not run into it), and the
+    numbers and words that merely go on a sentence at a line's start."""
+    assert bool(_ITEM.match(line)) is item
+
+
+def test_ragged_fixture_is_ragged() -> None:
+    """Guard the fixture: the lines end well short of the margin (the edge test alone cuts
+    them), and the cut of a PARTS case falls where its id says."""
+    lines = cut_lines(cut_before(PARTS, "150余户"))
+    assert lines[1].startswith("150余户")
+    full = pdfmetrics.stringWidth(lines[0], FONT, 11)
+    assert MARGIN + full < A4[0] - MARGIN - 3 * 11  # three em short of the right margin at least
+    doc = read(pdf(*ragged(["慰问困难家庭情况汇报", PARTS]), size=A4))
+    assert len(doc.blocks) == 2
+
+
+SEED = Path(__file__).resolve().parent.parent / "corpus" / "seed" / "000_b2e30e7327201b52.txt"
+
+
+def _facts(records: list[Record]) -> list[tuple[Any, ...]]:
+    return [(r.index, f.kind, f.text, f.span, getattr(f, "value", None)) for r in records for f in r.facts]
+
+
+def _sums(records: list[Record]) -> list[tuple[Any, ...]]:
+    return [(r.index, b.kind, b.total, b.parts, b.span) for r in records for b in r.breakdowns]
+
+
+def _findings(records: list[Record]) -> list[tuple[Any, ...]]:
+    return [(r.index, f.rule, f.severity, f.span) for r in records for f in r.findings]
+
+
+@pytest.mark.parametrize("at", ["150余户", "户、单亲", "50余户、低保", "700余户"],
+                         ids=["before-a-part", "figure-and-unit", "inside-a-number", "before-the-total"])
+def test_ragged_breakdown_found_whole(at: str, tmp_path: Path) -> None:
+    """A breakdown cut by a line break reads as in the .txt: the same total and parts, not a
+    short sum; the same facts with the same spans, the same findings."""
+    text = f"慰问困难家庭情况\n{cut_before(PARTS, at)}\n"
+    (tmp_path / "a.pdf").write_bytes(pdf(*ragged(text.splitlines()), size=A4))
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    want, got = extract_path(tmp_path / "a.txt"), extract_path(tmp_path / "a.pdf")
+    assert isinstance(want, list) and isinstance(got, list)
+    assert [r.text for r in got] == [r.text for r in want]
+    assert _sums(got) == _sums(want)
+    assert [(b.total, b.parts) for r in got for b in r.breakdowns] == [
+        (Decimal(700), tuple(map(Decimal, (2, 150, 320, 50))))]
+    assert _facts(got) == _facts(want)
+    assert _findings(got) == _findings(want)
+
+
+def test_ragged_seed_reads_like_the_txt(tmp_path: Path) -> None:
+    """The seed, hard-wrapped at 38 characters and printed (pages of ragged lines), gives the
+    records of the .txt: the same reports, texts, facts with their spans, breakdowns and findings.
+    Regression: each line was a paragraph, so 共慰问困难家庭700余户,其中…单亲家庭 / 150余户… lost
+    its parts and the breakdown was gone (or read short and flagged)."""
+    text = SEED.read_text(encoding="utf-8")
+    pages = ragged(text.splitlines())
+    assert len(pages) >= 3
+    (tmp_path / "seed.pdf").write_bytes(pdf(*pages, size=A4))
+    (tmp_path / "seed.txt").write_text(text, encoding="utf-8")
+    want, got = extract_path(tmp_path / "seed.txt"), extract_path(tmp_path / "seed.pdf")
+    assert isinstance(want, list) and isinstance(got, list)
+    assert [(r.title, r.text) for r in got] == [(r.title, r.text) for r in want]
+    assert _facts(got) == _facts(want)
+    assert _sums(got) == _sums(want)
+    assert len(_sums(want)) >= 3
+    assert _findings(got) == _findings(want)
 
 
 # -- tables ---------------------------------------------------------------------------------

@@ -37,10 +37,22 @@ goes through the same steps:
    page), and (d) either the line before was broken at the right edge — the first word of this
    line (a Latin/digit run or one character, with the punctuation that may not start a line)
    would not have fitted in the room left after it — and this line has no first-line indent,
-   or both are lines of one title set larger than the body. The right edge is the widest line's
-   end, or the left margin mirrored when that is further right. The join adds no space, except
-   between two Latin letters or digits (a word processor breaks Latin text at spaces, never
-   inside a number). Headings, signatures and other short lines stay lines.
+   or both are lines of one title set larger than the body, or (e) the text is set ragged right
+   (see below). The right edge is the widest line's end, or the left margin mirrored when that
+   is further right. The join adds no space, except between two Latin letters or digits (a word
+   processor breaks Latin text at spaces, never inside a number). Headings, signatures and
+   other short lines stay lines.
+
+   **Ragged right.** Text wrapped by a character count (a .txt cut every 38 characters, then
+   printed) ends its lines well short of the margin, and a line with digits in it (half an em
+   each) shorter than one without: the edge test cuts such paragraphs at every line, and with
+   them the sentences that tie a total to its parts. So a line also goes on with the one before
+   when that one (beyond (a)–(c)) fills at least ``RAGGED`` of the text's measure (the widest
+   body line, ``MEASURE_MIN`` em at least), in width or in characters counted an em each
+   (``RAGGED_FULL`` when it ends in ： or is a paragraph's first line that opens a numbered
+   heading or list item), this one has no indent and opens no list item or numbered heading
+   (``一、``, ``（二）``, ``3.``, ``①``), and both are bold or neither is. A cut by count may fall
+   inside a number (``15`` / ``0余户``): across it two digits join with no space.
 
 Blocks carry their 1-based page; ``meta["pages"]`` is the page count. Bad files raise typed
 errors: :class:`EncryptedFileError` (a password is needed), :class:`CorruptFileError` (broken,
@@ -59,6 +71,8 @@ top to bottom; text set in several columns on one page is read line by line acro
 ''
 >>> _joins("Hello", "World")
 ' '
+>>> _joins("单亲家庭15", "0余户", cut=True)
+''
 """
 
 from __future__ import annotations
@@ -70,7 +84,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import CorruptFileError, EncryptedFileError, LimitExceededError, NoTextLayerError
 from ..model import BlockKind, Document
@@ -82,7 +96,7 @@ if TYPE_CHECKING:
 
     from . import Limits
 
-__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "X_TOLERANCE", "read"]
+__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "MEASURE_MIN", "RAGGED", "RAGGED_FULL", "X_TOLERANCE", "read"]
 
 #: characters further apart than this many em start a new word (pdfplumber ``x_tolerance_ratio``)
 X_TOLERANCE = 0.5
@@ -93,6 +107,16 @@ CJK_GAP = 1.5
 EDGE_SLACK = 0.5
 #: top and bottom share of the page height where running headers and footers stand
 MARGIN_ZONE = 0.1
+#: share of the measure a line must fill (in width, or in characters an em each) to go on with
+#: the next in ragged-right text: a paragraph's last line or a short heading fills less
+RAGGED = 0.7
+#: the same share for a line that may well end short: a paragraph's first line that opens a
+#: numbered heading or list item (``（一）深入基层宣传…``), a line ending in ： (``各部门：``); a line
+#: cut by count is full, these rarely are
+RAGGED_FULL = 0.9
+#: the narrowest measure (em) that counts as ragged running text: a page of short lines (a
+#: signature block, a list of names) is not cut by a count
+MEASURE_MIN = 20.0
 #: gap (em) between words that makes a line a row of an unruled table
 _COLUMN_GAP = 2.0
 #: fake bold: duplicates closer than this many points are one character
@@ -123,6 +147,18 @@ _NO_START = frozenset("，。、；：？！”’）》】」』〕,.;:?!)%")
 # edge. Not ；or ：, which end clauses inside a sentence (联系人：xxx, 其中：...; 一是...；二是...)
 # and at the end of a line would cut it; the indent and the edge test find paragraph ends.
 _ENDS = frozenset("。！？!?")
+# A line that starts a list item or a numbered heading starts a paragraph in ragged text:
+# 一、 （二） (3) 4. 5、 ① 第六, and not a number that goes on a sentence (2.5万元, 150余户).
+_ITEM = re.compile(
+    r"""^\s*(?:
+        [一二三四五六七八九十]{1,3}[、.．]                  # 一、 二.
+      | [(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]       # （一） (2)
+      | \d{1,2}\s*[、.．](?!\d)                            # 3. 4、 not 2.5
+      | [\u2460-\u2473\u2776-\u277f]                       # ① ❶
+      | 第[一二三四五六七八九十\d]{1,3}[、，,章节条部]     # 第一，第二章 第三部分
+    )""",
+    re.VERBOSE,
+)
 _CLOSERS = "”’」』）》】〕)]\"'"
 # Bare page numbers: "3", "- 3 -", "— 3 —", "第3页", "第 3 页 共 9 页", "3/9", "Page 3 of 9".
 _PAGE_NUMBER = re.compile(
@@ -159,6 +195,9 @@ class _Line:
     #: two glyphs of the line stand ``_COLUMN_GAP`` em apart or more (a row of columns)
     columnar: bool = False
     kind: BlockKind = "paragraph"
+    #: the line goes on a ragged-right line cut by a character count (set when paragraphs are
+    #: made): a number may have been cut there, so digits join across it with no space
+    cut: bool = False
 
 
 @dataclass(slots=True)
@@ -392,9 +431,13 @@ def _drop_inserted_spaces(pieces: Sequence[tuple[str | None, float, float]], siz
     return "".join(out)
 
 
-def _joins(before: str, after: str) -> str:
-    """What goes between two pieces of one paragraph that a line break cut apart."""
-    return " " if before and after and _LATIN.match(before[-1]) and _LATIN.match(after[0]) else ""
+def _joins(before: str, after: str, cut: bool = False) -> str:
+    """What goes between two pieces of one paragraph that a line break cut apart: a space
+    between Latin letters or digits, but between two digits when the break was a ``cut`` by a
+    character count (which, unlike a word processor, cuts numbers)."""
+    if not (before and after and _LATIN.match(before[-1]) and _LATIN.match(after[0])):
+        return ""
+    return "" if cut and before[-1].isdigit() and after[0].isdigit() else " "
 
 
 # -- tables -----------------------------------------------------------------------------------
@@ -500,6 +543,7 @@ def _write(builder: TextBuilder, pages: list[_Page]) -> None:
     body_size = _body_size(pages)
     _mark_margins(pages, body_size)
     edges = _edges(pages)
+    measures = _measures(pages, body_size)
     para: list[_Line] = []
     held: list[_Line] = []  # headers and footers met while a paragraph may run on to the next page
 
@@ -507,7 +551,7 @@ def _write(builder: TextBuilder, pages: list[_Page]) -> None:
         if para:
             text = ""
             for ln in para:
-                text += _joins(text, ln.text) + ln.text if text else ln.text
+                text += _joins(text, ln.text, ln.cut) + ln.text if text else ln.text
             kind: BlockKind = "heading" if _is_heading(para[0], body_size) else "paragraph"
             builder.paragraph(text, kind=kind, page=para[0].page)
             para.clear()
@@ -517,6 +561,7 @@ def _write(builder: TextBuilder, pages: list[_Page]) -> None:
 
     for p in pages:
         left, right = edges[round(p.width)]
+        measure = measures.get(round(p.width), left)
         for item in p.items:
             if isinstance(item, _Grid):
                 flush()
@@ -526,7 +571,8 @@ def _write(builder: TextBuilder, pages: list[_Page]) -> None:
                     held.append(item)
                 else:
                     builder.paragraph(item.text, kind=item.kind, page=item.page)
-            elif para and _continues(para[-1], item, left, right, body_size):
+            elif para and (how := _continues(para[-1], item, left, right, measure, body_size, len(para) == 1)):
+                item.cut = how == "ragged"
                 para.append(item)
             else:
                 flush()
@@ -548,22 +594,58 @@ def _edges(pages: Iterable[_Page]) -> dict[int, tuple[float, float]]:
     return edges
 
 
-def _continues(prev: _Line, line: _Line, left: float, right: float, body_size: float) -> bool:
-    """Whether ``line`` goes on with the paragraph whose last line is ``prev``: ``prev`` does
-    not end a sentence, the two have one font size and stand close (or ``line`` opens the next
-    page); and either ``prev`` was broken at the right edge (the first word of ``line`` would not
-    have fitted after it) and ``line`` has no indent, or both are lines of one heading."""
+def _continues(prev: _Line, line: _Line, left: float, right: float, measure: float, body_size: float,
+               first: bool = False) -> Literal["edge", "ragged"] | None:
+    """How ``line`` goes on with the paragraph whose last line is ``prev``, or None when it
+    starts a new one. ``prev`` must not end a sentence, the two must have one font size and
+    stand close (or ``line`` opens the next page); then ``"edge"`` when ``prev`` was broken at
+    the right edge (the first word of ``line`` would not have fitted after it) and ``line`` has
+    no indent, or both are lines of one heading; ``"ragged"`` when ``prev`` was cut by a count
+    well short of the edge (:func:`_ragged`; ``first``: ``prev`` is its paragraph's first line)."""
     end = prev.text.rstrip(_CLOSERS)
     if not end or end[-1] in _ENDS or abs(prev.size - line.size) > 0.5 or prev.columnar or line.columnar:
-        return False
+        return None
     if line.page == prev.page and not 0 <= line.top - prev.bottom <= line.size:
-        return False
+        return None
     if prev.size > body_size * 1.1:  # a title set on two lines, centered or not
-        return True
+        return "edge"
+    if line.x0 > left + 0.5 * line.size:  # an indent starts a paragraph
+        return None
     # the room left after prev's last glyph, less its own letter spacing, was too small for the
     # next word and the spacing before it
-    room = right - prev.x1
-    return room < line.lead + 2 * prev.spacing + EDGE_SLACK * prev.size and line.x0 <= left + 0.5 * line.size
+    if right - prev.x1 < line.lead + 2 * prev.spacing + EDGE_SLACK * prev.size:
+        return "edge"
+    return "ragged" if _ragged(prev, line, left, measure, first) else None
+
+
+def _ragged(prev: _Line, line: _Line, left: float, measure: float, first: bool = False) -> bool:
+    """Whether ``prev`` is a full line of ragged-right text (cut by a character count, not at
+    the edge) that ``line`` goes on: it fills ``RAGGED`` of a measure ``MEASURE_MIN`` em wide at
+    least (``RAGGED_FULL`` when it ends in ： or, as its paragraph's ``first`` line, opens a
+    numbered heading or list item), ``line`` opens none, and both are bold or neither is (a
+    bold heading the width of the text is still a heading)."""
+    width = measure - left
+    if width < MEASURE_MIN * prev.size or prev.bold != line.bold or _ITEM.match(line.text):
+        return False
+    # how full prev is: its width, or its characters counted an em each (a full line of many
+    # digits, half an em each, is narrow but has its count)
+    full = max(prev.x1 - left, len(prev.text) * prev.size) / width
+    short_end = prev.text.endswith(("：", ":")) or (first and _ITEM.match(prev.text) is not None)
+    return full >= (RAGGED_FULL if short_end else RAGGED)
+
+
+def _measures(pages: Iterable[_Page], body_size: float) -> dict[int, float]:
+    """The measure of the running text for each page width: the right end of its widest body
+    line (not the page margin: ragged text ends well short of it)."""
+    out: dict[int, float] = {}
+    for p in pages:
+        for it in p.items:
+            if (isinstance(it, _Line) and it.kind == "paragraph" and not it.columnar
+                    and abs(it.size - body_size) <= 0.5):
+                out[round(p.width)] = max(out.get(round(p.width), it.x1), it.x1)
+    return out
+
+
 def _body_size(pages: Iterable[_Page]) -> float:
     sizes: Counter[float] = Counter()
     for p in pages:
