@@ -61,7 +61,9 @@ _OPENS_TOTAL = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in LEXICON.to
 _SUBTOTAL = re.compile(r"^\s*计(?![划生])")
 _CLAUSE_TOTAL = re.compile(r"(?:^|[,;:，；：])\s*(?:" + "|".join(map(re.escape, LEXICON.row_totals))
                            + r")[^,;:，；：。]{0,8}$")
-_ABOVE_TOTAL = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:合计|共计|总计|累计|共)[^,;:，；：。]{0,8}$")
+_ABOVE_TOTAL = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:"
+                          + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计")
+                          + r")[^,;:，；：。]{0,8}$")
 # the separators of a list's items (folded view), and of a sentence
 _ITEM_SEP = re.compile(r"[,;、]")
 _MARKER = re.compile("|".join(map(re.escape, LEXICON.parts_markers)))
@@ -181,13 +183,9 @@ class Reader:
         return len(self.view) if k < 0 else k
 
 
-# measure words that count the same thing: heads (人 名 位 口) and households (户 家 家庭)
-_SAME_COUNT = {"名": "人", "位": "人", "口": "人", "家": "户", "家庭": "户"}
-
-
 def _counted(f: Fig) -> str:
     u = _unit(f)
-    return _SAME_COUNT.get(u, u)
+    return LEXICON.counted(u)
 
 
 def _make(total: Fig, parts: Sequence[Fig], shape: str, certain: bool = True) -> Breakdown:

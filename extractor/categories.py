@@ -38,6 +38,7 @@ from typing import Any
 
 from .chars import fold
 from .classify import load_model
+from .lexicon import LEXICON
 from .model import Breakdown, Count, Fact, Money, Span
 from .ruler import NamedSpan, named_spans_of
 from .segment import Nearby, Token, by_clause, segment_windows, sentences
@@ -86,15 +87,15 @@ def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
 
 
 # the words that join the items of a list (困难劳模及职工, 慰问金、慰问品)
-_LINK_WORDS = ("及", "和", "与", "、", "以及")
-_AND = re.compile("|".join(_LINK_WORDS))
+_LINK_WORDS = LEXICON.list_links
+_AND = re.compile("|".join(map(re.escape, _LINK_WORDS)))
 
 # what a count's measure word allows it to count (folded units): people and households are
 # groups of people helped or staff; events are activities; the rest are things
-_PEOPLE_UNITS = frozenset(["人", "名", "位", "户", "人次", "户次", "口", "家庭", "人员"])
-_EVENT_UNITS = frozenset(["次", "场", "期", "批", "轮", "轮次", "场次", "届", "趟", "批次"])
-_UNIT_UNITS = frozenset(["所", "家"])
-_PLACE_UNITS = frozenset(["处", "座", "间", "栋"])
+_UNIT_UNITS = LEXICON.units["organization"]  # asked first: 家 counts bodies as well as households
+_PEOPLE_UNITS = (LEXICON.units["person"] | LEXICON.units["household"]) - _UNIT_UNITS
+_EVENT_UNITS = LEXICON.units["event"]
+_PLACE_UNITS = LEXICON.units["place"]
 
 
 def compatible(category: str | None, unit: str) -> bool:

@@ -44,6 +44,10 @@ class Lexicon:
     approx_direction: dict[str, str]
     #: measure word (folded) → its class: person, household, event, organization, place
     unit_classes: dict[str, str]
+    #: class → its measure words
+    units: dict[str, frozenset[str]]
+    #: measure word → the one it counts as (名 → 人, 家 → 户)
+    counted_as: dict[str, str]
     row_totals: tuple[str, ...]
     subtotals: tuple[str, ...]
     list_end: tuple[str, ...]
@@ -74,6 +78,15 @@ class Lexicon:
         """
         return self.unit_classes.get(unit)
 
+    def counted(self, unit: str) -> str:
+        """What a folded measure word counts, as one word: 名, 位 and 人 count heads, 家 and 户
+        households (a total in 人 over parts in 名 adds up; over parts in 户 it need not).
+
+        >>> LEXICON.counted("名"), LEXICON.counted("家"), LEXICON.counted("人次")
+        ('人', '户', '人次')
+        """
+        return self.counted_as.get(unit, unit)
+
     @classmethod
     def load(cls) -> Lexicon:
         raw: dict[str, Any] = tomllib.loads(
@@ -102,7 +115,10 @@ class Lexicon:
             list_markers=tuple(raw["breakdown"]["list_markers"]),
             approx_direction={w: d for d, words in a["direction"].items() for w in words},
             # a word in two classes (家: households and bodies) keeps the first class listed
-            unit_classes={w: cls for cls, words in reversed(raw["units"].items()) for w in words},
+            unit_classes={w: cls for cls, words in reversed(raw["units"].items()) if isinstance(words, list)
+                          for w in words},
+            units={cls: frozenset(words) for cls, words in raw["units"].items() if isinstance(words, list)},
+            counted_as=dict(raw["units"]["counted"]),
             row_totals=_longest_first(raw["breakdown"]["row_totals"]),
             subtotals=tuple(raw["breakdown"]["subtotals"]),
             list_end=tuple(raw["breakdown"]["list_end"]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .lexicon import LEXICON
 from .model import Span
 from .numbers import CHINESE_NUMERAL_CHARS
 from .segment import Token
@@ -21,9 +22,9 @@ __all__ = ["PEOPLE_END", "find_subject"]
 # jieba part-of-speech tags that may stand in a noun phrase
 _NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "nr", "nrt", "nrfg")
 # words that link two nouns of one phrase (困难劳模及职工)
-_LINKS = {"及", "和", "与", "以及"}
+_LINKS = set(LEXICON.list_links) - {"、"}
 # words allowed between a phrase before a figure and the figure (共慰问困难家庭共计700户)
-_BRIDGE = {"共", "共计", "合计", "计", "总计", "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
+_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
 _MAX_LEN = 16
 # words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
 _NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下"})

@@ -660,13 +660,9 @@ def _one(cell: Cell | None, facts: _Facts) -> tuple[int, Figure] | None:
     return figs[0] if len(figs) == 1 and figs[0][1].value is not None else None
 
 
-# measure words that count the same thing: heads (人 名 位 口) and households (户 家 家庭)
-_SAME_COUNT = {"名": "人", "位": "人", "口": "人", "家": "户", "家庭": "户"}
-
-
 def _counted(f: Figure) -> str:
     u = "元" if isinstance(f, Money) else fold(f.unit)
-    return _SAME_COUNT.get(u, u)
+    return LEXICON.counted(u)
 
 
 def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]], shape: str) -> Breakdown:

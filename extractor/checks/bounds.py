@@ -34,7 +34,7 @@ _INCOME = re.compile(r"增收|收入|增加|提高|节约|减少|损失")
 _RAISED = re.compile(r"筹集|筹措|募集|捐|争取|自筹|到位")
 # the rate is one of several things each gets (每人领到2000元、一个拉杆箱、一件背心): a total may
 # pay for the others too
-_MORE_ITEMS = re.compile(r"\s*[、及和与]")
+_MORE_ITEMS = re.compile(r"\s*(?:" + "|".join(map(re.escape, LEXICON.list_links)) + ")")
 
 
 def _per_class(m: re.Match[str]) -> str:

@@ -137,7 +137,8 @@ def _candidate(ctx: Context, f: Count, index: int) -> bool:
 
 
 # what may stand between a subject and its figure: 困难职工共53名, 困难职工有53名
-_LINK = re.compile(r"\s*(?:共计|合计|总计|共有|总数|共|计|有|达到|达|为)?\s*")
+_LINK = re.compile(r"\s*(?:" + "|".join(map(re.escape, (*LEXICON.total_markers, "共有", "有", "达到", "达", "为")))
+                   + r")?\s*")
 
 
 def _at_figure(ctx: Context, f: Count, index: int) -> bool:
