@@ -181,6 +181,9 @@ class Table:
     #: how many rows at the top are headers, when the reader knows (None: the rows before the
     #: first one that holds a figure)
     header_rows: int | None = None
+    #: a table flattened with no row marks in which some row holds fewer values than there are
+    #: columns: its values may sit under the wrong headers, so its sums are not certain
+    ragged: bool = False
 
     def cell(self, row: int, col: int) -> Cell | None:
         """The cell covering ``(row, col)`` (a merged cell covers several)."""

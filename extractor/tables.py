@@ -307,11 +307,14 @@ def _stream_table(text: str, view: str, figs: _Figures, cells: Sequence[Span]) -
             rows[-1][1].append(c)
             k += 1
     table_rows: list[list[tuple[int, Span]]] = []
+    ragged = False
     for fixed, values in rows:
         while len(values) > width and values[-1][0] == values[-1][1]:
             values.pop()  # trailing empty cells: a border, not a column
         if len(values) > width:
             return None  # more values than columns: not this grammar
+        # a row short of values left out empty cells: the trailing ones, or some in the middle
+        ragged = ragged or 0 < len(values) < width
         table_rows.append(fixed + [(label_col + 1 + j, c) for j, c in enumerate(values)])
     data = [r for r in table_rows if any(_numeric(view, figs, c) for _, c in r)]
     if len(data) < 2:
@@ -320,7 +323,7 @@ def _stream_table(text: str, view: str, figs: _Figures, cells: Sequence[Span]) -
     for r, row in enumerate(table_rows, 1):
         out.extend(Cell(r, col, text[a:b], (a, b)) for col, (a, b) in row)
     span = (head[0][0], max(c.span[1] for c in out))
-    return Table(span, len(table_rows) + 1, len(head), tuple(out), header_rows=1)
+    return Table(span, len(table_rows) + 1, len(head), tuple(out), header_rows=1, ragged=ragged)
 
 
 _SERIAL = re.compile(r"序号|编号|序|No\.?|NO\.?|排序|排名")
@@ -665,14 +668,15 @@ def _counted(f: Figure) -> str:
     return LEXICON.counted(u)
 
 
-def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]], shape: str) -> Breakdown:
+def _make(total: tuple[int, Figure], parts: list[tuple[int, Figure]], shape: str, table: Table) -> Breakdown:
     """The breakdown; certain only when every part counts what the total counts (a 合计 in 名 over
-    rows in 户 need not add up)."""
+    rows in 户 need not add up) and the table's cells sit under their headers for sure."""
     i, f = total
+    certain = not table.ragged and all(_counted(p) == _counted(f) for _, p in parts)
     return Breakdown(kind=f.kind, total=f.value, parts=tuple(p.value for _, p in parts),
                      unit="元" if isinstance(f, Money) else f.unit, span=f.span, total_index=i,
                      part_indexes=tuple(j for j, _ in parts), part_spans=tuple(p.span for _, p in parts),
-                     shape=shape, certain=all(_counted(p) == _counted(f) for _, p in parts))
+                     shape=shape, certain=certain)
 
 
 def _same_measure(a: Figure, b: Figure) -> bool:
@@ -720,7 +724,7 @@ def _total_rows(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
             parts = [p for r in above if (p := _one(lay.cell(r, col), facts)) is not None
                      and lay.cell(r, col) is not lay.cell(row, col) and _same_measure(total[1], p[1])]
             if len(parts) >= 2:
-                yield _make(total, parts, "table_column")
+                yield _make(total, parts, "table_column", t)
         if row in lay.subtotal_rows:
             subtotals.append(row)
             start = row + 1
@@ -761,7 +765,7 @@ def _total_columns(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
             parts = [p for d in group if (p := _one(lay.cell(row, d.index), facts)) is not None
                      and _same_measure(total[1], p[1])]
             if len(parts) >= 2:
-                yield _make(total, parts, "table_row")
+                yield _make(total, parts, "table_row", t)
 
 
 # --- the report's tables ------------------------------------------------------------------------
