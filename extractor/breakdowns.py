@@ -72,6 +72,8 @@ _AMONG = re.compile(r"([\u4e00-\u9fff]{2,10})(?<!其)中\s*:")
 # a part that is a target or a plan, not an actual count (省任务数28人) measures something else
 _TARGET = re.compile(r"任务数|任务|目标数|目标|计划数|指标")
 _CHILD_LINE_MAX = 80
+#: a line that only opens a list (其中：, 具体如下：, 分别是：)
+_OPENER_LINE = 8
 #: how far a list, its total or its lines are read (characters, figures, lines): lists are short,
 #: and bounding each keeps every shape linear on a text of ten thousand markers
 _LIST_REACH = 1200
@@ -146,6 +148,8 @@ class Reader:
         self.text = text
         self.view = view
         self.groups = _Groups(view)
+        # where clauses end, once: a figure's clause start is found by bisection
+        self._punct = [m.start() for m in _CLAUSE_PUNCT.finditer(view)]
         figs: list[Fig] = []
         for i, f in enumerate(facts):
             if not isinstance(f, Money | Count) or f.value is None or any(s <= f.span[0] < e for s, e in tables):
@@ -163,9 +167,9 @@ class Reader:
         if f.qualifier is not None:
             return True
         s = f.span[0]
-        lo = max(0, s - 40)
-        starts = [m.end() for m in _CLAUSE_PUNCT.finditer(self.view, lo, s)]
-        return _RATE.search(self.view, starts[-1] if starts else lo, s) is not None
+        k = bisect.bisect_left(self._punct, s)
+        start = max(s - 40, self._punct[k - 1] + 1 if k else 0, 0)
+        return _RATE.search(self.view, start, s) is not None
 
     def _marked(self, f: Figure) -> bool:
         return _TOTAL_BEFORE.search(self.view[max(0, f.span[0] - 16): f.span[0]]) is not None
@@ -362,6 +366,18 @@ def _settle(total: Fig, parts: list[Fig]) -> list[Fig]:
     return parts
 
 
+def _settle_before(total: Fig, parts: list[Fig]) -> list[Fig]:
+    """Parts before their total that do not add up to it end where a last run of at least two of
+    them does (筹集资金50万元，发放慰问金30万元、物资折款15万元，合计45万元: the 50万 is another
+    statement's)."""
+    if _meets(total, parts) is not False:
+        return parts
+    for k in range(1, len(parts) - 1):
+        if _meets(total, parts[k:]):
+            return parts[k:]
+    return parts
+
+
 def _continued(r: Reader, end: int, group: int, parent: str) -> Iterator[list[Item]]:
     """The items of the sentences after ``end`` in its paragraph (at most three), sentence by
     sentence, cumulatively: a list a full stop cut may go on there."""
@@ -397,10 +413,18 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
             yield _make(total, parts, shape, certain and not _open_ended(r, parts))
 
 
+_REMAINDER = re.compile("|".join(map(re.escape, LEXICON.words("breakdown", "remainder"))))
+
+
 def _open_ended(r: Reader, parts: Sequence[Fig]) -> bool:
-    """A list that ends in 等 (…残疾人家庭25户等) need not name every part."""
-    tail = r.view[parts[-1].end: parts[-1].end + 3]
-    return tail.startswith("等")
+    """A list that ends in 等 (…残疾人家庭25户等), or whose sentence goes on about what it leaves
+    out (…9.6万元，余款由本会年度工作经费支付), need not name every part."""
+    end = parts[-1].end
+    if r.view.startswith("等", end):
+        return True
+    stop = r.sents[r.sentence_at(end)][1]
+    m = _REMAINDER.search(r.view, end, min(stop, end + 60))
+    return m is not None and not r.figs_in(m.start(), min(stop, m.end() + 12))
 
 
 def _unit(f: Fig) -> str:
@@ -532,6 +556,8 @@ def _among(r: Reader, n: int) -> Iterator[Breakdown]:
     figure that counted it."""
     ss, se = r.sents[n]
     view = r.view
+    if view.find("中", ss, min(se, ss + 18)) < 0:
+        return
     m = _AMONG.match(view, ss) or _AMONG.search(view, ss, min(se, ss + 16))
     if m is None or r.figs_in(ss, m.start()):
         return
@@ -549,10 +575,12 @@ def _among(r: Reader, n: int) -> Iterator[Breakdown]:
 def outline(r: Reader) -> Iterator[Breakdown]:
     lines = _lines(r.view)
     for k, (s, e) in enumerate(lines):
+        line = r.view[s:e].rstrip()
         head = r.figs_in(s, e)
+        if not head and k > 0 and len(line.strip()) <= _OPENER_LINE and line.endswith(":"):
+            head = r.figs_in(*lines[k - 1])  # 共发放120万元。\n其中：\n…: the line before states the total
         if not head or k + 1 >= len(lines):
             continue
-        line = r.view[s:e].rstrip()
         heading = LEXICON.heading.match(r.view, s) is not None
         if not (line.endswith(":") or heading):
             continue
@@ -643,7 +671,7 @@ def restated_list(r: Reader) -> Iterator[Breakdown]:
     view = r.view
     for n, (ss, se) in enumerate(r.sents):
         m = _OPENER.search(view, ss, se)
-        if m is None or r.groups.at(m.start()) != 0:
+        if m is None or r.groups.at(m.start()) != 0 or len(r.figs_in(m.end(), se)) < 2:
             continue
         got = read_items(r, m.end(), se, 0)
         back = [k for k in range(max(0, n - 3), n + 1)]
@@ -726,6 +754,7 @@ def clause_total(r: Reader) -> Iterator[Breakdown]:
             if _CLAUSE_TOTAL.search(r.view[max(0, f.start - 16): f.start]) is None:
                 continue
             earlier = [p for p in here[max(0, k - _REACH):k] if p.group == f.group and not p.rate and _compatible(f, p)]
+            earlier = _settle_before(f, earlier)
             if len(earlier) >= 2 and "其中" not in r.view[earlier[0].start: f.start] and not _partial(f, earlier):
                 yield _make(f, earlier, "clause_total")
 
@@ -751,6 +780,7 @@ def above_total(r: Reader) -> Iterator[Breakdown]:
                 parts[:0] = found
                 if cut >= 0 or "\n" not in view[pe - 1: pe + 1]:
                     break  # a sentence within a paragraph, or the list's opening: the list ends here
+            parts = _settle_before(f, parts)
             if len(parts) >= 2:
                 yield _make(f, parts, "above_total")
 

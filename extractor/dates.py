@@ -40,6 +40,8 @@ _PART = r"(?:上旬|中旬|下旬|初|底|末)"
 # A point: a year with an optional month, day or 旬, or a month with an optional day or 旬.
 POINT = re.compile(
     rf"""
+      (?=[0-9{_CN_DIGIT}十元xX×])         # a character a point can start with: the engine skips to it
+      (?:
       (?P<y>{_YEAR})\ ?年(?:度)?(?![级龄代轻纪])
       (?:\ ?(?P<m>{_MONTH})\ ?月(?:份)?
          (?:\ ?(?P<d>{_DAY})\ ?[日号])? (?P<p>{_PART})? )?
@@ -50,6 +52,7 @@ POINT = re.compile(
     | (?<![\d.])(?P<ed>3[01]|[12]\d|0?[1-9])\.(?P<em>1[0-2]|0?[1-9])\.(?P<ey>(?:19|20)\d{{2}})(?![\d.])
     | (?<![\d.A-Za-z])(?P<cy>19(?:49|[5-9]\d)|20\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01])  # 20200115
       (?![\dA-Za-z]|\.\d)
+      )
     """,
     re.VERBOSE,
 )
@@ -294,7 +297,7 @@ def _short_range(text: str, m: re.Match[str]) -> DateFact | None:
                     False, "range")
 
 
-def resolve_years(facts: Iterable[DateFact], text: str) -> list[DateFact]:
+def resolve_years(facts: Iterable[DateFact], text: str, view: str | None = None) -> list[DateFact]:
     """Give year-less dates the year the report makes plain, else leave them ``--MM-DD``.
 
     The report's year is plain when every year it states is the same and it does not look back
@@ -311,7 +314,7 @@ def resolve_years(facts: Iterable[DateFact], text: str) -> list[DateFact]:
     facts = list(facts)
     if not any(_yearless(f) for f in facts):
         return facts
-    view = fold(text)
+    view = fold(text) if view is None else view
     stated = sorted(((f.span, _years(f)) for f in facts if _years(f)), key=lambda t: t[0])
     years = {y for _, ys in stated for y in ys}
     plain = years.pop() if len(years) == 1 and not _spans_years(view) else None

@@ -36,7 +36,7 @@ def extract_facts(text: str, view: str | None = None) -> tuple[Fact, ...]:
 
 
 def _facts(text: str, view: str) -> tuple[Fact, ...]:
-    dates = resolve_years(find_dates(text, view), text)
+    dates = resolve_years(find_dates(text, view), text, view)
     ends = [d.span[1] for d in dates]
     figures = [f for f in scan_figures(text, view) if not _overlaps(dates, ends, f.start, f.end)]
     money = [money_from_figure(f) for f in figures if f.kind == "money"]

@@ -225,6 +225,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     else:
         w = next((w for w in LEXICON.approx_after if view.startswith(w, p)), None)
         if w is not None:
+            if chinese and run == "一" and _CJK.match(view, p + len(w)):
+                return None  # 一户多残家庭, 一人多岗: one X, many Y, a phrase and no count
             approx_word = approx_word or w
             p += len(w)
     value: Decimal | None = None

@@ -40,6 +40,8 @@ _YU_WORDS = "其剩多业结盈节富残宽有"
 # of the placeholder scanner, 5万元 a figure.
 _MONEY_GAP = re.compile(
     rf"""
+      (?=[万亿余约逾元])                                        # (a first character to look for:
+                                                                # the engine then skips ahead to it)
       (?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}])
       (?: (?<!单位)(?<!单位为)(?<!单位是)(?<![以按])
           (?P<big>[万亿]元)(?![户计])                           # 投入资金万元 (never 万元户, 单位为万元,
@@ -52,24 +54,27 @@ _MONEY_GAP = re.compile(
     re.VERBOSE,
 )
 # A doubled 户 closing a clause: 慰问困难户户。 (never 家家户户)
-_DOUBLED_HU = re.compile(r"(?<!家户)(?<=户)户(?=[,.;:!?。；：、)）\n]|$)")
+_DOUBLED_HU = re.compile(r"(?=户)(?<!家户)(?<=户)户(?=[,.;:!?。；：、)）\n]|$)")
 
 # 余 then a measure word, after a word that is no numeral: 职工代表余人参加
 _YU_COUNT = re.compile(
-    rf"(?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}{_YU_WORDS}])余(?="
+    rf"(?=余)(?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}{_YU_WORDS}])余(?="
     + "|".join(map(re.escape, LEXICON.count_units)) + ")"
 )
 
 # A measure word or 元 closing a clause (服务居民人次，抢修受损道路条，发放敬老补贴元。): its number
 # may be missing
+_AT_END_UNITS = (*LEXICON.count_units, "元")
 _UNIT_AT_END = re.compile(
-    "(?<=[\u4e00-\u9fff])(?:" + "|".join(map(re.escape, (*LEXICON.count_units, "元")))
-    + r")(?=[,.;:!?，。；：、）)\n]|$)")
+    # a first character to look for (the engine skips ahead to it), then a CJK character before
+    "(?=[" + "".join(sorted({u[0] for u in _AT_END_UNITS})) + "])(?<=[\u4e00-\u9fff])"
+    "(?:" + "|".join(map(re.escape, _AT_END_UNITS)) + r")(?=[,.;:!?，。；：、）)\n]|$)")
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
 # 户 do, and would make every clause a candidate).
 _INSIDE_UNITS = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋", "桶")
-_UNIT_INSIDE = re.compile("(?<=[\u4e00-\u9fff])(?:" + "|".join(_INSIDE_UNITS) + ")(?=[\u4e00-\u9fff])")
+_UNIT_INSIDE = re.compile("(?=[" + "".join(_INSIDE_UNITS) + "])(?<=[\u4e00-\u9fff])(?:" + "|".join(_INSIDE_UNITS)
+                          + ")(?=[\u4e00-\u9fff])")
 _CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
 # What may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家
 _NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
@@ -93,7 +98,9 @@ def find_missing(text: str, view: str | None = None, facts: Sequence[Fact] = ())
     """
     view = fold(text) if view is None else view
     taken = {k for f in facts for k in range(*f.span)}  # the characters the facts cover
-    candidates: list[Money | Count] = [*_money_gaps(text, view), *_count_gaps(text, view)]
+    bare = list(_bare_count_units(view))  # 元 and measure words alike, segmented in one call
+    candidates: list[Money | Count] = [*_money_gaps(text, view, [b for b in bare if view[b[0]:b[1]] == "元"]),
+                                       *_count_gaps(text, view, [b for b in bare if view[b[0]:b[1]] != "元"])]
     found: list[Money | Count] = []
     for fact in candidates:
         if taken.isdisjoint(range(*fact.span)):  # the first reading of a unit wins (余人 over 人)
@@ -109,7 +116,7 @@ def is_missing(fact: Fact) -> bool:
             and _GAP_TEXT.fullmatch(fold_word(fact.text)) is not None)
 
 
-def _money_gaps(text: str, view: str) -> Iterator[Money]:
+def _money_gaps(text: str, view: str, bare: list[tuple[int, int]]) -> Iterator[Money]:
     """The patterns first (their approximation word with them: 約元), then a bare 元 closing a
     clause after a noun (发放敬老补贴元)."""
     for m in _MONEY_GAP.finditer(view):
@@ -119,14 +126,14 @@ def _money_gaps(text: str, view: str) -> Iterator[Money]:
         s, e = m.span()
         yield Money(text[s:e], (s, e), None, approx=word is not None, placeholder=True,
                     approx_word=text[s : s + 1] if word else None)
-    for s, e in _bare_count_units(view, money=True):
+    for s, e in bare:
         yield Money(text[s:e], (s, e), None, placeholder=True)
 
 
-def _count_gaps(text: str, view: str) -> Iterator[Count]:
+def _count_gaps(text: str, view: str, bare: list[tuple[int, int]]) -> Iterator[Count]:
     spans = [(s, e, True) for s, e in _yu_units(view)]
     spans += [(m.start(), m.end(), False) for m in _DOUBLED_HU.finditer(view)]
-    spans += [(s, e, False) for s, e in _bare_count_units(view)]
+    spans += [(s, e, False) for s, e in bare]
     yield from _counts(text, spans)
 
 
@@ -156,21 +163,21 @@ def _yu_units(view: str) -> Iterator[tuple[int, int]]:
             yield s, e
 
 
-def _bare_count_units(view: str, money: bool = False) -> Iterator[tuple[int, int]]:
+def _bare_count_units(view: str) -> Iterator[tuple[int, int]]:
     """A measure word that jieba reads as a word of its own at the end of a clause, after a noun
     or a verb of two characters or more (道路/条, 居民/人次, 深入/个), where a number belongs:
     抢修受损道路条 for 抢修受损道路12条. Not when jieba reads it as a verb (礼物/包), nor after a
     one-character verb (村干部包组, 不死人), nor when it makes a noun (帮扶户, 撰写人).
     Candidates a dictionary word explains are dropped first; the rest are segmented together,
-    in one call. ``money``: only 元 (else only measure words)."""
+    in one call. 元 closing a clause is read the same way (发放敬老补贴元)."""
     words = get_segmenter().tokenizer.FREQ
     at_end: list[tuple[int, int, int, int]] = []  # (unit start, unit end, window start, window end)
     for m in _UNIT_AT_END.finditer(view):
         s, e = m.span()
-        if (view[s:e] == "元") == money and view[s:e] not in _NOUN_ANY and not _word_ends_here(words, view, s, e):
+        if view[s:e] not in _NOUN_ANY and not _word_ends_here(words, view, s, e):
             at_end.append((s, e, _clause_start(view, s, 30), e))
     inside: list[tuple[int, int, int, int]] = []
-    for m in _UNIT_INSIDE.finditer(view) if not money else ():
+    for m in _UNIT_INSIDE.finditer(view):
         s, e = m.span()
         if not (_word_ends_here(words, view, s, e) or _word_starts_here(words, view, s, e)):
             inside.append((s, e, _clause_start(view, s, 20), min(len(view), e + 8)))
@@ -234,6 +241,7 @@ _YEAR_WORDS = (_NUMERAL + "今明去前后来下上本该同此是次翌隔全�
                "天延卒有先比元过拜鼠牛虎兔龙蛇马羊猴鸡狗猪子丑寅卯辰巳午未申酉戌亥")
 _STRIPPED_YEAR = re.compile(
     rf"""
+      (?=年)
       (?: (?<=[\u4e00-\u9fff])(?<![{_YEAR_WORDS}])年(?=元旦|春节|["“]?两节|工作(?:总结|计划))  # 总工会年元旦
         | (?<=[,;:，；：。\n])年(?=元旦|春节|["“]?两节)                                      # ,年“两节”
       )

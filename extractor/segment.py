@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -42,13 +42,14 @@ _SENTENCE_END = re.compile(r"(?:[^。！？!?\n]|(?<=[,，、;；:：(（])[!?]|
 _CLAUSE = re.compile(r"[^。！？!?\n，,；;：:、]+")
 
 
-def sentences(text: str) -> list[tuple[str, Span]]:
+@lru_cache(maxsize=4)
+def sentences(text: str) -> tuple[tuple[str, Span], ...]:
     """Sentences (split at 。！？ and line ends), each with its span; blank ones dropped.
 
     >>> [t for t, _ in sentences("共862名。其中一本91名、?菩律123名。好吗?好")]
     ['共862名。', '其中一本91名、?菩律123名。', '好吗?', '好']
     """
-    return [(m.group(), m.span()) for m in _SENTENCE_END.finditer(text) if m.group().strip()]
+    return tuple((m.group(), m.span()) for m in _SENTENCE_END.finditer(text) if m.group().strip())
 
 
 def clauses(text: str) -> list[tuple[str, Span]]:

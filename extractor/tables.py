@@ -112,6 +112,8 @@ def _split(text: str, view: str, s: int, e: int) -> _Line | None:
     """A line's cells (spans with their blanks stripped; an empty cell is a zero-width span), and
     the separator that made them; None for a line that is no row."""
     line = text[s:e]
+    if " " not in line and "\t" not in line and "|" not in line and "\u3000" not in line:
+        return None  # one run of text: prose, or a cell alone on its line
     if "\t" in line:
         form, pieces = "tab", _pieces(line, s, "\t")
     elif "|" in line:

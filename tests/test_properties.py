@@ -380,6 +380,28 @@ ADVERSARIAL = [
     pytest.param("a5户:\n", id="outline-lines"),
     pytest.param("共慰问困难职工400名其中", id="totals-and-markers"),
     pytest.param("共5户：一是3户；二是2户。", id="enumerated-clauses"),
+    # the facts of real pages (issue 11): pinyin, blanks, wrapped and spaced digits, dates, tiers
+    pytest.param("246.3萬(wàn)元", id="pinyin"),
+    pytest.param("萬(wàn)", id="pinyin-no-figure"),
+    pytest.param("___元", id="underscore-blank"),
+    pytest.param("_", id="underscores"),
+    pytest.param("**市", id="star-blank"),
+    pytest.param("**", id="stars"),
+    pytest.param("已有989户2 658\n", id="wrapped-lines"),
+    pytest.param("2 ", id="spaced-digits"),
+    pytest.param("20200115", id="compact-date-digits"),
+    pytest.param("12月26日，", id="yearless-dates"),
+    pytest.param("2018年1月1日，12月2日，", id="mixed-dates"),
+    pytest.param("每月一次", id="frequency"),
+    pytest.param("一本、", id="tier-list"),
+    # the alarms (issue 11): missing figures, restated counts, rates
+    pytest.param("职工代表余人参加，", id="yu-ren"),
+    pytest.param("投入资金万元，", id="wan-yuan"),
+    pytest.param("深入个社区", id="unit-inside"),
+    pytest.param("困难职工53名。此次活动覆盖困难职工58名。", id="restated-counts"),
+    pytest.param("2023年1月共慰问困难职工53名。", id="dated-restatements"),
+    pytest.param("其中:困难职工53名;\n", id="list-lines"),
+    pytest.param("资助学生50名，每人2000元，共发放8万元；", id="rates"),
 ]
 
 
