@@ -57,7 +57,7 @@ Role = Literal["serial", "label", "value", "unit", "note"]
 _BARE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?")
 # a cell that stands for nothing: —, -, /, 无
 _NOTHING = frozenset({"", "-", "--", "/", "\\", "无", "…", "——"})
-_SPACES = re.compile(r"[ \u3000\u00a0]+")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")  # every blank fold makes a space
 
 
 def _squeeze(s: str) -> str:
@@ -446,14 +446,17 @@ _RATE_HEAD = re.compile(r"/人|/户|每人|每户|标准|人均|户均")
 _TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(百万元|亿元|万元|千元|元)")
 
 
-def _count_unit(header: str) -> str | None:
-    """The measure word a count header gives: 户数 → 户, 人数 → 人, 慰问人次 → 人次, 棉被（床） → 床."""
+def _count_unit(header: str) -> Span | None:
+    """Where in a (folded, squeezed) header the measure word of its counts stands: 户数 → 户,
+    人数 → 人, 慰问人次 → 人次, 棉被（床） → 床."""
     m = re.search(r"[(（]([^()（）]{1,3})[)）]", header)
     if m is not None and (m.group(1) in LEXICON.count_units):
-        return m.group(1)
+        return m.span(1)
     for unit in LEXICON.count_units:  # longest first: 人次 before 人
-        if header.endswith((unit + "数", unit + "数量")) or (header.endswith(unit) and len(unit) > 1):
-            return unit
+        for tail in (unit + "数", unit + "数量", *((unit,) if len(unit) > 1 else ())):
+            if header.endswith(tail):
+                start = len(header) - len(tail)
+                return start, start + len(unit)
     return None
 
 
@@ -470,8 +473,9 @@ def _column(index: int, header: str, table_unit: str | None, span: Span | None) 
     if m is not None and not _count_unit(h):
         return Column(index, header, kind="money", unit=m.group(1), scale=_MONEY_SCALE[m.group(1)], total=total,
                       change=change, percent=percent, rate=_RATE_HEAD.search(h) is not None, header_span=span)
-    unit = _count_unit(h)
-    if unit is not None:
+    at = _count_unit(h)
+    if at is not None:  # the measure word as the header writes it (戶數 gives 戶): fold is 1:1
+        unit = _squeeze(header)[at[0]:at[1]]
         return Column(index, header, kind="count", unit=unit, total=total, change=change, percent=percent,
                       header_span=span)
     if _MONEY_HEAD.search(h) or (table_unit is not None and table_unit in _MONEY_SCALE):
