@@ -259,11 +259,12 @@ def _sibling(label: str, parent: str) -> bool:
     return a == b and len(a) >= 2
 
 
-def read_items(r: Reader, start: int, end: int, group: int, parent: str = "") -> Items:
+def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", continuing: bool = False) -> Items:
     """The items of a list that runs from ``start`` up to ``end`` (within one sentence) at bracket
     group ``group``. A sub-list an item opens (其中, 包括) runs until a figure announced as a total
     closes it (that figure is the item's own: ``…包括A 4名…B 23名，计12.7万元``), an item named
-    like the enclosing item, or the end; its figures are not the list's."""
+    like the enclosing item, or the end; its figures are not the list's. ``continuing``: the list
+    goes on from an earlier sentence, so a first clause that opens with a total ends it at once."""
     items: list[Item] = []
     view = r.view
     end = min(end, start + _LIST_REACH)  # no list runs on for pages: a text of markers stays linear
@@ -290,7 +291,7 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "") ->
         if here and items and _SUBTOTAL.match(words):
             items[-1].figs.extend(here)  # …23名，计12.7万元: the item's own amount
             continue
-        if here and items and (any(w in words for w in LEXICON.list_end) or _OPENS_TOTAL.match(words)):
+        if here and (items or continuing) and (any(w in words for w in LEXICON.list_end) or _OPENS_TOTAL.match(words)):
             return Items(items, "word", cs)
         if here and parent and _sibling(label, parent):
             return Items(items, "sibling", cs)
@@ -354,16 +355,27 @@ def _short(total: Fig, parts: Sequence[Fig]) -> bool:
     return t is not None and s is not None and not s.meets(t) and s.hi < t.lo
 
 
-def _settle(total: Fig, parts: list[Fig]) -> list[Fig]:
-    """Parts that run over their total end where a first run of at least two of them adds up to it
-    (60岁以上老人83户 after 因病残家庭43户、一般家庭68户 of 111户 counts a group again)."""
+def _settle(r: Reader, total: Fig, parts: list[Fig]) -> list[Fig]:
+    """Parts that run over their total end where a first run of at least two of them adds up to it,
+    when what is left out names another kind of group than what is kept (60岁以上老人83户 after
+    因病残家庭43户、一般家庭68户 of 111户 counts a group again; a fourth village or fund of the same
+    kind as the first three does not, and the parts simply run over)."""
     t, s = interval_of(total.fact), _sum(parts)
     if t is None or s is None or s.meets(t) or s.hi < t.lo:
         return parts
     for k in range(len(parts) - 1, 1, -1):
         if _meets(total, parts[:k]):
-            return parts[:k]
+            kept = {_head(r, p) for p in parts[:k]}
+            if all(_head(r, p) not in kept for p in parts[k:]):
+                return parts[:k]
+            break
     return parts
+
+
+def _head(r: Reader, f: Fig) -> str:
+    """The last character of the words that name a part (家庭 → 庭, 老人 → 人, 资金 → 金)."""
+    label = _total_label(r, [f])
+    return label[-1:] if label else ""
 
 
 def _settle_before(total: Fig, parts: list[Fig]) -> list[Fig]:
@@ -389,7 +401,7 @@ def _continued(r: Reader, end: int, group: int, parent: str) -> Iterator[list[It
     for s, e in r.sents[k:k + 3]:
         if s >= para_end:
             return
-        got = read_items(r, s, min(e, para_end), group, parent)
+        got = read_items(r, s, min(e, para_end), group, parent, continuing=True)
         more = [*more, *got.items]
         yield more
         if got.stop != "end":
@@ -403,12 +415,13 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
     for total in totals:
         parts = _parts(got.items, total, measures)
         if extend and got.stop == "end" and _short(total, parts):
+            counted = {_counted(p) for p in parts} or {_counted(total)}
             for more in _continued(r, got.at, group, parent):
-                longer = parts + _parts(more, total, measures)
+                longer = parts + [p for p in _parts(more, total, measures) if _counted(p) in counted]
                 if _meets(total, longer):
                     parts = longer
                     break
-        parts = _settle(total, parts)
+        parts = _settle(r, total, parts)
         if len(parts) >= 2 and not _partial(total, parts):
             yield _make(total, parts, shape, certain and not _open_ended(r, parts))
 

@@ -60,6 +60,8 @@ def check_sums(ctx: Context) -> Iterator[Finding]:
         unit = "元" if b.kind == "money" else b.unit
         message = (f"分项之和与总数不符：{terms} = {s}{unit} {relation} 总数 {total.text}（{t}{unit}），"
                    f"分项{word}总数至少 {_yuan(gap)}{unit}")
+        if not b.certain:
+            message += "（分项未必列全或计量不一，仅供参考）"
         yield Finding("sum_mismatch", severity, message, b.span, evidence=b.part_spans)
 
 
