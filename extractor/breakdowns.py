@@ -37,6 +37,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .chars import fold, fold_word
 from .intervals import Interval, interval_of, total_interval
@@ -104,12 +105,13 @@ class Fig:
 
 
 def measure_of(f: Figure) -> str:
-    """``money``, ``household`` (户 家), ``person`` (人 名 人次), or ``things`` (台 件 份…): parts and
-    their total are figures of one measure (or households and persons)."""
+    """``money``, or the class of a count's measure word: ``household`` (户 家), ``person`` (人 名
+    人次), ``event`` (场 次 期), ``organization`` (所), ``place`` (处), else ``things`` (台 件 份…):
+    parts and their total are figures of one measure (or households and persons). 举办招聘会12场，
+    其中…5场、…7场，参会企业340余家: the 家 are no part of the 场."""
     if isinstance(f, Money):
         return "money"
-    cls = LEXICON.unit_class(fold_word(f.unit))
-    return cls if cls in _PEOPLE else "things"
+    return LEXICON.unit_class(fold_word(f.unit)) or "things"
 
 
 class _Groups:
@@ -361,8 +363,8 @@ def _settle(r: Reader, total: Fig, parts: list[Fig]) -> list[Fig]:
     因病残家庭43户、一般家庭68户 of 111户 counts a group again; a fourth village or fund of the same
     kind as the first three does not, and the parts simply run over)."""
     t, s = interval_of(total.fact), _sum(parts)
-    if t is None or s is None or s.meets(t) or s.hi < t.lo:
-        return parts
+    if t is None or s is None or s.meets(t) or s.hi < t.lo or s.lo < t.hi * _OVERRUN or not _exact(total, parts):
+        return parts  # a slip in a split runs over by little; a group counted again, by much
     for k in range(len(parts) - 1, 1, -1):
         if _meets(total, parts[:k]):
             kept = {_head(r, p) for p in parts[:k]}
@@ -370,6 +372,16 @@ def _settle(r: Reader, total: Fig, parts: list[Fig]) -> list[Fig]:
                 return parts[:k]
             break
     return parts
+
+
+#: parts that come to this many times their total or more count some group twice
+_OVERRUN = Decimal("1.5")
+
+
+def _exact(total: Fig, parts: Sequence[Fig]) -> bool:
+    """Figures written exactly (no 余, 约, 近): only these can tie a list to a total by arithmetic
+    alone (1,000余户 meets a great many sums)."""
+    return all(f.fact.approx_word is None for f in (total, *parts))
 
 
 def _head(r: Reader, f: Fig) -> str:
@@ -382,7 +394,7 @@ def _settle_before(total: Fig, parts: list[Fig]) -> list[Fig]:
     """Parts before their total that do not add up to it end where a last run of at least two of
     them does (筹集资金50万元，发放慰问金30万元、物资折款15万元，合计45万元: the 50万 is another
     statement's)."""
-    if _meets(total, parts) is not False:
+    if _meets(total, parts) is not False or not _exact(total, parts):
         return parts
     for k in range(1, len(parts) - 1):
         if _meets(total, parts[k:]):
@@ -414,11 +426,11 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
     measures = {t.measure for t in totals}
     for total in totals:
         parts = _parts(got.items, total, measures)
-        if extend and got.stop == "end" and _short(total, parts):
+        if extend and got.stop == "end" and _short(total, parts) and _exact(total, parts):
             counted = {_counted(p) for p in parts} or {_counted(total)}
             for more in _continued(r, got.at, group, parent):
                 longer = parts + [p for p in _parts(more, total, measures) if _counted(p) in counted]
-                if _meets(total, longer):
+                if _meets(total, longer) and _exact(total, longer):
                     parts = longer
                     break
         parts = _settle(r, total, parts)
@@ -706,7 +718,7 @@ def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
     """Parts that add up to their total, none of them the total itself, the total a figure of
     some size (1 + 1 = 2 ties anything to anything)."""
     value = total.fact.value
-    return bool(_meets(total, parts)) and value is not None and abs(value) >= 10 \
+    return bool(_meets(total, parts)) and value is not None and abs(value) >= 10 and _exact(total, parts) \
         and all(p.fact.value != value for p in parts)
 
 
