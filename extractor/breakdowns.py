@@ -94,14 +94,9 @@ class Fig:
     group: int
     rate: bool
     marked: bool
-
-    @property
-    def start(self) -> int:
-        return self.fact.span[0]
-
-    @property
-    def end(self) -> int:
-        return self.fact.span[1]
+    #: the fact's span, kept apart (the shapes ask for it a great many times)
+    start: int
+    end: int
 
 
 def measure_of(f: Figure) -> str:
@@ -154,14 +149,18 @@ class Reader:
         self._punct = [m.start() for m in _CLAUSE_PUNCT.finditer(view)]
         figs: list[Fig] = []
         for i, f in enumerate(facts):
-            if not isinstance(f, Money | Count) or f.value is None or any(s <= f.span[0] < e for s, e in tables):
+            if not isinstance(f, Money | Count) or f.value is None \
+                    or (tables and any(s <= f.span[0] < e for s, e in tables)):
                 continue
-            figs.append(Fig(i, f, measure_of(f), self.groups.at(f.span[0]), self._is_rate(f), self._marked(f)))
+            figs.append(Fig(i, f, measure_of(f), self.groups.at(f.span[0]), self._is_rate(f), self._marked(f),
+                            f.span[0], f.span[1]))
         figs.sort(key=lambda x: x.start)
         self.figs = figs
         self._starts = [f.start for f in figs]
         self.sents = [span for _, span in sentences(text)]
         self._sent_starts = [s for s, _ in self.sents]
+        # the sentences that hold a figure (most hold none): the shapes read only these
+        self.figured = sorted({self.sentence_at(f.start) for f in figs})
 
     def _is_rate(self, f: Figure) -> bool:
         """每户1000元, 为每户送去慰问金300元和价值150元的米面油: a per-unit figure (每 earlier in its
@@ -546,7 +545,8 @@ def _closing(view: str, opened: int) -> int:
        "共慰问困难家庭700余户，其中计划生育伤残家庭2户、单亲家庭150余户")
 def parts_marker(r: Reader) -> Iterator[Breakdown]:
     view = r.view
-    for n, (ss, se) in enumerate(r.sents):
+    for n in r.figured:
+        ss, se = r.sents[n]
         for m in _MARKER.finditer(view, ss, se):
             ms, me = m.span()
             group = r.groups.at(ms)
@@ -599,15 +599,15 @@ def _among(r: Reader, n: int) -> Iterator[Breakdown]:
        "一、中央财政衔接资金（5273万元）\n（一）支持产业发展2993.7万元；\n（二）易地扶贫搬迁后续扶持项目1050万元；")
 def outline(r: Reader) -> Iterator[Breakdown]:
     lines = _lines(r.view)
-    for k, (s, e) in enumerate(lines):
+    for k, (s, e) in enumerate(lines[:-1]):
         line = r.view[s:e].rstrip()
+        heading = LEXICON.heading.match(r.view, s) is not None
+        if not (line.endswith(":") or heading):
+            continue  # only a heading, or a line that opens a list with a colon, has lines under it
         head = r.figs_in(s, e)
         if not head and k > 0 and len(line.strip()) <= _OPENER_LINE and line.endswith(":"):
             head = r.figs_in(*lines[k - 1])  # 共发放120万元。\n其中：\n…: the line before states the total
-        if not head or k + 1 >= len(lines):
-            continue
-        heading = LEXICON.heading.match(r.view, s) is not None
-        if not (line.endswith(":") or heading):
+        if not head:
             continue
         children, nested = _children(r, lines, k)
         if len(children) < 2:
@@ -694,7 +694,8 @@ def restated_list(r: Reader) -> Iterator[Breakdown]:
     its sentence or the three before, in its paragraph): the arithmetic, not a word, ties them, so
     only a breakdown that adds up is read this way."""
     view = r.view
-    for n, (ss, se) in enumerate(r.sents):
+    for n in r.figured:
+        ss, se = r.sents[n]
         m = _OPENER.search(view, ss, se)
         if m is None or r.groups.at(m.start()) != 0 or len(r.figs_in(m.end(), se)) < 2:
             continue
@@ -712,6 +713,17 @@ def restated_list(r: Reader) -> Iterator[Breakdown]:
                 if len(parts) >= 2 and _adds_up(total, parts):
                     yield _make(total, parts, "restated_list")
                     break
+
+
+def _near(total: Fig, parts: Sequence[Fig]) -> bool:
+    """A quick test before the interval arithmetic: the values' sum lies within the figures'
+    places of the total's value (never false where the intervals meet)."""
+    values = [p.fact.value for p in parts]
+    tv = total.fact.value
+    if tv is None or any(v is None for v in values):
+        return False
+    slack = total.fact.quantum + sum(p.fact.quantum for p in parts)
+    return abs(sum(v for v in values if v is not None) - tv) <= slack
 
 
 def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
@@ -736,7 +748,7 @@ def parts_before(r: Reader) -> Iterator[Breakdown]:
         if len(before) > _REACH:
             continue  # a paragraph of a hundred figures states no whole of all of them
         parts = [p for p in before if p.group == 0 and not p.rate and _unit(p) == _unit(f) and not p.marked]
-        if len(parts) >= 2 and _adds_up(f, parts):
+        if len(parts) >= 2 and _near(f, parts) and _adds_up(f, parts):
             yield _make(f, parts, "parts_before")
 
 
@@ -773,8 +785,8 @@ def _compatible(a: Fig, b: Fig) -> bool:
 
 @shape("clause_total", "分项在前，“合计／共计／总计”分句在后", "A 20台、B 35副，共计发放辅助器具117件")
 def clause_total(r: Reader) -> Iterator[Breakdown]:
-    for ss, se in r.sents:
-        here = r.figs_in(ss, se)
+    for n in r.figured:
+        here = r.figs_in(*r.sents[n])
         for k, f in enumerate(here):
             if _CLAUSE_TOTAL.search(r.view[max(0, f.start - 16): f.start]) is None:
                 continue
@@ -787,7 +799,8 @@ def clause_total(r: Reader) -> Iterator[Breakdown]:
 @shape("above_total", "列表之后“以上…合计”", "其中，A捐赠5万元，B捐赠3万元。以上捐款共计8万元")
 def above_total(r: Reader) -> Iterator[Breakdown]:
     view = r.view
-    for n, (ss, se) in enumerate(r.sents):
+    for n in r.figured:
+        ss, se = r.sents[n]
         for f in r.figs_in(ss, se):
             if _ABOVE_TOTAL.match(view, ss, f.start) is None:
                 continue

@@ -63,8 +63,10 @@ DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月.
 SHORT_RANGE = re.compile(
     r"""
+      (?=\d)(?:                             # a digit first (the engine skips ahead to it)
       (?<![\d.])(?P<y1>(?:19|20)\d{2})\ ?(?:至|到|--?|~)\ ?(?P<y2>(?:19|20)\d{2})\ ?年(?![级龄代])
     | (?<![\d年.])(?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月(?:份)?
+      )
     """,
     re.VERBOSE,
 )

@@ -38,6 +38,8 @@ _CN_DIGITS = "零〇○一二三四五六七八九"
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
 NUMERAL = re.compile(
     rf"""
+      (?=[0-9{_CN}xX×某_])             # a first character (the engine skips ahead to it)
+      (?:
       (?P<arabic>
         (?<![A-Za-z0-9.])(?<!\d\ )     # not the tail of a model number, a decimal or a spaced run
         \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0, 2 658
@@ -56,6 +58,7 @@ NUMERAL = re.compile(
         (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
       | 某某                                          # 某某名
       | (?<![A-Za-z])_{{2,}}+(?![A-Za-z])             # ___元, ___人: a line left to write on
+      )
       )
     """,
     re.VERBOSE,

@@ -18,11 +18,14 @@ __all__ = ["BLANK", "check_placeholders"]
 
 BLANK = re.compile(
     r"""
+      (?=[12xX×某_])                                   # a first character (the engine skips ahead to it)
+      (?:
       (?<![A-Za-z0-9])(?:19|20)[xX]{2}(?![A-Za-z0-9])  # 20XX年
     | (?<![A-Za-z])[xX×]{3,}+(?![A-Za-z])              # 138xxxxxxxx: masked digits
     | (?<![A-Za-z0-9])[xX×]++(?![A-Za-z0-9])           # x, xx, X, ×× (never X5, 4x4)
     | 某某++                                            # 某某社区 (a lone 某 is ordinary anonymity)
     | (?<![A-Za-z])_{2,}+(?:[()]_{2,}+)*+(?![A-Za-z])  # ___元, 撰写人:______, (__)__号 (one blank)
+      )
     """,
     re.VERBOSE,
 )
