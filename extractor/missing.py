@@ -19,6 +19,7 @@ number was meant (``代表余人``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 
@@ -67,8 +68,9 @@ _YU_COUNT = re.compile(
 _AT_END_UNITS = (*LEXICON.count_units, "元")
 _UNIT_AT_END = re.compile(
     # a first character to look for (the engine skips ahead to it), then a CJK character before
+    # (元 not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
     "(?=[" + "".join(sorted({u[0] for u in _AT_END_UNITS})) + "])(?<=[\u4e00-\u9fff])"
-    "(?:" + "|".join(map(re.escape, _AT_END_UNITS)) + r")(?=[,.;:!?，。；：、）)\n]|$)")
+    "(?:" + "|".join(map(re.escape, LEXICON.count_units)) + r"|(?<![万亿千百])元)(?=[,.;:!?，。；：、）)\n]|$)")
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
 # 户 do, and would make every clause a candidate).
@@ -97,16 +99,32 @@ def find_missing(text: str, view: str | None = None, facts: Sequence[Fact] = ())
     [('元', (5, 6)), ('約元', (13, 15))]
     """
     view = fold(text) if view is None else view
-    taken = {k for f in facts for k in range(*f.span)}  # the characters the facts cover
     bare = list(_bare_count_units(view))  # 元 and measure words alike, segmented in one call
     candidates: list[Money | Count] = [*_money_gaps(text, view, [b for b in bare if view[b[0]:b[1]] == "元"]),
                                        *_count_gaps(text, view, [b for b in bare if view[b[0]:b[1]] != "元"])]
+    if not candidates:
+        return []
+    taken = sorted(f.span for f in facts)  # what the facts cover, and then what is found
     found: list[Money | Count] = []
     for fact in candidates:
-        if taken.isdisjoint(range(*fact.span)):  # the first reading of a unit wins (余人 over 人)
+        if not _covered(taken, fact.span):  # the first reading of a unit wins (余人 over 人)
             found.append(fact)
-            taken.update(range(*fact.span))
+            bisect.insort(taken, fact.span)
     return sorted(found, key=lambda f: f.span)
+
+
+def _covered(spans: list[Span], span: Span) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted; a fact's span is short, so the ones
+    that may overlap it start at most a few dozen characters before it)."""
+    k = bisect.bisect_left(spans, (span[1], span[1]))
+    while k > 0:
+        k -= 1
+        s, e = spans[k]
+        if e > span[0] and s < span[1]:
+            return True
+        if s < span[0] - 64:
+            return False
+    return False
 
 
 def is_missing(fact: Fact) -> bool:
