@@ -13,12 +13,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: extract every report of the bundled corpus into out/records.jsonl and score it (facts,
-## findings and breakdowns against the gold; categories against corpus/labels)
+## findings and breakdowns against the gold; categories against corpus/labels); and the real
+## reports of ../shared/eval/real-dev when they are beside the repo
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/extractor extract corpus -o out/records.jsonl
 	$(BIN)/python scripts/score.py out/records.jsonl
 	$(BIN)/python scripts/score_categories.py out/records.jsonl
+	@if [ -d ../shared/eval/real-dev ]; then $(BIN)/python scripts/score_real.py; \
+	else echo "../shared/eval/real-dev is not beside the repo: real reports not scored"; fi
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
 ## test, antiword and LibreOffice for legacy .doc files);
