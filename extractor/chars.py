@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 
 __all__ = ["Squeezed", "fold", "fold_word", "squeeze_pinyin"]
@@ -34,7 +34,7 @@ _PUNCT = {ord("，"): ord(","), ord("："): ord(":"), ord("；"): ord(";"), ord(
           ord("〇"): ord("〇")}
 
 
-@cache
+@lru_cache(maxsize=1)
 def _table() -> dict[int, int]:
     table: dict[int, int] = {}
     data = resources.files("extractor").joinpath("data/t2s.tsv").read_text(encoding="utf-8")
@@ -54,9 +54,24 @@ def fold(text: str) -> str:
     return text.translate(_table())
 
 
-@cache
+# what fold_word remembers: strings this short (units, subjects, terms, titles), this many of them
+_WORD_MAX = 32
+_WORDS_KEPT = 4096
+
+
 def fold_word(word: str) -> str:
-    """:func:`fold` of a short string compared again and again (a unit, a subject), cached."""
+    """:func:`fold` of a short string compared again and again (a unit, a subject), cached; a
+    longer one (a report's opening, asked for its campaign) is folded each time, so that what is
+    remembered does not grow with the corpus.
+
+    >>> fold_word("戶數"), fold_word("發放慰問金" * 10) == fold("發放慰問金" * 10)
+    ('户数', True)
+    """
+    return _fold_short(word) if len(word) <= _WORD_MAX else fold(word)
+
+
+@lru_cache(maxsize=_WORDS_KEPT)
+def _fold_short(word: str) -> str:
     return fold(word)
 
 

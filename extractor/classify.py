@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from .chars import fold_word
+from .resources import models_dir
 
-__all__ = ["MODELS_DIR", "LinearTextModel", "Prediction", "char_wb_ngrams", "load_model"]
-
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+__all__ = ["LinearTextModel", "Prediction", "char_wb_ngrams", "load_model"]
 
 
 class Prediction(NamedTuple):
@@ -76,6 +73,8 @@ class LinearTextModel:
 
     def vector(self, text: str) -> Any:
         """The tf-idf vector of ``text``: raw counts × idf, L2-normalized (as TfidfVectorizer)."""
+        import numpy as np
+
         x = np.zeros(len(self.idf))
         vocab = self.vocabulary
         for g in char_wb_ngrams(prepare(text), *self.ngram):
@@ -92,6 +91,8 @@ class LinearTextModel:
 
     def proba(self, text: str) -> Any:
         """Calibrated class probabilities (softmax of the scores over the temperature)."""
+        import numpy as np
+
         z = self.decision(text) / self.temperature
         z = np.exp(z - z.max())
         return z / z.sum()
@@ -105,6 +106,8 @@ class LinearTextModel:
 
     def save(self, folder: Path) -> None:
         """Write ``<name>.json`` and ``<name>.npz`` into ``folder`` (deterministic bytes)."""
+        import numpy as np
+
         header = {
             "name": self.name,
             "format": "extractor.LinearTextModel/1",
@@ -123,7 +126,10 @@ class LinearTextModel:
 
 
 def read_model(folder: Path, name: str) -> LinearTextModel:
-    """Load a model saved by :meth:`LinearTextModel.save`; no pickle is allowed."""
+    """Load a model saved by :meth:`LinearTextModel.save`; no pickle is allowed (numpy is
+    imported here, when a classifier is first used, not with the package)."""
+    import numpy as np
+
     header = json.loads((folder / f"{name}.json").read_text("utf-8"))
     if header.get("format") != "extractor.LinearTextModel/1":
         raise ValueError(f"{name}: not an extractor linear model")
@@ -140,7 +146,8 @@ def read_model(folder: Path, name: str) -> LinearTextModel:
                            dict(header.get("meta", {})))
 
 
-@cache
+@lru_cache(maxsize=8)
 def load_model(name: str) -> LinearTextModel:
-    """A model of ``models/`` by name (``subject_group``, ``subject_fund``, ``doctype``), loaded once."""
-    return read_model(MODELS_DIR, name)
+    """A model of the models folder (:func:`~extractor.resources.models_dir`) by name
+    (``subject_group``, ``subject_fund``, ``doctype``), loaded once."""
+    return read_model(models_dir(), name)

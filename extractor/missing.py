@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from .chars import fold, fold_word
 from .lexicon import LEXICON
 from .model import Count, Fact, Money, Span
-from .segment import Token, get_segmenter, segment_windows
+from .segment import Segmenter, Token, get_segmenter, segment_windows
 
 __all__ = ["find_missing", "is_missing", "stripped_years"]
 
@@ -188,7 +188,7 @@ def _bare_count_units(view: str) -> Iterator[tuple[int, int]]:
     one-character verb (村干部包组, 不死人), nor when it makes a noun (帮扶户, 撰写人).
     Candidates a dictionary word explains are dropped first; the rest are segmented together,
     in one call. 元 closing a clause is read the same way (发放敬老补贴元)."""
-    words = get_segmenter().tokenizer.FREQ
+    words = get_segmenter()
     at_end: list[tuple[int, int, int, int]] = []  # (unit start, unit end, window start, window end)
     for m in _UNIT_AT_END.finditer(view):
         s, e = m.span()
@@ -241,15 +241,15 @@ def _inside_bare(tokens: list[Token], s: int, e: int) -> bool:
     return verb_first or noun_first
 
 
-def _word_ends_here(words: dict[str, int], view: str, s: int, e: int) -> bool:
+def _word_ends_here(words: Segmenter, view: str, s: int, e: int) -> bool:
     """困难户, 企业家, 单位: a dictionary word ends with the measure word (a cheap test that
     spares segmenting most candidates)."""
-    return any(words.get(view[s - k : e], 0) > 0 for k in (1, 2, 3) if s - k >= 0)
+    return any(words.is_word(view[s - k : e]) for k in (1, 2, 3) if s - k >= 0)
 
 
-def _word_starts_here(words: dict[str, int], view: str, s: int, e: int) -> bool:
+def _word_starts_here(words: Segmenter, view: str, s: int, e: int) -> bool:
     """家庭, 人民, 个人: a dictionary word starts with the measure word."""
-    return any(words.get(view[s : e + k], 0) > 0 for k in (1, 2) if e + k <= len(view))
+    return any(words.is_word(view[s : e + k]) for k in (1, 2) if e + k <= len(view))
 
 
 # A year whose digits were stripped, before what a year heads: 莒县总工会年元旦春节, 据介绍,年“两节”,
@@ -274,6 +274,6 @@ def stripped_years(view: str) -> list[Span]:
     >>> stripped_years("莒县总工会年元旦春节活动。今年春节，青年工作总结")
     [(5, 6)]
     """
-    words = get_segmenter().tokenizer.FREQ
+    words = get_segmenter()
     return [m.span() for m in _STRIPPED_YEAR.finditer(view)
             if not _word_ends_here(words, view, m.start(), m.end())]

@@ -13,7 +13,7 @@ the text, so spans found on a ``Doc`` are spans of the report.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from .segment import Segmenter, get_segmenter
@@ -60,7 +60,7 @@ def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
     return make
 
 
-@cache
+@lru_cache(maxsize=1)
 def register_tokenizer() -> None:
     """Make the tokenizer factory known to spaCy (before loading a saved pipeline)."""
     from spacy.util import registry
@@ -68,7 +68,7 @@ def register_tokenizer() -> None:
     registry.tokenizers.register(TOKENIZER_NAME, func=create_jieba_tokenizer)
 
 
-@cache
+@lru_cache(maxsize=1)
 def get_nlp() -> Any:
     """The package's spaCy pipeline (blank Chinese with the jieba tokenizer), built once."""
     import spacy

@@ -22,18 +22,19 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from functools import cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .classify import MODELS_DIR
+from .resources import model_path
 from .segment import Token
 from .taxonomy import TAXONOMY, Kind
 
-__all__ = ["SPACY_DIR", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
+__all__ = ["SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
 
-SPACY_DIR = MODELS_DIR / "spacy_zh"
+#: the saved pipeline's folder in the models folder (:func:`~extractor.resources.models_dir`)
+SPACY_MODEL = "spacy_zh"
 SPANS_KEY = "ruler"
 _SCOPE = "全本各该辖我此"
 
@@ -103,9 +104,9 @@ def new_pipeline() -> Any:
     return nlp
 
 
-@cache
-def get_pipeline(path: Path = SPACY_DIR) -> Any:
-    """The saved pipeline, loaded once."""
+@lru_cache(maxsize=2)
+def get_pipeline(path: Path | None = None) -> Any:
+    """The saved pipeline (by default the models folder's ``spacy_zh``), loaded once."""
     import spacy
 
     from .nlp import register_tokenizer
@@ -114,7 +115,7 @@ def get_pipeline(path: Path = SPACY_DIR) -> Any:
     with warnings.catch_warnings():
         # W012: phrase patterns are made by our tokenizer, which tags; matching is on ORTH all the same
         warnings.filterwarnings("ignore", message=r"\[W012\]")
-        return spacy.load(path)
+        return spacy.load(path or model_path(SPACY_MODEL))
 
 
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and

@@ -1,0 +1,55 @@
+"""Where the built models are: one locator that every loader asks.
+
+The models (the segmenter's dictionary ``jieba_userdict.txt``, the spaCy pipeline ``spacy_zh/``,
+the classifiers ``subject_group|subject_fund|doctype.{json,npz}``) live in the repository's
+top-level ``models/`` folder, which pyproject.toml ships as the package data ``extractor._models``:
+inside the installed package in a wheel, the repository's folder itself in an editable install.
+Set ``EXTRACTOR_MODELS`` to a folder of the same files to load those instead.
+
+>>> model_path("spacy_zh").name
+'spacy_zh'
+>>> (models_dir() / "jieba_userdict.txt").is_file()
+True
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+
+__all__ = ["MODELS_ENV", "MODELS_PACKAGE", "model_path", "models_dir"]
+
+#: the environment variable that points the loaders at another folder of models
+MODELS_ENV = "EXTRACTOR_MODELS"
+#: the package whose data the models are (pyproject.toml maps it onto models/)
+MODELS_PACKAGE = "extractor._models"
+
+
+def models_dir() -> Path:
+    """The folder of the built models: ``$EXTRACTOR_MODELS`` when set, else the package data.
+
+    Read at each call (the loaders that use it load once); raises :class:`ConfigError` when the
+    variable names no folder, or when the package data is not a plain folder (spaCy loads a
+    pipeline from a directory path, not from inside a zip)."""
+    override = os.environ.get(MODELS_ENV)
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise ConfigError(MODELS_ENV, f"{MODELS_ENV}={override} 不是模型目录 (not a folder)")
+        return path
+    try:
+        root = resources.files(MODELS_PACKAGE)
+    except ModuleNotFoundError as e:  # a source tree on sys.path without `pip install -e .`
+        raise ConfigError(MODELS_PACKAGE, f"找不到模型包 {MODELS_PACKAGE}：请安装本包 (pip install -e .) "
+                                          f"或设置 {MODELS_ENV}") from e
+    if not isinstance(root, Path):
+        raise ConfigError(MODELS_PACKAGE, f"{MODELS_PACKAGE} 不是普通目录 ({root!r})：请解压安装或设置 {MODELS_ENV}")
+    return root
+
+
+def model_path(name: str) -> Path:
+    """The path of one model file or folder by its name in :func:`models_dir`."""
+    return models_dir() / name

@@ -1,0 +1,192 @@
+"""Build the wheel, install it into a fresh virtualenv outside the source tree, and run it there.
+
+    python scripts/wheel_check.py          # what `make wheel-check` (and so CI) runs
+    python scripts/wheel_check.py --keep   # keep the temporary folder (virtualenv, outputs) and say where
+
+Each step is timed:
+1. build: ``pip wheel --no-deps`` of a copy of the package's sources (pyproject.toml, README.md,
+   extractor/, models/), so no stale ``build/`` of the working tree slips into it; the wheel is
+   left in dist/;
+2. listing: every file of extractor/ and models/ is in the wheel, models/ as ``extractor/_models/``,
+   and nothing lies beside the package;
+3. venv + install: ``python -m venv`` under a temporary folder, then ``pip install <the wheel>``
+   with its dependencies from the registries (pip's cache makes a second run quick);
+4. run: from a folder of that temporary tree, the installed ``extractor extract`` and
+   ``extractor audit --format json`` of the seed; both must equal what this checkout's own
+   install gives, and the installed package must load its models from inside itself;
+5. score: the extract output through the vendored scorer (scripts/eval/score.py); facts,
+   findings and breakdowns F1 must be 1.000.
+
+Exit 0 when every step passed, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "seed"
+SCORER = ROOT / "scripts" / "eval" / "score.py"
+#: the package's folders, and where each lands in the wheel
+PACKAGE_DIRS = {"extractor": "extractor", "models": "extractor/_models"}
+#: the files of the project a build reads besides those folders
+BUILD_FILES = ("pyproject.toml", "README.md")
+_OVERALL = re.compile(r"overall: facts F1 ([\d.]+), findings F1 ([\d.]+), breakdowns F1 ([\d.]+)")
+#: what the installed package reports about itself: where it is and where its models are
+_WHERE = "import extractor, extractor.resources as r; print(extractor.__file__); print(r.models_dir())"
+
+
+def source_files(root: Path = ROOT) -> list[str]:
+    """The files of the package's folders, relative to ``root``: those git tracks or would track
+    (new files not ignored), or, outside a git checkout, every file but caches."""
+    folders = list(PACKAGE_DIRS)
+    git = subprocess.run(["git", "-C", str(root), "ls-files", "-co", "--exclude-standard", "--", *folders],
+                         capture_output=True, text=True)
+    if git.returncode == 0:
+        return sorted(f for f in git.stdout.splitlines() if (root / f).is_file())
+    return sorted(str(p.relative_to(root)) for d in folders for p in (root / d).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
+
+
+def wheel_name(source: str) -> str:
+    """Where a source file lands in the wheel: ``models/spacy_zh/meta.json`` →
+    ``extractor/_models/spacy_zh/meta.json``."""
+    top, _, rest = source.partition("/")
+    return f"{PACKAGE_DIRS[top]}/{rest}"
+
+
+def build_wheel(out: Path, *, isolated: bool = True, root: Path = ROOT) -> Path:
+    """Build the wheel of a copy of ``root``'s package sources into ``out``; its path.
+
+    ``isolated=False`` builds with this interpreter's setuptools and asks no index (the tests)."""
+    with tempfile.TemporaryDirectory(prefix="extractor-src-") as tmp:
+        src = Path(tmp)
+        for name in (*BUILD_FILES, *source_files(root)):
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, src / name)
+        cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)]
+        if not isolated:
+            cmd += ["--no-build-isolation", "--no-index"]
+        subprocess.run(cmd, check=True)
+    return max(out.glob("extractor-*.whl"), key=lambda p: p.stat().st_mtime)
+
+
+def listing_problems(wheel: Path, root: Path = ROOT) -> list[str]:
+    """What is wrong with the wheel's listing: a package file it lacks, or a file outside the
+    package and its metadata (a top-level ``models/`` would be one)."""
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    missing = [f"missing {wheel_name(f)} (from {f})" for f in source_files(root) if wheel_name(f) not in names]
+    stray = [f"outside the package: {n}" for n in sorted(names)
+             if not n.startswith("extractor/") and ".dist-info/" not in n]
+    return missing + stray
+
+
+@contextmanager
+def step(name: str, times: dict[str, float]) -> Iterator[None]:
+    """Time one step and say when it starts and how long it took."""
+    print(f"-- {name}", flush=True)
+    t0 = time.perf_counter()
+    yield
+    times[name] = time.perf_counter() - t0
+    print(f"   {times[name]:.1f} s", flush=True)
+
+
+class Failed(Exception):
+    """A command of the check failed; the message says which and how."""
+
+
+def run(cmd: list[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> str:
+    """Run ``cmd`` in ``cwd`` with the models variable unset; its stdout; :class:`Failed` on
+    another exit code."""
+    env = {k: v for k, v in os.environ.items() if k not in ("EXTRACTOR_MODELS", "PYTHONPATH")}
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if r.returncode not in ok:
+        raise Failed(f"{' '.join(cmd)} exited {r.returncode}:\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def extract_and_audit(extractor: list[str], cwd: Path, tag: str) -> tuple[Path, str]:
+    """The seed's records (a JSONL file) and its audit as JSON, from the command ``extractor``."""
+    records = cwd / f"{tag}.jsonl"
+    run([*extractor, "extract", str(SEED), "-o", str(records)], cwd)
+    audit = run([*extractor, "audit", str(SEED), "--format", "json"], cwd, ok=(0, 1))  # 1: findings
+    return records, audit
+
+
+def check_run(venv: Path, work: Path, problems: list[str]) -> None:
+    """Run the installed extractor from ``work``; add what is wrong to ``problems`` (the scores
+    are printed)."""
+    python = venv / "bin" / "python"
+    try:
+        package, models = run([str(python), "-c", _WHERE], work).split()
+        site = str(venv.resolve())
+        if not package.startswith(site) or not models.startswith(str(Path(package).parent)):
+            problems.append(f"the installed package is {package} with its models in {models}: not inside {site}")
+    except Failed as e:  # the extraction below still says how the installed package fares
+        problems.append(f"where are the installed package and its models? {e}")
+    records, audit = extract_and_audit([str(venv / "bin" / "extractor")], work, "installed")
+    reference, reference_audit = extract_and_audit([sys.executable, "-m", "extractor"], work, "checkout")
+    if records.read_text("utf-8") != reference.read_text("utf-8"):
+        problems.append(f"extract: the installed wheel's records differ from this checkout's ({records}, {reference})")
+    summary = json.loads(audit)["summary"]
+    if audit != reference_audit or summary["file_errors"]:
+        problems.append(f"audit: differs from this checkout's, or could not read a file: {summary}")
+    scores = run([str(python), str(SCORER), "--gold", str(SEED / "gold"), "--pred", str(records)], work)
+    print(scores, end="")
+    m = _OVERALL.search(scores)
+    if not m or any(float(f1) != 1.0 for f1 in m.groups()):
+        problems.append("score: facts, findings and breakdowns F1 must all be 1.000")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args(argv)
+    times: dict[str, float] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="extractor-wheel-"))
+    problems: list[str] = []
+    try:
+        with step("build the wheel", times):
+            wheel = build_wheel(tmp / "dist")
+            (ROOT / "dist").mkdir(exist_ok=True)
+            shutil.copy2(wheel, ROOT / "dist" / wheel.name)
+            print(f"   dist/{wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB)")
+        with step("check its listing", times):
+            problems += listing_problems(wheel)
+        with step("make a virtualenv and install the wheel", times):
+            venv = tmp / "venv"
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            # -qq: pip says nothing but errors (not the index folders this machine lacks, one line a package)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-qq", str(wheel)], check=True)
+        work = tmp / "work"
+        work.mkdir()
+        with step(f"extract, audit and score the seed from {work}", times):
+            check_run(venv, work, problems)
+    except Failed as e:
+        problems.append(str(e))
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("wheel check: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+    for p in problems:
+        print(f"FAIL {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

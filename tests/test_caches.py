@@ -1,0 +1,48 @@
+"""What the package remembers is bounded: memory must not grow with the corpus extracted
+(``scripts/bench_memory.py`` shows the peak over 1-32 MB; these check the caches themselves)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from types import ModuleType
+
+import extractor
+from extractor import chars
+from extractor.categories import campaign, doctype
+
+
+def _modules() -> list[ModuleType]:
+    return [importlib.import_module(m.name) for m in pkgutil.walk_packages(extractor.__path__, "extractor.")
+            if not m.name.endswith("__main__")]  # that one runs the command
+
+
+def test_every_cache_in_the_package_is_bounded() -> None:
+    caches = []
+    for module in _modules():
+        for name, value in vars(module).items():
+            if hasattr(value, "cache_parameters") and getattr(value, "__module__", None) == module.__name__:
+                # a function of no argument holds one value whatever its maxsize
+                one = not inspect.signature(value.__wrapped__).parameters
+                caches.append((f"{module.__name__}.{name}", value.cache_parameters()["maxsize"], one))
+    assert len(caches) >= 8  # found them: fold_word's, classify_phrase, load_model, get_pipeline...
+    assert [name for name, size, one in caches if size is None and not one] == []
+
+
+def test_fold_word_does_not_remember_long_texts() -> None:
+    before = chars._fold_short.cache_info().currsize
+    text = "春節送溫暖活動總結" * 40
+    assert chars.fold_word(text) == chars.fold(text)
+    assert chars._fold_short.cache_info().currsize == before
+
+
+def test_campaign_and_doctype_of_many_reports_remember_nothing_long() -> None:
+    chars._fold_short.cache_clear()
+    for k in range(300):
+        lead = f"关于春节送温暖活动的总结\n市总工会：\n现将第{k}次慰问困难职工{k * 7}名的情况汇报如下。"
+        text = lead + "走访慰问。" * 50
+        campaign("春节送温暖活动总结", text)
+        doctype(None, text)
+    # what is left are short words (titles, terms, features), far fewer than the reports
+    assert chars._fold_short.cache_info().currsize < 300

@@ -1,0 +1,132 @@
+"""A normal install works like the editable one: the models ship inside the package and every
+loader finds them through one locator (``extractor.resources``), which EXTRACTOR_MODELS overrides.
+
+No network: the wheel is built with this environment's setuptools and installed with
+``pip --target --no-deps --no-index``, run on this environment's dependencies. The full check,
+a fresh virtualenv with the dependencies from the registries, is ``make wheel-check`` (CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import ConfigError
+from extractor.resources import MODELS_ENV, model_path, models_dir
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import wheel_check
+
+SEED = ROOT / "corpus" / "seed"
+
+# Run in a fresh interpreter: extract a file (argv 1) with every check, load the classifiers (the
+# seed's phrases need none), and print as JSON the files opened under the folders named after it
+# (an audit hook sees every open, numpy's and spaCy's too).
+_OPENS = """
+import json, sys
+from pathlib import Path
+folders = [str(Path(f).resolve()) for f in sys.argv[2:]]
+opened = set()
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, Path)):
+        path = str(Path(args[0]).resolve())
+        if any(path.startswith(f + "/") for f in folders):
+            opened.add(path)
+sys.addaudithook(hook)
+from extractor.pipeline import extract_path
+records = extract_path(sys.argv[1])
+assert isinstance(records, list) and len(records) == 5, records
+from extractor.classify import load_model
+for name in ("subject_group", "subject_fund", "doctype"):
+    load_model(name)
+print(json.dumps(sorted(opened)))
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in (MODELS_ENV, "PYTHONPATH")}
+    return env | extra
+
+
+def test_models_dir_is_the_package_data_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODELS_ENV, raising=False)
+    assert models_dir() == resources.files("extractor._models")
+    assert models_dir().resolve() == (ROOT / "models").resolve()  # the editable install: the repo's folder
+
+
+def test_models_dir_honours_extractor_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path))
+    assert models_dir() == tmp_path
+    assert model_path("spacy_zh") == tmp_path / "spacy_zh"
+
+
+def test_extractor_models_that_is_no_folder_is_a_config_error(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(ConfigError) as e:
+        models_dir()
+    assert e.value.code == "bad_config" and MODELS_ENV in e.value.message
+
+
+def test_every_model_file_is_loaded_through_the_locator(tmp_path: Path) -> None:
+    """With EXTRACTOR_MODELS on a copy, a whole extraction opens model files of the copy only."""
+    copy = tmp_path / "models"
+    shutil.copytree(ROOT / "models", copy, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    seed = next(SEED.glob("*.txt"))
+    r = subprocess.run([sys.executable, "-c", _OPENS, str(seed), str(ROOT / "models"), str(copy)],
+                       env=_env(**{MODELS_ENV: str(copy)}), cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    opened = [Path(p) for p in json.loads(r.stdout)]
+    from_repo = [p for p in opened if not p.is_relative_to(copy.resolve())]
+    assert from_repo == [], "opened past the locator"
+    loaded = {str(p.relative_to(copy.resolve())) for p in opened}
+    for name in ("jieba_userdict.txt", "spacy_zh/config.cfg", "spacy_zh/span_ruler/patterns",
+                 "subject_group.npz", "subject_fund.npz", "doctype.npz"):
+        assert name in loaded, f"{name} was not loaded from EXTRACTOR_MODELS"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, built without an index (this environment's setuptools)."""
+    return wheel_check.build_wheel(tmp_path_factory.mktemp("dist"), isolated=False)
+
+
+def test_wheel_holds_the_package_and_its_models(wheel: Path) -> None:
+    assert wheel_check.listing_problems(wheel) == []
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"extractor/_models/jieba_userdict.txt", "extractor/_models/spacy_zh/config.cfg",
+            "extractor/_models/doctype.npz", "extractor/data/taxonomy.toml"} <= names
+    assert not any(n.startswith("models/") for n in names)
+
+
+def test_installed_wheel_reads_the_seed_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    """The wheel installed on its own (this environment's dependencies beside it) extracts the
+    seed from a folder outside the source tree, with its models from inside the package, and
+    gives the records this checkout gives."""
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(site),
+                    str(wheel)], check=True)
+    installed = _env(PYTHONPATH=str(site))  # before site-packages, so before the editable install
+    where = subprocess.run([sys.executable, "-c", wheel_check._WHERE], env=installed, cwd=work,
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert [Path(p).is_relative_to(site) for p in where] == [True, True], where
+    out = {}
+    for name, env in (("installed", installed), ("checkout", _env())):
+        r = subprocess.run([sys.executable, "-m", "extractor", "extract", str(SEED)], env=env, cwd=work,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
+        out[name] = r.stdout
+    records = [json.loads(line) for line in out["installed"].splitlines()]
+    assert [r.get("error") for r in records] == [None] * 5
+    assert out["installed"] == out["checkout"]
