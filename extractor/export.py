@@ -8,12 +8,11 @@ auditor's common questions as SQL.
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Boolean, Float, Integer, select, text
 
 from .store import breakdowns, documents, facts, files, findings, open_store
 
@@ -53,12 +52,14 @@ def query(db: str, sql: str) -> list[Sequence[Any]]:
 def export(db: str, fmt: str, table: str, output: str | None) -> int:
     """Write the store out; the number of rows written."""
     store = open_store(db)
-    if fmt == "jsonl":
+    if fmt == "jsonl":  # each record as the very line ``extract`` wrote
+        from .jsonl import dict_to_json_line
+
         out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         n = 0
         try:
             for rec in store.records():
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                out.write(dict_to_json_line(rec) + "\n")
                 n += 1
         finally:
             if out is not sys.stdout:
@@ -85,6 +86,10 @@ def export(db: str, fmt: str, table: str, output: str | None) -> int:
         import pyarrow.parquet as pq
     except ImportError as e:
         raise SystemExit("Parquet export needs pyarrow: pip install 'extractor[parquet]'") from e
-    pq.write_table(pa.Table.from_pylist(rows, schema=None) if rows else
-                   pa.table({c: pa.array([], type=pa.string()) for c in columns}), output)
+    # each column's type from the schema, not from the rows: the same layout whatever a store
+    # holds (a column null in every row is still a string, a number or a flag)
+    kinds = ((Boolean, pa.bool_()), (Integer, pa.int64()), (Float, pa.float64()))
+    schema = pa.schema([(col.name, next((a for s, a in kinds if isinstance(col.type, s)), pa.string()))
+                        for col in t.columns])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), output)
     return len(rows)

@@ -1,41 +1,55 @@
 """The store: documents, facts, breakdowns, findings and errors in SQL (SQLite by default,
-PostgreSQL through the same SQLAlchemy schema).
+PostgreSQL through the same SQLAlchemy schema). It keeps every field of the record: ``records()``
+gives back, field for field and in the same key order, the record ``extractor extract`` wrote.
 
 Schema (one row per...):
 
 * ``files``: input file, by the SHA-256 of its content (``sha256`` is the key, so a file is
   stored once whatever its name or how often it is ingested): ``path``, ``size``, ``status``
-  (``done`` / ``error``), ``error_code``, ``error_message``, ``documents``, ``ingested_at``;
+  (``done`` / ``error``), ``error_code``, ``error_message``, ``documents``, ``ingested_at``,
+  ``seq`` (the order files were written in);
 * ``paths``: every path a content was seen at (``path`` → ``sha256``);
 * ``documents``: report (``sha256``, ``idx`` unique together), ``source``, ``title``, ``text``,
   ``year`` (of its date line, else of its dates when they agree), ``meta`` (JSON);
 * ``facts``: ``document_id``, ``kind``, ``text``, ``start``, ``end``, ``value`` (float, for
-  sums) and ``value_exact`` (the Decimal as text), ``unit``, ``approx``, ``qualifier``,
-  ``placeholder``, ``date_start``, ``date_end``, ``subject``, ``category``, ``region``, ``org``;
-* ``breakdowns``: ``document_id``, ``kind``, ``total``, ``parts`` (JSON), ``unit``, ``start``,
-  ``end``, ``consistent``;
+  sums) and ``value_exact`` (the number as text: exact), ``unit`` (``元`` for money),
+  ``approx``, ``approx_word``, ``qualifier``, ``placeholder``, ``quantum`` (as text),
+  ``rounded``, ``date_start``, ``date_end``, ``period``, ``subject`` with ``subject_start``
+  and ``subject_end``, ``category``, ``category_name``, ``category_by``,
+  ``category_confidence``, ``category_reason``, ``region``, ``org``;
+* ``breakdowns``: ``document_id``, ``kind``, ``total`` (float) and ``total_exact`` (text),
+  ``parts`` (JSON), ``unit``, ``start``, ``end``, ``consistent``, ``total_index``,
+  ``part_indexes`` and ``part_spans`` (JSON), ``shape``, ``certain``;
 * ``findings``: ``document_id``, ``rule``, ``severity``, ``message``, ``start``, ``end``,
   ``evidence`` (JSON).
+
+``documents``, ``facts``, ``breakdowns`` and ``findings`` also have ``extra``: the JSON of any
+field of the record the store has no column for (a field added to the record after this
+schema), so that nothing is lost; it comes back after the known fields.
 
 Indexes serve the auditor's questions: findings by rule and severity, documents by source and
 year, facts by kind, date, category, region and organization.
 
 A store made by an older version is brought up to date when opened: columns added since
-(``facts.org``) are added with ``ALTER TABLE … ADD COLUMN`` and their indexes created.
+(``facts.org``, the fields above beyond the contract, ``files.seq``, ``extra``) are added with
+``ALTER TABLE … ADD COLUMN`` and their indexes created. Rows written before then have null in
+them (``period`` null, ``shape`` null...).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -69,6 +83,7 @@ files = Table(
     Column("error_message", Text),
     Column("documents", Integer, nullable=False, default=0),
     Column("ingested_at", String(32), nullable=False),
+    Column("seq", Integer),
 )
 paths = Table(
     "paths", metadata,
@@ -85,6 +100,7 @@ documents = Table(
     Column("text", Text, nullable=False),
     Column("year", Integer),
     Column("meta", Text),
+    Column("extra", Text),
     UniqueConstraint("sha256", "idx", name="uq_documents_file_index"),
     Index("ix_documents_source", "source"),
     Index("ix_documents_year", "year"),
@@ -98,7 +114,7 @@ facts = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("value", Float),
-    Column("value_exact", String(40)),
+    Column("value_exact", Text),
     Column("unit", String(16)),
     Column("approx", Boolean),
     Column("qualifier", String(4)),
@@ -109,6 +125,17 @@ facts = Table(
     Column("category", String(64)),
     Column("region", Text),
     Column("org", Text),
+    Column("period", String(8)),
+    Column("subject_start", Integer),
+    Column("subject_end", Integer),
+    Column("approx_word", Text),
+    Column("quantum", Text),
+    Column("rounded", Boolean),
+    Column("category_name", Text),
+    Column("category_by", String(32)),
+    Column("category_confidence", Float),
+    Column("category_reason", String(32)),
+    Column("extra", Text),
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_kind", "kind"),
     Index("ix_facts_date", "date_start"),
@@ -127,6 +154,13 @@ breakdowns = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("consistent", Boolean),
+    Column("total_exact", Text),
+    Column("total_index", Integer),
+    Column("part_indexes", Text),
+    Column("part_spans", Text),
+    Column("shape", String(32)),
+    Column("certain", Boolean),
+    Column("extra", Text),
     Index("ix_breakdowns_document", "document_id"),
 )
 findings = Table(
@@ -139,10 +173,30 @@ findings = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("evidence", Text),
+    Column("extra", Text),
     Index("ix_findings_rule", "rule"),
     Index("ix_findings_severity", "severity"),
     Index("ix_findings_document", "document_id"),
 )
+
+# The keys of the record's dicts in the order ``jsonl`` writes them (tests/test_roundtrip.py
+# holds them to it): the store gives them back in this order, then the ``extra`` ones.
+RECORD_KEYS = ("source", "index", "title", "text", "facts", "breakdowns", "findings", "meta")
+_FIGURE_TAIL = ("approx", "qualifier", "placeholder", "subject", "category", "region", "subject_span",
+                "approx_word", "quantum", "rounded", "org", "category_name", "category_by",
+                "category_confidence", "category_reason")
+FACT_KEYS: dict[str, tuple[str, ...]] = {
+    "date": ("kind", "text", "span", "start", "end", "placeholder", "period"),
+    "money": ("kind", "text", "span", "value", *_FIGURE_TAIL),
+    "count": ("kind", "text", "span", "value", "unit", *_FIGURE_TAIL),
+}
+_FACT_COMMON = ("kind", "text", "span")  # a kind this schema does not know: the rest in ``extra``
+BREAKDOWN_KEYS = ("kind", "total", "parts", "unit", "span", "consistent", "total_index", "part_indexes",
+                  "part_spans", "shape", "certain")
+FINDING_KEYS = ("rule", "severity", "message", "span", "evidence")
+_KNOWN_FACT = {kind: frozenset(keys) for kind, keys in FACT_KEYS.items()}
+_KNOWN_RECORD, _KNOWN_COMMON, _KNOWN_BREAKDOWN, _KNOWN_FINDING = map(
+    frozenset, (RECORD_KEYS, _FACT_COMMON, BREAKDOWN_KEYS, FINDING_KEYS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,20 +241,25 @@ def _year(rec: dict[str, Any]) -> int | None:
 
 def _upgrade(engine: Engine) -> None:
     """Add the columns (and their indexes) a store made by an older version lacks."""
-    have = {c["name"] for c in inspect(engine).get_columns("facts")}
-    missing = [c for c in facts.columns if c.name not in have]
+    found = inspect(engine)
+    quote = engine.dialect.identifier_preparer.quote
+    missing: list[tuple[Table, Column[Any]]] = []
+    for table in metadata.sorted_tables:
+        have = {c["name"] for c in found.get_columns(table.name)}
+        missing += [(table, col) for col in table.columns if col.name not in have]
     if not missing:
         return
     with engine.begin() as conn:
-        for col in missing:
+        for table, col in missing:
             kind = col.type.compile(dialect=engine.dialect)
-            conn.execute(sql(f'ALTER TABLE facts ADD COLUMN "{col.name}" {kind}'))
-    for index in facts.indexes:
-        index.create(engine, checkfirst=True)
+            conn.execute(sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(col.name)} {kind}"))
+    for table in {table for table, _ in missing}:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 class Store:
-    """Writes file results in transactions and answers what is done."""
+    """Writes file results in transactions, answers what is done, and gives the records back."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -232,8 +291,8 @@ class Store:
     def write(self, results: Iterable[FileResult]) -> None:
         """Write a batch of files in one transaction: all of it lands, or none of it.
 
-        The writer numbers the documents itself (it is the only writer), so that a batch is a
-        handful of multi-row inserts, not a statement a document."""
+        The writer numbers the files and documents itself (it is the only writer), so that a
+        batch is a handful of multi-row inserts, not a statement a document."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
         file_rows, path_rows, doc_rows = [], [], []
         fact_rows: list[dict[str, Any]] = []
@@ -241,11 +300,14 @@ class Store:
         fi_rows: list[dict[str, Any]] = []
         with self.engine.begin() as c:
             next_id = (c.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
+            seq = c.execute(select(func.max(files.c.seq))).scalar() or 0
             for r in results:
+                seq += 1
                 file_rows.append({
                     "sha256": r.sha256, "path": r.path, "size": r.size,
                     "status": "error" if r.error_code else "done", "error_code": r.error_code,
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
+                    "seq": seq,
                 })
                 path_rows.append({"path": r.path, "sha256": r.sha256})
                 for rec in r.records:
@@ -253,75 +315,207 @@ class Store:
                     doc_rows.append({
                         "id": doc_id, "sha256": r.sha256, "idx": rec["index"], "source": rec["source"],
                         "title": rec["title"], "text": rec["text"], "year": _year(rec),
-                        "meta": json.dumps(rec.get("meta") or {}, ensure_ascii=False),
+                        "meta": _json(rec.get("meta") or {}), "extra": _extra(rec, _KNOWN_RECORD),
                     })
                     fact_rows.extend(_fact_row(doc_id, f) for f in rec["facts"])
-                    bd_rows.extend({"document_id": doc_id, "kind": b["kind"], "total": b["total"],
-                                    "parts": json.dumps(b["parts"]), "unit": b["unit"], "start": b["span"][0],
-                                    "end": b["span"][1], "consistent": b.get("consistent")}
-                                   for b in rec["breakdowns"])
-                    fi_rows.extend({"document_id": doc_id, "rule": f["rule"], "severity": f["severity"],
-                                    "message": f["message"], "start": f["span"][0], "end": f["span"][1],
-                                    "evidence": json.dumps(f.get("evidence") or [])} for f in rec["findings"])
+                    bd_rows.extend(_breakdown_row(doc_id, b) for b in rec["breakdowns"])
+                    fi_rows.extend(_finding_row(doc_id, f) for f in rec["findings"])
             for table, rows in ((files, file_rows), (paths, path_rows), (documents, doc_rows), (facts, fact_rows),
                                 (breakdowns, bd_rows), (findings, fi_rows)):
                 if rows:
-                    c.execute(insert(table), rows)
+                    _insert(c, table, rows)
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """The stored documents as contract records (and error rows), in ingestion order."""
+    def records(self, batch: int = 256) -> Iterator[dict[str, Any]]:
+        """The stored records as ``extract`` wrote them (error rows too), in the order the files
+        were written (a store older than ``files.seq``: its files first, by path), a file's
+        reports by index. Read ``batch`` files at a time: a few queries a batch, not a document."""
+        from .jsonl import error_to_dict
+        from .model import ErrorRecord
+
+        order = select(files.c.sha256, files.c.path, files.c.status, files.c.error_code,
+                       files.c.error_message).order_by(func.coalesce(files.c.seq, 0), files.c.path)
         with self.engine.connect() as c:
-            for f in c.execute(select(files).where(files.c.status == "error").order_by(files.c.path)).mappings():
-                yield {"source": f["path"], "index": None, "title": None, "text": "", "facts": [],
-                       "breakdowns": [], "findings": [],
-                       "error": {"code": f["error_code"], "message": f["error_message"]}}
-            for d in c.execute(select(documents).order_by(documents.c.id)).mappings():
-                did = d["id"]
-                fs = c.execute(select(facts).where(facts.c.document_id == did).order_by(facts.c.id)).mappings()
-                bs = c.execute(select(breakdowns).where(breakdowns.c.document_id == did)
-                               .order_by(breakdowns.c.id)).mappings()
-                ns = c.execute(select(findings).where(findings.c.document_id == did)
-                               .order_by(findings.c.id)).mappings()
-                yield {
-                    "source": d["source"], "index": d["idx"], "title": d["title"], "text": d["text"],
-                    "facts": [_fact_dict(x) for x in fs],
-                    "breakdowns": [{"kind": b["kind"], "total": b["total"], "parts": json.loads(b["parts"]),
-                                    "unit": b["unit"], "span": [b["start"], b["end"]],
-                                    "consistent": b["consistent"]} for b in bs],
-                    "findings": [{"rule": n["rule"], "severity": n["severity"], "message": n["message"],
-                                  "span": [n["start"], n["end"]], "evidence": json.loads(n["evidence"] or "[]")}
-                                 for n in ns],
-                    "meta": json.loads(d["meta"] or "{}"),
-                }
+            for part in c.execution_options(stream_results=True, yield_per=batch).execute(order).partitions():
+                stored = _records_of(c, [f.sha256 for f in part if f.status != "error"])
+                for f in part:
+                    if f.status == "error":
+                        yield error_to_dict(ErrorRecord(f.path, f.error_code or "", f.error_message or ""))
+                    else:
+                        yield from stored.get(f.sha256, ())
 
 
-def _fact_row(doc_id: int, f: dict[str, Any]) -> dict[str, Any]:
+def _insert(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys in the same order.
+
+    On SQLite through the driver's ``executemany``: SQLAlchemy's handling of each value costs
+    more than the insert itself (sqlite3 stores a bool as 1 or 0, as SQLAlchemy does); on other
+    databases through SQLAlchemy, which batches the rows into a few statements."""
+    if c.dialect.name != "sqlite":
+        c.execute(insert(table), rows)
+        return
+    quote = c.dialect.identifier_preparer.quote
+    names = list(rows[0])
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+                 f"VALUES ({', '.join('?' * len(names))})")
+    c.exec_driver_sql(statement, [tuple(r.values()) for r in rows])
+
+
+# -- a record's dicts to rows ---------------------------------------------------------------
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _extra(d: Mapping[str, Any], known: frozenset[str]) -> str | None:
+    """The fields of ``d`` the schema has no column for, as JSON (None when there are none)."""
+    if d.keys() <= known:
+        return None
+    return _json({k: v for k, v in d.items() if k not in known})
+
+
+def _exact(v: int | float | Decimal | None) -> str | None:
+    """A number as exact text, read back by :func:`_number` as the JSON number it was.
+
+    >>> _exact(125000), _exact(33866.39), _exact(Decimal("1.25E+5")), _exact(None)
+    ('125000', '33866.39', '125000', None)
+    """
+    if v is None:
+        return None
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        return str(int(v))  # as the record writes it: an integer when it is one
+    return str(v)
+
+
+def _number(text: str | None) -> int | float | None:
+    """The JSON number a text of :func:`_exact` stands for: an integer when written as one.
+
+    >>> _number("125000"), _number("-10322"), _number("33866.39"), _number("1e-05"), _number(None)
+    (125000, -10322, 33866.39, 1e-05, None)
+    """
+    if text is None:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _fact_row(doc_id: int, f: Mapping[str, Any]) -> dict[str, Any]:
+    kind = f["kind"]
     value = f.get("value")
+    about = f.get("subject_span")
+    date = kind == "date"
     return {
-        "document_id": doc_id, "kind": f["kind"], "text": f["text"], "start": f["span"][0], "end": f["span"][1],
-        "value": float(value) if value is not None else None,
-        "value_exact": str(value) if value is not None else None,
-        "unit": f.get("unit") if f["kind"] == "count" else ("元" if f["kind"] == "money" else None),
+        "document_id": doc_id, "kind": kind, "text": f["text"], "start": f["span"][0], "end": f["span"][1],
+        "value": float(value) if value is not None else None, "value_exact": _exact(value),
+        "unit": f.get("unit") if kind == "count" else ("元" if kind == "money" else None),
         "approx": f.get("approx"), "qualifier": f.get("qualifier"), "placeholder": bool(f.get("placeholder")),
-        "date_start": f.get("start") if f["kind"] == "date" else None,
-        "date_end": f.get("end") if f["kind"] == "date" else None,
+        "date_start": f.get("start") if date else None, "date_end": f.get("end") if date else None,
         "subject": f.get("subject"), "category": f.get("category"), "region": f.get("region"),
-        "org": f.get("org"),
+        "org": f.get("org"), "period": f.get("period"),
+        "subject_start": about[0] if about else None, "subject_end": about[1] if about else None,
+        "approx_word": f.get("approx_word"), "quantum": _exact(f.get("quantum")), "rounded": f.get("rounded"),
+        "category_name": f.get("category_name"), "category_by": f.get("category_by"),
+        "category_confidence": f.get("category_confidence"), "category_reason": f.get("category_reason"),
+        "extra": _extra(f, _KNOWN_FACT.get(kind, _KNOWN_COMMON)),
     }
 
 
-def _fact_dict(x: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"kind": x["kind"], "text": x["text"], "span": [x["start"], x["end"]],
-                            "placeholder": x["placeholder"]}
-    if x["kind"] == "date":
-        base.update(start=x["date_start"], end=x["date_end"])
-        return base
-    exact = x["value_exact"]
-    value: int | float | None = None
-    if exact is not None:
-        value = int(exact) if exact.lstrip("-").isdigit() else float(exact)
-    base.update(value=value, approx=x["approx"], qualifier=x["qualifier"])
-    if x["kind"] == "count":
-        base["unit"] = x["unit"]
-    base.update(subject=x["subject"], category=x["category"], region=x["region"], org=x["org"])
-    return base
+def _breakdown_row(doc_id: int, b: Mapping[str, Any]) -> dict[str, Any]:
+    total = b["total"]
+    return {
+        "document_id": doc_id, "kind": b["kind"], "total": float(total) if total is not None else None,
+        "total_exact": _exact(total), "parts": json.dumps(b["parts"]), "unit": b["unit"],
+        "start": b["span"][0], "end": b["span"][1], "consistent": b.get("consistent"),
+        "total_index": b.get("total_index"), "part_indexes": _json(b.get("part_indexes")),
+        "part_spans": _json(b.get("part_spans")), "shape": b.get("shape"), "certain": b.get("certain"),
+        "extra": _extra(b, _KNOWN_BREAKDOWN),
+    }
+
+
+def _finding_row(doc_id: int, f: Mapping[str, Any]) -> dict[str, Any]:
+    return {"document_id": doc_id, "rule": f["rule"], "severity": f["severity"], "message": f["message"],
+            "start": f["span"][0], "end": f["span"][1], "evidence": json.dumps(f.get("evidence") or []),
+            "extra": _extra(f, _KNOWN_FINDING)}
+
+
+# -- rows back to a record's dicts ----------------------------------------------------------
+
+def _ordered(fields: Mapping[str, Any], keys: Sequence[str], extra: str | None) -> dict[str, Any]:
+    """``fields`` in the record's key order, then the fields kept in ``extra``."""
+    out = {k: fields[k] for k in keys}
+    if extra:
+        out.update(json.loads(extra))
+    return out
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _fact_dict(x: Mapping[str, Any]) -> dict[str, Any]:
+    about = x["subject_start"]
+    fields = {
+        "kind": x["kind"], "text": x["text"], "span": [x["start"], x["end"]], "start": x["date_start"],
+        "end": x["date_end"], "value": _number(x["value_exact"]), "unit": x["unit"], "approx": x["approx"],
+        "qualifier": x["qualifier"], "placeholder": x["placeholder"], "period": x["period"],
+        "subject": x["subject"], "category": x["category"], "region": x["region"],
+        "subject_span": [about, x["subject_end"]] if about is not None else None,
+        "approx_word": x["approx_word"], "quantum": _number(x["quantum"]), "rounded": x["rounded"],
+        "org": x["org"], "category_name": x["category_name"], "category_by": x["category_by"],
+        "category_confidence": x["category_confidence"], "category_reason": x["category_reason"],
+    }
+    return _ordered(fields, FACT_KEYS.get(x["kind"], _FACT_COMMON), x["extra"])
+
+
+def _breakdown_dict(x: Mapping[str, Any]) -> dict[str, Any]:
+    total = x["total"]  # a row older than total_exact: its float, an integer when it is one
+    fields = {
+        "kind": x["kind"],
+        "total": _number(x["total_exact"]) if x["total_exact"] is not None else
+        (int(total) if total is not None and total.is_integer() else total),
+        "parts": json.loads(x["parts"]), "unit": x["unit"], "span": [x["start"], x["end"]],
+        "consistent": x["consistent"], "total_index": x["total_index"],
+        "part_indexes": _loads(x["part_indexes"]), "part_spans": _loads(x["part_spans"]),
+        "shape": x["shape"], "certain": x["certain"],
+    }
+    return _ordered(fields, BREAKDOWN_KEYS, x["extra"])
+
+
+def _finding_dict(x: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {"rule": x["rule"], "severity": x["severity"], "message": x["message"],
+              "span": [x["start"], x["end"]], "evidence": json.loads(x["evidence"] or "[]")}
+    return _ordered(fields, FINDING_KEYS, x["extra"])
+
+
+_IN = 500  # ids a query asks for at once (SQLite's old limit of bound parameters is 999)
+
+
+def _by_document(c: Connection, table: Table, ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The rows of ``table`` of these documents, a list a document, in the order written."""
+    out: dict[int, list[Any]] = {}
+    for k in range(0, len(ids), _IN):
+        query = (select(table).where(table.c.document_id.in_(ids[k : k + _IN]))
+                 .order_by(table.c.document_id, table.c.id))
+        for row in c.execute(query).mappings():
+            out.setdefault(row["document_id"], []).append(row)
+    return out
+
+
+def _records_of(c: Connection, shas: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The records of these files (by content hash), each file's by index."""
+    docs: list[Any] = []
+    for k in range(0, len(shas), _IN):
+        query = select(documents).where(documents.c.sha256.in_(shas[k : k + _IN])).order_by(documents.c.id)
+        docs.extend(c.execute(query).mappings())
+    ids = [d["id"] for d in docs]
+    fs, bs, ns = (_by_document(c, t, ids) for t in (facts, breakdowns, findings))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for d in sorted(docs, key=lambda d: d["idx"]):
+        did = d["id"]
+        fields = {
+            "source": d["source"], "index": d["idx"], "title": d["title"], "text": d["text"],
+            "facts": [_fact_dict(x) for x in fs.get(did, ())],
+            "breakdowns": [_breakdown_dict(x) for x in bs.get(did, ())],
+            "findings": [_finding_dict(x) for x in ns.get(did, ())],
+            "meta": json.loads(d["meta"] or "{}"),
+        }
+        out.setdefault(d["sha256"], []).append(_ordered(fields, RECORD_KEYS, d["extra"]))
+    return out

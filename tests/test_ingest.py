@@ -18,8 +18,6 @@ import pytest
 from sqlalchemy import func, select
 
 from extractor.ingest import ingest, paths_from
-from extractor.model import Count, Money
-from extractor.pipeline import extract_text
 from extractor.store import documents, facts, files, findings, open_store
 
 from .conftest import ROOT
@@ -94,27 +92,6 @@ def test_same_content_twice_is_stored_once(tmp_path: Path) -> None:
         assert c.execute(select(func.count()).select_from(files)).scalar_one() == 1
 
 
-def test_a_store_of_an_older_version_is_upgraded(tmp_path: Path) -> None:
-    import sqlite3
-
-    db = tmp_path / "old.db"
-    open_store(str(db)).engine.dispose()
-    con = sqlite3.connect(db)  # the store as issue 5 made it: facts without org
-    con.execute("DROP INDEX ix_facts_org")
-    con.execute("ALTER TABLE facts DROP COLUMN org")
-    con.commit()
-    con.close()
-    (tmp_path / "in").mkdir()
-    text = "哈密市总工会慰问困难职工53名，发放慰问金12.5万元。"
-    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
-    assert ingest([tmp_path / "in"], str(db)).files == 1
-    with open_store(str(db)).engine.connect() as c:
-        rows = c.execute(select(facts.c.text, facts.c.category, facts.c.org)).all()
-    [record] = extract_text(text)
-    want = [(f.text, f.category, f.org) for f in record.facts if isinstance(f, (Count, Money))]
-    assert [tuple(r) for r in rows] == want and want[0][2] is not None
-
-
 @pytest.mark.parametrize("workers", [2], ids=["two-workers"])
 def test_workers_make_the_same_store(corpus: Path, tmp_path: Path, reference: dict[str, Any], workers: int) -> None:
     db = str(tmp_path / "w.db")
@@ -161,11 +138,15 @@ def test_exports_read_the_store_back(corpus: Path, tmp_path: Path, reference: di
     csv_out = tmp_path / "f.csv"
     assert main(["export", "--db", db, "--format", "csv", "--table", "findings", "-o", str(csv_out)]) == 0
     with open(csv_out, encoding="utf-8") as fh:
-        assert len(list(csv.DictReader(fh))) == reference["findings"]
+        reader = csv.DictReader(fh)
+        assert len(list(reader)) == reference["findings"]
+        assert reader.fieldnames == [c.name for c in findings.columns]
     pq = pytest.importorskip("pyarrow.parquet")
     pq_out = tmp_path / "f.parquet"
     assert main(["export", "--db", db, "--format", "parquet", "--table", "facts", "-o", str(pq_out)]) == 0
-    assert pq.read_table(pq_out).num_rows == reference["facts"]
+    table = pq.read_table(pq_out)
+    assert table.num_rows == reference["facts"] and table.column_names == [c.name for c in facts.columns]
+    assert {"period", "quantum", "category_by"} <= set(table.column_names)  # every field of the record
 
 
 QUERY_HEADERS = {
