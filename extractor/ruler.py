@@ -121,6 +121,8 @@ def get_pipeline(path: Path | None = None) -> Any:
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and
 # no phrase runs across
 _GAP = "\n"
+_LATIN = re.compile(r"[0-9A-Za-z]")
+_OPAQUE = "0"
 
 
 # an organization's name runs back over the nouns before its head (市 + 红十字会, 集团本部工会)
@@ -152,7 +154,10 @@ def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
     owner: list[tuple[int, Token | None]] = []
     for k, tokens in enumerate(clauses):
         for t in tokens:
-            words.append(t.text)
+            # a token with a Latin letter or a digit is in no name and matches no pattern (none has
+            # one): it is given to spaCy as one word, so that its vocabulary, which keeps every word
+            # it is shown, does not grow with every figure of every report
+            words.append(_OPAQUE if _LATIN.search(t.text) else t.text)
             tags.append(t.tag)
             owner.append((k, t))
         words.append(_GAP)

@@ -56,3 +56,15 @@ def test_spacy_tokenizer_is_a_registered_factory() -> None:
 def test_charfreq_table_in_sync_with_jieba() -> None:
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_charfreq.py"), "--check"], capture_output=True)
     assert r.returncode == 0, r.stderr.decode()
+
+
+def test_no_name_pattern_holds_a_latin_letter_or_digit() -> None:
+    """The ruler shows spaCy every token with a Latin letter or a digit as one word (its vocabulary
+    keeps every word it is shown): that is only sound while no name pattern holds one."""
+    import json
+
+    from extractor.resources import model_path
+
+    lines = (model_path("spacy_zh") / "span_ruler" / "patterns").read_text(encoding="utf-8").splitlines()
+    phrases = [p for p in (json.loads(x)["pattern"] for x in lines) if isinstance(p, str)]
+    assert phrases and not [p for p in phrases if any(c.isascii() and c.isalnum() for c in p)]
