@@ -31,7 +31,7 @@ from .resources import model_path
 from .segment import Token
 from .taxonomy import TAXONOMY, Kind
 
-__all__ = ["SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
+__all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
 
 #: the saved pipeline's folder in the models folder (:func:`~extractor.resources.models_dir`)
 SPACY_MODEL = "spacy_zh"
@@ -67,27 +67,54 @@ def _alternation(words: list[str]) -> str:
 
 
 def build_patterns() -> list[dict[str, Any]]:
-    """Every pattern of the ruler, in a stable order."""
-    # names are phrase patterns, matched by spaCy's PhraseMatcher (a trie: as fast with a thousand
-    # names as with ten; loading tokenizes them with our tokenizer, ~0.05 s); token patterns, which
-    # the Matcher tries one by one at every token (five times slower over the corpus), only for
-    # the few rules on tags and suffixes
+    """Every phrase pattern of the ruler (names: spaCy's PhraseMatcher, a trie, as fast with a
+    thousand names as with ten), in a stable order. The rules on tags and suffixes are not spaCy
+    patterns: its Matcher would try them at every token (the most of the stage's time); they are
+    :data:`RULES`, read once over the tokens."""
     out: list[dict[str, Any]] = []
     kinds: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
     for kind, label in kinds:
         for term, ids in sorted(TAXONOMY.terms(kind).items()):
             if len(ids) == 1:  # a term two categories share names neither
                 out.append({"label": label, "pattern": term, "id": ids[0]})
-    org_suffixes, org_names = _entries("orgs.txt")
-    org_re = f"^[\\u4e00-\\u9fff]{{0,10}}({_alternation(org_suffixes)})$"
-    out.append({"label": "ORG", "pattern": [{"TAG": "ns", "OP": "?"}, {"TEXT": {"REGEX": org_re}}]})
-    out.extend({"label": "ORG", "pattern": n} for n in org_names)
-    place_suffixes, place_names = _entries("places.txt")
-    place_re = f"^[^{_SCOPE}\\W\\d][\\u4e00-\\u9fff]{{0,6}}({_alternation(place_suffixes)})$"
-    out.append({"label": "PLACE", "pattern": [{"TEXT": {"REGEX": place_re}}]})
-    out.append({"label": "PLACE", "pattern": [{"TAG": "ns", "TEXT": {"REGEX": f"^[^{_SCOPE}]"}}]})
-    out.extend({"label": "PLACE", "pattern": n} for n in place_names)
+    out.extend({"label": "ORG", "pattern": n} for n in _entries("orgs.txt")[1])
+    out.extend({"label": "PLACE", "pattern": n} for n in _entries("places.txt")[1])
     return out
+
+
+class _Rules:
+    """The rules on one token's text and tag (and the tag before it), as regular expressions
+    tried only on the tokens whose ending can match:
+
+    * ``ORG``: a word of Chinese characters ending in an organization's suffix (``data/lexicon/orgs.txt``:
+      总工会, 民政局, 社区…), alone or after a place name (``ns``): 哈密市 + 总工会;
+    * ``PLACE``: a word ending in a place's suffix (``places.txt``: 市, 县, 街道…), not a scope word
+      (全市, 本县, 各乡镇); or a word jieba tags as a place name (``ns``), not a scope word."""
+
+    def __init__(self) -> None:
+        org_suffixes = _entries("orgs.txt")[0]
+        place_suffixes = _entries("places.txt")[0]
+        self.org_ends = tuple(org_suffixes)
+        self.place_ends = tuple(place_suffixes)
+        self.org = re.compile(f"^[\u4e00-\u9fff]{{0,10}}(?:{_alternation(org_suffixes)})$")
+        self.place = re.compile(f"^[^{_SCOPE}\\W\\d][\u4e00-\u9fff]{{0,6}}(?:{_alternation(place_suffixes)})$")
+
+    def spans(self, words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, int, int]]:
+        """``(label, start, end)`` token spans of the rules over a ``Doc``'s words and tags."""
+        out: list[tuple[str, int, int]] = []
+        for i, word in enumerate(words):
+            if word.endswith(self.org_ends) and self.org.match(word):
+                if i > 0 and tags[i - 1] == "ns":
+                    out.append(("ORG", i - 1, i + 1))
+                out.append(("ORG", i, i + 1))
+            if word.endswith(self.place_ends) and self.place.match(word):
+                out.append(("PLACE", i, i + 1))
+            if tags[i] == "ns" and word[:1] not in _SCOPE:
+                out.append(("PLACE", i, i + 1))
+        return out
+
+
+RULES = _Rules()
 
 
 def new_pipeline() -> Any:
@@ -169,8 +196,9 @@ def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
     from spacy.tokens import Doc
 
     nlp = get_pipeline()
-    doc = nlp.get_pipe("span_ruler")(Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags))
+    doc = nlp.get_pipe("span_ruler")(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
     named = [(s.label_, s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY]]
+    named += [(label, a, b, "") for label, a, b in RULES.spans(words, tags)]
     names = {(a, b) for label, a, b, _ in named if label in ("GROUP", "FUND")}
     seen: set[tuple[str, int, int]] = set()
     for label, a, b, sid in named:
