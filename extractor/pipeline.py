@@ -11,18 +11,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from .breakdowns import find_breakdowns
-from .categories import campaign, categorize, doctype
-from .chars import fold
+from .about.categories import campaign, categorize, doctype
 from .checks import Context, run_checks
 from .checks.sums import is_consistent
 from .errors import ExtractorError
 from .facts import extract_facts
+from .lang.chars import fold
+from .lang.segment import remembering
 from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
-from .segment import remembering
-from .split import split_reports
-from .tables import read_tables
+from .structure.breakdowns import find_breakdowns
+from .structure.split import split_reports
+from .structure.tables import read_tables
 
 __all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 

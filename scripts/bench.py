@@ -58,7 +58,7 @@ def run_one(kind: str, folder: Path) -> dict[str, float]:
     size = sum(f.stat().st_size for f in files)
     t0 = time.perf_counter()
     if kind in ("extract", "facts"):
-        from extractor.jsonl import to_json_line
+        from extractor.output.jsonl import to_json_line
         from extractor.pipeline import extract_path
 
         checks = kind == "extract"

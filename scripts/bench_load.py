@@ -15,13 +15,13 @@ CODE = """
 import time
 t0 = time.perf_counter()
 import extractor.pipeline
-from extractor.segment import get_segmenter
+from extractor.lang.segment import get_segmenter
 get_segmenter().tokens("预热")
 t1 = time.perf_counter()
-from extractor.ruler import get_pipeline
+from extractor.about.ruler import get_pipeline
 get_pipeline()
 t2 = time.perf_counter()
-from extractor.classify import load_model
+from extractor.about.classify import load_model
 for n in ("subject_group", "subject_fund", "doctype"):
     load_model(n)
 t3 = time.perf_counter()

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 
 import artifact  # noqa: E402
 
-from extractor.segment import USERDICT_PATH, build_userdict  # noqa: E402
+from extractor.lang.segment import USERDICT_PATH, build_userdict  # noqa: E402
 
 
 def main() -> int:

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extractor.about.ruler import SPACY_MODEL, new_pipeline  # noqa: E402
 from extractor.resources import model_path  # noqa: E402
-from extractor.ruler import SPACY_MODEL, new_pipeline  # noqa: E402
 
 #: where the pipeline is written and checked: the folder the package loads it from (models/)
 SPACY_DIR = model_path(SPACY_MODEL)

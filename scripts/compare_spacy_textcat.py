@@ -5,7 +5,7 @@
 
 For each kind (group, fund), a ``textcat`` (exclusive classes) is trained on the training phrases of
 ``scripts/train_classifier.py`` (taxonomy terms + corpus/labels/phrases_train.tsv), in a pipeline
-``spacy.blank("zh")`` with our jieba tokenizer (``extractor.nlp``); the phrases are folded as the
+``spacy.blank("zh")`` with our jieba tokenizer (``extractor.lang.nlp``); the phrases are folded as the
 classifier folds them (``classify.prepare``). The learning rate, the number of epochs and the
 abstain threshold (the lowest confidence at which answers are right 95% of the time) are chosen on
 a stratified 20% split of the training phrases (never on the held-out file); the final model is
@@ -56,10 +56,10 @@ from spacy.training import Example  # noqa: E402
 from thinc.api import fix_random_seed  # noqa: E402  (what spacy.util.fix_random_seed is)
 from train_classifier import TARGET_PRECISION, heldout_phrases, phrase_data  # noqa: E402
 
-from extractor.categories import classify_phrase  # noqa: E402
-from extractor.classify import load_model, prepare  # noqa: E402
-from extractor.nlp import get_nlp  # noqa: E402
-from extractor.taxonomy import TAXONOMY, Kind  # noqa: E402
+from extractor.about.categories import classify_phrase  # noqa: E402
+from extractor.about.classify import load_model, prepare  # noqa: E402
+from extractor.about.taxonomy import TAXONOMY, Kind  # noqa: E402
+from extractor.lang.nlp import get_nlp  # noqa: E402
 
 SEED = 0
 BATCH = 16

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.readers.text import decode_text  # noqa: E402
-from extractor.split import HEADING  # noqa: E402
+from extractor.structure.split import HEADING  # noqa: E402
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

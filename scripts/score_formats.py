@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from score import score  # noqa: E402
 
-from extractor.jsonl import to_json_line  # noqa: E402
 from extractor.model import ErrorRecord  # noqa: E402
+from extractor.output.jsonl import to_json_line  # noqa: E402
 from extractor.pipeline import extract_path  # noqa: E402
 
 RENDERED = ROOT / "corpus" / "rendered"

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pred = args.pred
     if pred is None:
-        from extractor.cli import main as cli
+        from extractor.ui.cli import main as cli
 
         pred = ROOT / "out" / "real-dev.jsonl"
         pred.parent.mkdir(exist_ok=True)

@@ -33,12 +33,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_te
 from sklearn.naive_bayes import ComplementNB  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from extractor.categories import doctype_features  # noqa: E402
-from extractor.classify import LinearTextModel, prepare, read_model  # noqa: E402
+from extractor.about.categories import doctype_features  # noqa: E402
+from extractor.about.classify import LinearTextModel, prepare, read_model  # noqa: E402
+from extractor.about.taxonomy import TAXONOMY, Kind  # noqa: E402
 from extractor.readers import read_path  # noqa: E402
 from extractor.resources import models_dir  # noqa: E402
-from extractor.split import split_reports  # noqa: E402
-from extractor.taxonomy import TAXONOMY, Kind  # noqa: E402
+from extractor.structure.split import split_reports  # noqa: E402
 
 #: where the models are written and checked: the folder the package loads them from (models/)
 MODELS_DIR = models_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cli import main
+from extractor.ui.cli import main
 
 from .conftest import ROOT
 

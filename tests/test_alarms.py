@@ -1,4 +1,4 @@
-"""Units whose number is missing (extractor/missing.py), table-driven (tests/cases/missing.jsonl):
+"""Units whose number is missing (extractor/facts/missing.py), table-driven (tests/cases/missing.jsonl):
 each row lists ALL the missing-figure facts its text holds; and the alarm rules' helpers stay
 linear on adversarial text."""
 
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from extractor import extract_text
-from extractor.chars import fold
-from extractor.jsonl import fact_to_dict
-from extractor.missing import find_missing, is_missing, stripped_years
+from extractor.facts.missing import find_missing, is_missing, stripped_years
+from extractor.lang.chars import fold
+from extractor.output.jsonl import fact_to_dict
 
 from .conftest import load_cases
 

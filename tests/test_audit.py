@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from extractor.cli import main
+from extractor.ui.cli import main
 
 from .conftest import ROOT
 
@@ -164,8 +164,8 @@ def test_html_format_writes_one_page(tmp_path: Path) -> None:
                  id="equal-figures-outside-breakdowns-both-count"),
 ])
 def test_totals_by_category(text: str, want: list[tuple[str, str, int, int]]) -> None:
-    from extractor.audit import audit, totals_by_category
     from extractor.pipeline import extract_text
+    from extractor.ui.audit import audit, totals_by_category
 
     got = [(r["category"], r["unit"], r["total"], r["facts"]) for r in totals_by_category(audit(extract_text(text)))]
     assert got == want

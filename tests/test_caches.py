@@ -9,8 +9,8 @@ import pkgutil
 from types import ModuleType
 
 import extractor
-from extractor import chars
-from extractor.categories import campaign, doctype
+from extractor.about.categories import campaign, doctype
+from extractor.lang import chars
 
 
 def _modules() -> list[ModuleType]:

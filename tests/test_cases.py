@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from extractor import extract_text
-from extractor.jsonl import breakdown_to_dict, fact_to_dict
-from extractor.numbers import parse_number
+from extractor.lang.numbers import parse_number
+from extractor.output.jsonl import breakdown_to_dict, fact_to_dict
 
 from .conftest import load_cases
 

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from extractor.categories import classify_phrase, compatible, doctype
-from extractor.classify import LinearTextModel, char_wb_ngrams, load_model, read_model
+from extractor.about.categories import classify_phrase, compatible, doctype
+from extractor.about.classify import LinearTextModel, char_wb_ngrams, load_model, read_model
+from extractor.about.taxonomy import TAXONOMY, Kind
 from extractor.model import Count, Money
 from extractor.pipeline import extract_text
-from extractor.taxonomy import TAXONOMY, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,7 +175,7 @@ def test_numpy_scores_equal_scikit_learns(tmp_path: Path) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from extractor.classify import prepare
+    from extractor.about.classify import prepare
 
     xs = ["困难职工", "困难员工", "劳模", "劳动模范", "大米", "棉被", "慰问金", "助学金"]
     ys = ["a", "a", "b", "b", "c", "c", "d", "d"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from extractor.cli import main
+from extractor.ui.cli import main
 
 from .conftest import ROOT
 

@@ -23,7 +23,6 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from extractor import ErrorRecord, extract_path
-from extractor.cli import main as cli_main
 from extractor.errors import (
     CorruptFileError,
     EncryptedFileError,
@@ -34,6 +33,7 @@ from extractor.errors import (
 from extractor.model import Document
 from extractor.readers import Limits, read_bytes
 from extractor.readers.docx import OLE_MAGIC, _format_number, check_zip, is_encrypted_ole, read
+from extractor.ui.cli import main as cli_main
 
 from .conftest import ROOT
 

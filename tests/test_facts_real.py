@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import extract_text
-from extractor.chars import squeeze_pinyin
 from extractor.facts import extract_facts
+from extractor.lang.chars import squeeze_pinyin
 from extractor.model import DateFact
 
 from .conftest import load_cases

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from extractor.ingest import ingest, paths_from
-from extractor.store import documents, facts, files, findings, open_store
+from extractor.output.ingest import ingest, paths_from
+from extractor.output.store import documents, facts, files, findings, open_store
 
 from .conftest import ROOT
 
@@ -124,7 +124,7 @@ def test_dask_local_cluster_makes_the_same_store(corpus: Path, tmp_path: Path, r
 
 
 def test_exports_read_the_store_back(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
-    from extractor.cli import main
+    from extractor.ui.cli import main
 
     db = str(tmp_path / "e.db")
     ingest([corpus], db)
@@ -160,7 +160,7 @@ QUERY_HEADERS = {
 
 @pytest.mark.parametrize("name", sorted(QUERY_HEADERS))
 def test_queries_run(corpus: Path, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from extractor.cli import main
+    from extractor.ui.cli import main
 
     db = str(tmp_path / "q.db")
     ingest([corpus], db)

@@ -46,7 +46,7 @@ sys.addaudithook(hook)
 from extractor.pipeline import extract_path
 records = extract_path(sys.argv[1])
 assert isinstance(records, list) and len(records) == 5, records
-from extractor.classify import load_model
+from extractor.about.classify import load_model
 for name in ("subject_group", "subject_fund", "doctype"):
     load_model(name)
 print(json.dumps(sorted(opened)))

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from extractor.nlp import get_nlp, make_doc
-from extractor.segment import USERDICT_PATH, build_userdict, get_segmenter
+from extractor.lang.nlp import get_nlp, make_doc
+from extractor.lang.segment import USERDICT_PATH, build_userdict, get_segmenter
 
 from .conftest import ROOT
 
@@ -32,7 +32,7 @@ def test_domain_words_stay_whole(word: str) -> None:
 def test_segmenter_is_not_the_global_jieba() -> None:
     import jieba
 
-    from extractor.segment import _Python
+    from extractor.lang.segment import _Python
 
     reference = _Python(get_segmenter()._words())
     assert reference._tok is not jieba.dt

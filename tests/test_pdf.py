@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from extractor import ErrorRecord, Record, extract_path
-from extractor.cli import main
 from extractor.errors import LimitExceededError
 from extractor.model import Document
 from extractor.readers import Limits, read_bytes
 from extractor.readers.pdf import _ITEM, _Line, _ragged
+from extractor.ui.cli import main
 
 pytest.importorskip("reportlab", reason="the PDF fixtures are drawn with reportlab (pip install -e '.[dev]')")
 

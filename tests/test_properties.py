@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor import Count, Money, Record, extract_text
-from extractor.numbers import parse_number
+from extractor.lang.numbers import parse_number
 from extractor.readers.text import decode_text
 
 # ---------------------------------------------------------------- extract_text never raises

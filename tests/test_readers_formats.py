@@ -25,7 +25,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor import ErrorRecord, extract_path
-from extractor.cli import main
 from extractor.errors import (
     ConverterMissingError,
     CorruptFileError,
@@ -37,6 +36,7 @@ from extractor.errors import (
 from extractor.model import Document, Money
 from extractor.readers import Limits, read_bytes, read_path, sniff
 from extractor.readers.html import decode_html
+from extractor.ui.cli import main
 
 from .conftest import ROOT
 

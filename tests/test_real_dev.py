@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cli import main
+from extractor.ui.cli import main
 
 from .conftest import ROOT
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor.audit import AuditDoc, Evidence, audit
 from extractor.model import Count, ErrorRecord, Finding, Money, Record, Severity
 from extractor.pipeline import extract_path, iter_paths
-from extractor.report_html import render_html
+from extractor.ui.audit import AuditDoc, Evidence, audit
+from extractor.ui.report_html import render_html
 
 from .conftest import ROOT
 

@@ -18,11 +18,19 @@ import pytest
 from sqlalchemy import Column, Index, MetaData, Table, create_engine, insert, make_url
 from sqlalchemy import text as sql
 
-from extractor.cli import main
-from extractor.ingest import ingest
-from extractor.jsonl import breakdown_to_dict, fact_to_dict, finding_to_dict, record_to_dict
 from extractor.model import Breakdown, Count, DateFact, Finding, Money, Record, Severity
-from extractor.store import BREAKDOWN_KEYS, FACT_KEYS, FINDING_KEYS, RECORD_KEYS, FileResult, metadata, open_store
+from extractor.output.ingest import ingest
+from extractor.output.jsonl import breakdown_to_dict, fact_to_dict, finding_to_dict, record_to_dict
+from extractor.output.store import (
+    BREAKDOWN_KEYS,
+    FACT_KEYS,
+    FINDING_KEYS,
+    RECORD_KEYS,
+    FileResult,
+    metadata,
+    open_store,
+)
+from extractor.ui.cli import main
 
 from .conftest import ROOT, load_cases
 

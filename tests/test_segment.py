@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import segment
-from extractor.segment import remembering, segment_windows
+from extractor.lang import segment
+from extractor.lang.segment import remembering, segment_windows
 
 
 def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from extractor.lang.segment import Segmenter, _word_list, get_segmenter, sentences
 from extractor.pipeline import iter_paths
 from extractor.readers import read_path
-from extractor.segment import Segmenter, _word_list, get_segmenter, sentences
 
 from .conftest import ROOT
 

@@ -12,7 +12,7 @@ import pytest
 
 from extractor.model import Report
 from extractor.pipeline import extract_text
-from extractor.split import _runs, split_reports
+from extractor.structure.split import _runs, split_reports
 
 from .conftest import ROOT
 

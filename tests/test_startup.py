@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extractor import __version__
-from extractor.cli import main
+from extractor.ui.cli import main
 
 HEAVY = ("spacy", "numpy", "sqlalchemy", "jieba", "rjieba", "pdfplumber", "docx", "lxml", "sklearn",
          "extractor.pipeline")
@@ -29,7 +29,7 @@ def _loaded_after(code: str) -> set[str]:
 
 
 def _cli(*args: str) -> str:
-    return ("from extractor.cli import main\n"
+    return ("from extractor.ui.cli import main\n"
             f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass")
 
 

@@ -1,4 +1,4 @@
-"""The table grammar (extractor/tables.py) on the layouts reports flatten their tables to: the rows of
+"""The table grammar (extractor/structure/tables.py) on the layouts reports flatten their tables to: the rows of
 tests/cases/tables.jsonl, each a text with the facts its cells give (text, kind, value, unit, region),
 its breakdowns (kind, total, parts, shape) and its findings above severity info (rule, text at the span).
 

@@ -91,8 +91,8 @@ def test_text_table_rows_and_columns_label_their_figures() -> None:
                  id="prose-is-no-table"),
 ])
 def test_text_tables(text: str, shape: list[tuple[int, int]]) -> None:
-    from extractor.chars import fold
     from extractor.facts import extract_facts
-    from extractor.tables import find_text_tables
+    from extractor.lang.chars import fold
+    from extractor.structure.tables import find_text_tables
 
     assert [(t.rows, t.cols) for t in find_text_tables(text, fold(text), extract_facts(text))] == shape

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.topics import Topics, heading_starts
+from extractor.structure.topics import Topics, heading_starts
 
 TEXT = ("一、基本情况\n全镇建档立卡贫困户1286户，困难职工子女40名。\n（二）帮扶\n发放慰问金5万元。\n"
         "三、打算\n剩余144户。")

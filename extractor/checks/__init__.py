@@ -10,70 +10,8 @@ severity and a Chinese description. Inconsistencies are data (findings), never e
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from . import bounds, dates, duplicates, placeholders, structure, sums  # each registers its rules
+from .registry import REGISTRY, Context, Rule, rule, run_checks
 
-from ..model import Breakdown, Fact, Finding, Severity
-
-__all__ = ["REGISTRY", "Context", "Rule", "rule", "run_checks"]
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a rule sees of one report."""
-
-    text: str
-    view: str
-    facts: tuple[Fact, ...]
-    breakdowns: tuple[Breakdown, ...]
-    meta: dict[str, Any] = field(default_factory=dict)
-    title: str | None = None
-    index: int = 0
-    #: work two rules share (below_minimum and above_maximum pair the same rates), per report
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-
-Check = Callable[[Context], Iterable[Finding]]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    severity: Severity
-    description: str
-    check: Check
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, severity: Severity, description: str) -> Callable[[Check], Check]:
-    """Register a check under a stable lower_snake_case id."""
-
-    def register(fn: Check) -> Check:
-        if rule_id in REGISTRY:
-            raise ValueError(f"rule {rule_id!r} registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, severity, description, fn)
-        return fn
-
-    return register
-
-
-def run_checks(ctx: Context, rules: Iterable[str] | None = None) -> tuple[Finding, ...]:
-    """Findings of every registered rule (or of ``rules``), sorted by span."""
-    out: list[Finding] = []
-    for rid in rules if rules is not None else REGISTRY:
-        r = REGISTRY[rid]
-        try:
-            out.extend(r.check(ctx))
-        except Exception:  # a bug in one rule must not hide the other findings
-            log.exception("check %s failed", rid)
-    out.sort(key=lambda f: (f.span, f.rule))
-    return tuple(out)
-
-
-from . import bounds, dates, duplicates, placeholders, structure, sums  # noqa: E402,F401  (registers the rules)
+__all__ = ["REGISTRY", "Context", "Rule", "bounds", "dates", "duplicates", "placeholders", "rule", "run_checks",
+           "structure", "sums"]

@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..chars import fold_word
-from ..intervals import Interval, interval_of
-from ..lexicon import LEXICON
+from ..calc import Interval, interval_of
+from ..lang.chars import fold_word
+from ..lang.lexicon import LEXICON
 from ..model import Count, Finding, Money, Qualifier, Severity
-from . import Context, rule
+from .registry import Context, rule
 
 __all__ = ["bound_findings", "check_above", "check_below"]
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..dates import impossible_dates, rolls_over
+from ..facts.dates import impossible_dates, rolls_over
 from ..model import DateFact, Finding, Severity
-from . import Context, rule
+from .registry import Context, rule
 
 __all__ = ["check_implausible", "check_reversed", "reversed_range"]
 

@@ -30,12 +30,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from enum import StrEnum
 
-from ..chars import fold_word
-from ..intervals import interval_of
-from ..lexicon import LEXICON
+from ..calc import interval_of
+from ..lang.chars import fold_word
+from ..lang.lexicon import LEXICON
+from ..lang.segment import segment_windows
 from ..model import Count, DateFact, Finding, Severity
-from ..segment import segment_windows
-from . import Context, rule
+from .registry import Context, rule
 
 __all__ = ["DuplicateClass", "check_duplicates", "duplicate_groups"]
 

@@ -10,9 +10,9 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from ..lexicon import LEXICON
+from ..lang.lexicon import LEXICON
 from ..model import Count, DateFact, Finding, Money, Severity, Span
-from . import Context, rule
+from .registry import Context, rule
 
 __all__ = ["BLANK", "check_placeholders"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..chars import fold_word
-from ..lexicon import LEXICON
-from ..missing import is_missing, stripped_years
+from ..facts.missing import is_missing, stripped_years
+from ..lang.chars import fold_word
+from ..lang.lexicon import LEXICON
 from ..model import Count, Finding, Severity, Span
-from . import Context, rule
+from .registry import Context, rule
 
 __all__ = ["check_heading_count", "check_missing_figure", "check_unit_mismatch"]
 
@@ -52,7 +52,7 @@ def check_heading_count(ctx: Context) -> Iterator[Finding]:
 @rule("missing_figure", Severity.ERROR, "有单位而无数字：数字漏填")
 def check_missing_figure(ctx: Context) -> Iterator[Finding]:
     """One finding per unit whose number is missing (the placeholder facts of
-    :mod:`extractor.missing`: 投入资金万元, 代表余人参加), and per year stripped of its digits
+    :mod:`extractor.facts.missing`: 投入资金万元, 代表余人参加), and per year stripped of its digits
     (莒县总工会年元旦春节)."""
     for f in ctx.facts:
         if is_missing(f):

@@ -1,6 +1,6 @@
 """``sum_mismatch``: itemized parts that cannot add up to their stated total.
 
-Each figure becomes an interval from how it is written (:mod:`extractor.intervals`); a breakdown
+Each figure becomes an interval from how it is written (:mod:`extractor.calc`); a breakdown
 is flagged only when the parts' summed interval cannot meet the total's. Parts above the total
 are an error; parts short of it a warning (a 其中 list need not be exhaustive).
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..intervals import Interval, interval_of, total_interval
+from ..calc import Interval, interval_of, total_interval
 from ..model import Breakdown, Count, Finding, Money, Severity
-from . import Context, rule
 from .duplicates import DuplicateClass, duplicate_groups
+from .registry import Context, rule
 
 __all__ = ["arithmetic", "breakdown_intervals", "check_sums", "is_consistent"]
 

@@ -20,8 +20,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from ..chars import fold
 from ..errors import DecodeError, UnsupportedFormatError
+from ..lang.chars import fold
 from ..model import Document
 
 if TYPE_CHECKING:

@@ -329,8 +329,8 @@ class Store:
         """The stored records as ``extract`` wrote them (error rows too), in the order the files
         were written (a store older than ``files.seq``: its files first, by path), a file's
         reports by index. Read ``batch`` files at a time: a few queries a batch, not a document."""
+        from ..model import ErrorRecord
         from .jsonl import error_to_dict
-        from .model import ErrorRecord
 
         order = select(files.c.sha256, files.c.path, files.c.status, files.c.error_code,
                        files.c.error_message).order_by(func.coalesce(files.c.seq, 0), files.c.path)

@@ -23,10 +23,10 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 
-from .chars import fold, fold_word
-from .lexicon import LEXICON
-from .model import Count, Fact, Money, Span
-from .segment import Segmenter, Token, get_segmenter, segment_windows
+from ..lang.chars import fold, fold_word
+from ..lang.lexicon import LEXICON
+from ..lang.segment import Segmenter, Token, get_segmenter, segment_windows
+from ..model import Count, Fact, Money, Span
 
 __all__ = ["find_missing", "is_missing", "stripped_years"]
 

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from .chars import fold
-from .dates import find_dates
-from .model import Report
-from .numbers import parse_number
+from ..facts.dates import find_dates
+from ..lang.chars import fold
+from ..lang.numbers import parse_number
+from ..model import Report
 
 __all__ = ["signature", "split_reports"]
 

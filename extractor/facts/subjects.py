@@ -3,7 +3,7 @@
 ``53名困难职工`` → 困难职工 (the phrase after the measure word); ``共慰问困难家庭700余户`` →
 困难家庭 (the phrase before the figure when nothing nominal follows it).
 
->>> from extractor.segment import get_segmenter
+>>> from extractor.lang.segment import get_segmenter
 >>> find_subject(get_segmenter().tokens("共慰问困难家庭700余户"), 7, 12, "共慰问困难家庭700余户")
 ('困难家庭', (3, 7))
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lexicon import LEXICON
-from .model import Span
-from .numbers import CHINESE_NUMERAL_CHARS
-from .segment import Token
+from ..lang.lexicon import LEXICON
+from ..lang.numbers import CHINESE_NUMERAL_CHARS
+from ..lang.segment import Token
+from ..model import Span
 
 __all__ = ["PEOPLE_END", "find_subject"]
 

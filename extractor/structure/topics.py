@@ -19,9 +19,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
-from .chars import fold
-from .lexicon import LEXICON
-from .taxonomy import TAXONOMY, Kind, TermMatch
+from ..about.taxonomy import TAXONOMY, Kind, TermMatch
+from ..lang.chars import fold
+from ..lang.lexicon import LEXICON
 
 __all__ = ["Topics", "heading_starts"]
 

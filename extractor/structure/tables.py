@@ -39,11 +39,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from .chars import fold
-from .lexicon import LEXICON
-from .model import Breakdown, Cell, Count, Fact, Money, Span, Table
-from .numbers import read_folded
-from .taxonomy import TAXONOMY
+from ..about.taxonomy import TAXONOMY
+from ..lang.chars import fold
+from ..lang.lexicon import LEXICON
+from ..lang.numbers import read_folded
+from ..model import Breakdown, Cell, Count, Fact, Money, Span, Table
 
 __all__ = ["Column", "Layout", "Tables", "cell_facts", "find_text_tables", "label_facts", "lay_out",
            "read_tables", "table_breakdowns"]

@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .chars import fold_word
-from .resources import models_dir
+from ..lang.chars import fold_word
+from ..resources import models_dir
 
 __all__ = ["LinearTextModel", "Prediction", "char_wb_ngrams", "load_model"]
 

@@ -1,7 +1,7 @@
 """The auditor's view of records: findings by severity with their evidence, the arithmetic of
 every breakdown, and a summary across documents — as text for a terminal, or as JSON.
 
-The HTML report lives in :mod:`extractor.report_html`; all three read the same
+The HTML report lives in :mod:`extractor.ui.report_html`; all three read the same
 :class:`AuditDoc` values built here.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .chars import fold
-from .checks import REGISTRY, Context
-from .checks.sums import arithmetic
-from .model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
-from .taxonomy import TAXONOMY
+from ..about.taxonomy import TAXONOMY
+from ..checks import REGISTRY, Context
+from ..checks.sums import arithmetic
+from ..lang.chars import fold
+from ..model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
 
 __all__ = ["SEVERITY_ORDER", "AuditDoc", "audit", "exit_code", "render_json", "render_text", "summary"]
 

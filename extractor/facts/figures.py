@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from .chars import fold
-from .lexicon import LEXICON
-from .model import Qualifier
-from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
+from ..lang.chars import fold
+from ..lang.lexicon import LEXICON
+from ..lang.numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
+from ..model import Qualifier
 
 __all__ = ["Figure", "scan_figures", "unit_at"]
 

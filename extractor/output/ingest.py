@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..model import ErrorRecord
+from ..pipeline import extract_path, iter_paths
 from .jsonl import error_to_dict, record_to_dict
-from .model import ErrorRecord
-from .pipeline import extract_path, iter_paths
 from .store import FileResult, Store, open_store
 
 __all__ = ["IngestSummary", "Progress", "ingest", "paths_from", "process_batch", "process_file"]

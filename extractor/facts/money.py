@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..model import Money
 from .figures import Figure, scan_figures
-from .model import Money
 
 __all__ = ["find_money", "money_from_figure", "parse_money"]
 

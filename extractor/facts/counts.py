@@ -10,10 +10,10 @@ each count gets the subject its sentence states.
 
 from __future__ import annotations
 
-from .chars import fold
+from ..lang.chars import fold
+from ..lang.segment import Nearby, Token, by_clause, segment_windows
+from ..model import Count, Span
 from .figures import Figure, scan_figures
-from .model import Count, Span
-from .segment import Nearby, Token, by_clause, segment_windows
 from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]

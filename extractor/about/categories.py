@@ -36,15 +36,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from .chars import fold
+from ..facts.subjects import PEOPLE_END, find_subject
+from ..lang.chars import fold
+from ..lang.lexicon import LEXICON
+from ..lang.segment import Nearby, Token, by_clause, segment_windows, sentences
+from ..model import Breakdown, Count, Fact, Money, Span
+from ..structure.topics import Topics
 from .classify import load_model
-from .lexicon import LEXICON
-from .model import Breakdown, Count, Fact, Money, Span
 from .ruler import NamedSpan, named_spans_of
-from .segment import Nearby, Token, by_clause, segment_windows, sentences
-from .subjects import PEOPLE_END, find_subject
 from .taxonomy import TAXONOMY, Kind
-from .topics import Topics
 
 __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype", "doctype_features"]
 

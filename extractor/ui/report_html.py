@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+from ..about.taxonomy import TAXONOMY
+from ..checks import REGISTRY
+from ..model import Count, DateFact, Fact, Qualifier, Severity
 from .audit import _SENTENCE_ENDS, SEVERITY_ORDER, SEVERITY_ZH, AuditDoc, Evidence, summary
-from .checks import REGISTRY
-from .model import Count, DateFact, Fact, Qualifier, Severity
-from .taxonomy import TAXONOMY
 
 __all__ = ["render_html"]
 

@@ -17,11 +17,11 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__
-from .model import Severity
+from .. import __version__
+from ..model import Severity
 
 if TYPE_CHECKING:
-    from .model import ErrorRecord, Record
+    from ..model import ErrorRecord, Record
 
 __all__ = ["main"]
 
@@ -30,9 +30,9 @@ __all__ = ["main"]
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .jsonl import to_json_line
-    from .model import ErrorRecord
-    from .pipeline import extract_path, iter_paths
+    from ..model import ErrorRecord
+    from ..output.jsonl import to_json_line
+    from ..pipeline import extract_path, iter_paths
 
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     failed = files = records = 0
@@ -57,9 +57,9 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from ..model import ErrorRecord
+    from ..pipeline import extract_path, iter_paths
     from .audit import audit, exit_code, render_json, render_text
-    from .model import ErrorRecord
-    from .pipeline import extract_path, iter_paths
 
     results: list[Record | ErrorRecord] = []
     for path in iter_paths(args.paths):
@@ -84,7 +84,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest, paths_from
+    from ..output.ingest import ingest, paths_from
 
     inputs = paths_from(args.paths, sys.stdin)
     summary = ingest(inputs, args.db, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
@@ -96,7 +96,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export
+    from ..output.export import export
 
     n = export(args.db, args.format, args.table, args.output)
     print(f"{n} rows → {args.output or 'stdout'}", file=sys.stderr)
@@ -104,7 +104,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .export import QUERIES, query
+    from ..output.export import QUERIES, query
 
     rows = query(args.db, args.sql or QUERIES[args.name][1])
     try:
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _query_names(q: argparse.ArgumentParser) -> None:
     """The query command's names and what each answers (from the export module, which loads
     SQLAlchemy: only when that command parses)."""
-    from .export import QUERIES
+    from ..output.export import QUERIES
 
     q.add_argument("name", nargs="?", choices=sorted(QUERIES), default="errors",
                    help="; ".join(f"{k}: {v[0]}" for k, v in sorted(QUERIES.items())))

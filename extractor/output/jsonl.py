@@ -10,8 +10,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Record
-from .taxonomy import TAXONOMY
+from ..about.taxonomy import TAXONOMY
+from ..model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Record
 
 __all__ = ["dict_to_json_line", "error_to_dict", "fact_to_dict", "record_to_dict", "to_json_line"]
 

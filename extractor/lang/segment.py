@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from .model import Span
-from .resources import model_path
+from ..model import Span
+from ..resources import model_path
 
 __all__ = ["Segmenter", "Token", "build_userdict", "by_clause", "clauses", "get_segmenter", "segment_windows",
            "sentences"]
@@ -123,7 +123,7 @@ def build_userdict() -> str:
             lines[word] = f"{word} {f} {t}\n"
     # the taxonomy's group and fund terms of three characters or more (shorter ones are jieba's
     # own words already, and forcing them would change how jieba reads everything around them)
-    from .taxonomy import TAXONOMY
+    from ..about.taxonomy import TAXONOMY
 
     for kind in ("group", "fund"):
         for term in TAXONOMY.terms(kind):

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lexicon import LEXICON
+from .lang.lexicon import LEXICON
 from .model import Count, Money
 
 __all__ = ["Interval", "interval_of", "total_interval"]

@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .chars import fold
+from ..lang.chars import fold
+from ..lang.lexicon import LEXICON
+from ..lang.numbers import read_folded
+from ..model import DateFact, Span
 from .figures import unit_at
-from .lexicon import LEXICON
-from .model import DateFact, Span
-from .numbers import read_folded
 
 __all__ = ["find_dates", "impossible_dates", "resolve_years", "rolls_over"]
 

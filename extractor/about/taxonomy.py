@@ -25,7 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 
-from .chars import fold_word
+from ..lang.chars import fold_word
 
 __all__ = ["KINDS", "TAXONOMY", "Category", "Kind", "Taxonomy", "TermMatch"]
 

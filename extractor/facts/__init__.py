@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 
-from .chars import Squeezed, fold, squeeze_pinyin
+from ..lang.chars import Squeezed, fold, squeeze_pinyin
+from ..model import DateFact, Fact
 from .counts import counts_from_figures
 from .dates import find_dates, resolve_years
 from .figures import scan_figures
 from .missing import find_missing
-from .model import DateFact, Fact
 from .money import money_from_figure
 
 __all__ = ["extract_facts"]

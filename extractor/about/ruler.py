@@ -9,7 +9,7 @@ category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/l
 At run time a clause is not tokenized again: one ``Doc`` a report is built from the segmenter's
 tokens of its figure clauses (with their tags) and only the ruler runs on it.
 
->>> from extractor.segment import get_segmenter
+>>> from extractor.lang.segment import get_segmenter
 >>> [spans] = named_spans_of([get_segmenter().tokens("哈密市总工会慰问困难职工53名")])
 >>> [(s.label, s.text) for s in spans]
 [('ORG', '哈密市总工会'), ('PLACE', '哈密市'), ('FUND', '慰问'), ('GROUP', '困难职工')]
@@ -27,8 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .resources import model_path
-from .segment import Token
+from ..lang.segment import Token
+from ..resources import model_path
 from .taxonomy import TAXONOMY, Kind
 
 __all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
@@ -121,7 +121,7 @@ def new_pipeline() -> Any:
     """A fresh pipeline with the ruler and its patterns (what build_spacy.py saves)."""
     import spacy
 
-    from .nlp import get_nlp
+    from ..lang.nlp import get_nlp
 
     nlp = spacy.blank("zh", config=get_nlp().config)
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
@@ -136,7 +136,7 @@ def get_pipeline(path: Path | None = None) -> Any:
     """The saved pipeline (by default the models folder's ``spacy_zh``), loaded once."""
     import spacy
 
-    from .nlp import register_tokenizer
+    from ..lang.nlp import register_tokenizer
 
     register_tokenizer()
     with warnings.catch_warnings():

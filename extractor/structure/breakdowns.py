@@ -12,7 +12,7 @@ the shape it came from. The shapes of running text:
 * ``clause_total``: ``A 20台、B 35副，共计发放辅助器具117件``: a 合计 clause totals the figures before it;
 * ``above_total``: ``…以上5家企业合计捐款60万元``: totals the list before it.
 
-Tables give ``table_column`` (a 合计/小计 row) and ``table_row`` (a 合计 column): :mod:`extractor.tables`.
+Tables give ``table_column`` (a 合计/小计 row) and ``table_row`` (a 合计 column): :mod:`extractor.structure.tables`.
 
 Every list is read as items (the clauses between 、，； at the list's own bracket level); each item
 gives at most one part of each measure (money; households; persons; other things), so totals
@@ -39,11 +39,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .chars import fold, fold_word
-from .intervals import Interval, interval_of, total_interval
-from .lexicon import LEXICON
-from .model import Breakdown, Count, Fact, Money, Span
-from .segment import sentences
+from ..calc import Interval, interval_of, total_interval
+from ..lang.chars import fold, fold_word
+from ..lang.lexicon import LEXICON
+from ..lang.segment import sentences
+from ..model import Breakdown, Count, Fact, Money, Span
 from .tables import Tables
 
 __all__ = ["SHAPES", "Shape", "find_breakdowns"]
@@ -828,7 +828,7 @@ def above_total(r: Reader) -> Iterator[Breakdown]:
 def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
                     tables: Tables | None = None) -> list[Breakdown]:
     """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept): the tables' (see
-    :mod:`extractor.tables`), then each shape's in the order of :data:`SHAPES`.
+    :mod:`extractor.structure.tables`), then each shape's in the order of :data:`SHAPES`.
 
     ``view`` is ``fold(text)`` when the caller already has it."""
     view = fold(text) if view is None else view

@@ -1,0 +1,1 @@
+"""What each figure is about: categories, the taxonomy, named spans, the classifiers."""

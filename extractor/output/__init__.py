@@ -1,0 +1,1 @@
+"""Records out: JSON Lines, the store, export and bulk import."""
