@@ -1,4 +1,7 @@
-"""Interval arithmetic on figures, in Decimal, from how each figure is written.
+"""The sum arithmetic, in one place: interval arithmetic on figures (in Decimal, from how each
+figure is written), a breakdown's parts against its total, and the sum as an auditor reads it.
+The breakdowns stage, the pipeline (``Breakdown.consistent``), the ``sum_mismatch`` rule and the
+audit views all use it.
 
 As XBRL Calculations 1.1 checks sums, a figure stands for the interval of values its writing
 allows: an exact integer is ``[v, v]``; a rounded figure (``12.5万``) is ``v ± u/2`` with ``u`` the
@@ -17,14 +20,15 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from .lang.lexicon import LEXICON
-from .model import Count, Money
+from .model import Breakdown, Count, Fact, Money
 
-__all__ = ["Interval", "interval_of", "total_interval"]
+__all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "interval_of", "is_consistent", "total_interval"]
 
 _HALF = Decimal("0.5")
 
@@ -97,3 +101,70 @@ def total_interval(parts: Iterable[Interval]) -> Interval:
     for p in parts:
         out = out + p
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    """A breakdown's parts summed against its total, each an interval."""
+
+    total: Interval
+    parts: Interval
+
+    @property
+    def relation(self) -> Literal["=", ">", "<"]:
+        """``=`` when the parts can add up to the total, ``>`` when they exceed it, else ``<``."""
+        s, t = self.parts, self.total
+        if s.meets(t):
+            return "="
+        return ">" if s.lo > t.hi or (s.lo == t.hi and (s.lo_open or t.hi_open)) else "<"
+
+    @property
+    def gap(self) -> Decimal:
+        """How far apart they are at least (0 when they meet)."""
+        rel = self.relation
+        if rel == "=":
+            return Decimal(0)
+        return self.parts.lo - self.total.hi if rel == ">" else self.total.lo - self.parts.hi
+
+
+def breakdown_sum(b: Breakdown, facts: Sequence[Fact]) -> Sum | None:
+    """The parts' summed interval against the total's; None when a figure has no value."""
+    total = facts[b.total_index]
+    parts = [facts[i] for i in b.part_indexes]
+    if not isinstance(total, Money | Count):
+        return None
+    t = interval_of(total)
+    ps = [interval_of(p) for p in parts if isinstance(p, Money | Count)]
+    if t is None or len(ps) != len(parts):
+        return None
+    known = [p for p in ps if p is not None]
+    if len(known) != len(ps):
+        return None
+    return Sum(t, total_interval(known))
+
+
+def is_consistent(b: Breakdown, facts: Sequence[Fact]) -> bool | None:
+    """Whether the parts can add up to the total, by interval arithmetic; None if unknown."""
+    got = breakdown_sum(b, facts)
+    return None if got is None else got.relation == "="
+
+
+def arithmetic(b: Breakdown, facts: Sequence[Fact]) -> str:
+    """The sum as an auditor reads it: ``55+125+176+44 = 400 ✓`` or
+    ``2+150余+320余+50余 = 522～549 < 700余 ✗``."""
+    terms = "+".join(_bare(facts[i]) for i in b.part_indexes)
+    total = facts[b.total_index]
+    got = breakdown_sum(b, facts)
+    if got is None:
+        return f"{terms} = ? （{_bare(total)}）"
+    s, t = got.parts, got.total
+    if got.relation == "=":
+        same = s.exact and t.exact and s.lo == t.lo
+        return f"{terms} = {s} ✓" if same else f"{terms} = {s} ≈ {_bare(total)} ✓"
+    return f"{terms} = {s} {got.relation} {_bare(total)} ✗"
+
+
+def _bare(f: Fact) -> str:
+    """A figure without its unit when the unit is plain (户, 名, 元): 150余, 12.5万."""
+    unit = f.unit if isinstance(f, Count) else "元"
+    return f.text[: -len(unit)] if unit and f.text.endswith(unit) else f.text

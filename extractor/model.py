@@ -28,6 +28,8 @@ __all__ = [
     "Severity",
     "Span",
     "Table",
+    "fact_id",
+    "span_id",
 ]
 
 Span = tuple[int, int]
@@ -75,6 +77,11 @@ class Money:
     org: str | None = None
     kind: Literal["money"] = "money"
 
+    @property
+    def id(self) -> str:
+        """Its stable id (:func:`fact_id`)."""
+        return fact_id(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Count:
@@ -105,6 +112,11 @@ class Count:
     org: str | None = None
     kind: Literal["count"] = "count"
 
+    @property
+    def id(self) -> str:
+        """Its stable id (:func:`fact_id`)."""
+        return fact_id(self)
+
 
 @dataclass(frozen=True, slots=True)
 class DateFact:
@@ -119,8 +131,29 @@ class DateFact:
     period: Literal["day", "xun", "month", "year", "range"] = "day"
     kind: Literal["date"] = "date"
 
+    @property
+    def id(self) -> str:
+        """Its stable id (:func:`fact_id`)."""
+        return fact_id(self)
+
 
 Fact = Money | Count | DateFact
+
+
+def fact_id(f: Money | Count | DateFact) -> str:
+    """A fact's stable id: its kind and span (``money:12-18``). The same in every output and every
+    run, and unchanged when other facts are added or dropped (a list position is not): two facts
+    of one kind never share a span.
+
+    >>> fact_id(Count("53名", (6, 9), None, "名"))
+    'count:6-9'
+    """
+    return span_id(f.kind, f.span)
+
+
+def span_id(kind: str, span: Span) -> str:
+    """The id of the fact of ``kind`` at ``span`` (a breakdown's total or part)."""
+    return f"{kind}:{span[0]}-{span[1]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +178,16 @@ class Breakdown:
     #: False when the list may not be exhaustive (…等) or its structure is a guess: a sum that does
     #: not add up is then said at severity info, not as a warning
     certain: bool = True
+
+    @property
+    def total_id(self) -> str:
+        """The stable id of the total's fact (:func:`fact_id`)."""
+        return span_id(self.kind, self.span)
+
+    @property
+    def part_ids(self) -> tuple[str, ...]:
+        """The stable ids of the parts' facts, in order."""
+        return tuple(span_id(self.kind, s) for s in self.part_spans)
 
 
 @dataclass(frozen=True, slots=True)

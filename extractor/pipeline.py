@@ -1,62 +1,80 @@
 """The per-document function every front end shares: a file (or text) → records.
 
-readers → split → facts → breakdowns → (checks) → records. The CLI, a bulk importer or a web
-service call :func:`extract_path` / :func:`extract_text` and never reach past them.
+readers → split → one :class:`~extractor.reportdoc.ReportDoc` a report → the stages of
+:data:`STAGES`, in order, each reading the doc and filling in what it makes → records. The CLI,
+the bulk importer, a Dask cluster or a web service call :func:`extract_path` /
+:func:`extract_text` and never reach past them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from .about.categories import campaign, categorize, doctype
-from .checks import Context, run_checks
-from .checks.sums import is_consistent
+from .calc import is_consistent
+from .checks import run_checks
 from .errors import ExtractorError
 from .facts import extract_facts
-from .lang.chars import fold
-from .lang.segment import remembering
 from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
+from .reportdoc import ReportDoc
 from .structure.breakdowns import find_breakdowns
 from .structure.split import split_reports
 from .structure.tables import read_tables
 
-__all__ = ["extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
+__all__ = ["STAGES", "extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
 
 log = logging.getLogger(__name__)
 
+Stage = Callable[[ReportDoc], None]
+
+
+def facts_stage(doc: ReportDoc) -> None:
+    """Money, counts and dates, with the subjects their clauses state."""
+    doc.facts = extract_facts(doc.text, doc.view, doc.words)
+
+
+def tables_stage(doc: ReportDoc) -> None:
+    """The tables laid out, their cells' figures added to the facts and labelled."""
+    doc.grid = read_tables(doc.text, doc.view, doc.facts, doc.tables)
+    doc.facts = doc.grid.facts
+
+
+def breakdowns_stage(doc: ReportDoc) -> None:
+    """Totals and their parts (共…其中…, 合计 rows, 分别为…)."""
+    doc.breakdowns = tuple(find_breakdowns(doc))
+
+
+def about_stage(doc: ReportDoc) -> None:
+    """The report's campaign and kind; each figure's subject, category, region and org."""
+    doc.campaign = campaign(doc.title, doc.text)
+    doc.facts = categorize(doc)
+    doc.meta = {**doc.meta, "doctype": doctype(doc.title, doc.text), "campaign": doc.campaign}
+
+
+def sums_stage(doc: ReportDoc) -> None:
+    """Whether each breakdown's parts can add up to its total (:mod:`extractor.calc`)."""
+    doc.breakdowns = tuple(replace(b, consistent=is_consistent(b, doc.facts)) for b in doc.breakdowns)
+
+
+def checks_stage(doc: ReportDoc) -> None:
+    """The auditor's rules (:mod:`extractor.checks`)."""
+    doc.findings = run_checks(doc)
+
+
+#: The stages of one report, in the order they run.
+STAGES: tuple[Stage, ...] = (facts_stage, tables_stage, breakdowns_stage, about_stage, sums_stage, checks_stage)
 
 
 def extract_report(report: Report, checks: bool = True) -> Record:
     """The record of one report: its facts, breakdowns and the checks' findings."""
-    with remembering():  # the stages segment each clause once
-        return _extract_report(report, checks)
-
-
-def _extract_report(report: Report, checks: bool) -> Record:
-    view = fold(report.text)
-    facts = extract_facts(report.text, view)
-    grid = read_tables(report.text, view, facts, report.tables)
-    facts = grid.facts
-    found = find_breakdowns(report.text, facts, view, grid)
-    about = campaign(report.title, report.text)
-    facts = categorize(report.text, facts, found, view, about["id"] if about else None)
-    ctx = Context(report.text, view, facts, tuple(found), report.meta, report.title, report.index)
-    breakdowns = tuple(replace(b, consistent=is_consistent(b, ctx)) for b in found)
-    findings = run_checks(replace(ctx, breakdowns=breakdowns)) if checks else ()
-    return Record(
-        source=report.source,
-        index=report.index,
-        title=report.title,
-        text=report.text,
-        facts=facts,
-        breakdowns=breakdowns,
-        findings=findings,
-        meta={**report.meta, "doctype": doctype(report.title, report.text), "campaign": about},
-    )
+    doc = ReportDoc.of(report)
+    for stage in STAGES if checks else STAGES[:-1]:
+        stage(doc)
+    return doc.record()
 
 
 def extract_document(doc: Document, checks: bool = True) -> list[Record]:

@@ -223,8 +223,8 @@ def _record_with(where: str) -> dict[str, Any]:
     """A record (as a dict) with a field the store has no column for, at ``where``."""
     rec: dict[str, Any] = {
         "source": "new.txt", "index": 0, "title": "t", "text": "发放1000元，1月",
-        "facts": [{**MODEL_DICTS["money"], "span": [2, 7], "text": "1000元", "value": 1000},
-                  {**MODEL_DICTS["date"], "span": [8, 10], "text": "1月"}],
+        "facts": [{**MODEL_DICTS["money"], "span": [2, 7], "text": "1000元", "value": 1000, "id": "money:2-7"},
+                  {**MODEL_DICTS["date"], "span": [8, 10], "text": "1月", "id": "date:8-10"}],
         "breakdowns": [dict(MODEL_DICTS["breakdown"])], "findings": [dict(MODEL_DICTS["finding"])],
         "meta": {"format": "txt"}}
     new = {"later": {"a": [1, 2.5, None]}}
@@ -321,12 +321,13 @@ OLD_EXPORT = [
      "facts": [{"kind": "money", "text": "12.5万元", "span": [2, 8], "value": 125000, "approx": False,
                 "qualifier": None, "placeholder": False, "subject": None, "category": None, "region": None,
                 "subject_span": None, "approx_word": None, "quantum": None, "rounded": None, "org": None,
-                "category_name": None, "category_by": None, "category_confidence": None, "category_reason": None},
+                "category_name": None, "category_by": None, "category_confidence": None, "category_reason": None,
+                "id": "money:2-8"},  # ids are derived from kind and span: an older row gains them
                {"kind": "date", "text": "1月", "span": [9, 11], "start": "--01-01", "end": "--01-31",
-                "placeholder": False, "period": None}],
+                "placeholder": False, "period": None, "id": "date:9-11"}],
      "breakdowns": [{"kind": "money", "total": 125000, "parts": [125000], "unit": "元", "span": [2, 8],
                      "consistent": True, "total_index": None, "part_indexes": None, "part_spans": None,
-                     "shape": None, "certain": None}],
+                     "shape": None, "certain": None, "total_id": "money:2-8", "part_ids": []}],
      "findings": [{"rule": "placeholder", "severity": "error", "message": "x", "span": [0, 1], "evidence": []}],
      "meta": {}},
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.lang import segment
-from extractor.lang.segment import remembering, segment_windows
+from extractor.lang.segment import Words, segment_windows
 
 
 def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,12 +20,12 @@ def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(seg, "tokens", counting)
     view = "慰问困难职工53名，发放慰问金12.5万元。"
     windows = [(0, 9), (10, 21)]
-    with remembering():
-        first = segment_windows(view, windows)
-        again = segment_windows(view, windows[::-1])
+    words = Words(view)  # one report's
+    first = words.of(windows)
+    again = segment_windows(view, windows[::-1], words)
     assert again == first[::-1]
     assert len(calls) == 1  # the second call found both windows remembered
     segment_windows(view, windows)
-    assert len(calls) == 2  # outside a report nothing is remembered
+    assert len(calls) == 2  # without the report's words nothing is remembered
     assert [t.text for t in first[1]][:2] == ["发放", "慰问金"]
     assert all(view[t.start:t.end] == t.text for w in first for t in w)  # offsets are the view's

@@ -21,9 +21,10 @@ groups and funds its sentence named before it come from the report's :class:`top
   is moved there.
 
 >>> from extractor.facts import extract_facts
->>> facts = extract_facts("慰问困难职工53名，发放慰问金12.5万元。")
+>>> from extractor.reportdoc import ReportDoc
 >>> text = "慰问困难职工53名，发放慰问金12.5万元。"
->>> [(f.text, f.subject, f.category, f.category_by) for f in categorize(text, facts, ())]
+>>> doc = ReportDoc("<t>", 0, None, text, text, facts=extract_facts(text))
+>>> [(f.text, f.subject, f.category, f.category_by) for f in categorize(doc)]
 [('53名', '困难职工', 'needy_workers', 'taxonomy'), ('12.5万元', '慰问金', 'condolence_money', 'taxonomy')]
 """
 
@@ -31,20 +32,23 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
-from ..lang.segment import Nearby, Token, by_clause, segment_windows, sentences
+from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
 from .ruler import NamedSpan, named_spans_of
 from .taxonomy import TAXONOMY, Kind
+
+if TYPE_CHECKING:
+    from ..reportdoc import ReportDoc
 
 __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype", "doctype_features"]
 
@@ -150,18 +154,19 @@ def _coordinated_groups(phrase: str) -> str | None:
     return next((g for g in _GENERAL_GROUPS if g in cats), cats[0])
 
 
-def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdown],
-               view: str | None = None, campaign_id: str | None = None) -> tuple[Fact, ...]:
-    """``facts`` with subject, category, region and org filled in for counts and money.
-    ``campaign_id`` (the report's campaign) gives amounts that do not say their fund one."""
+def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
+    """The report's facts with subject, category, region and org filled in for counts and money,
+    its breakdowns' parts reading their totals. The report's campaign (``doc.campaign``) gives
+    amounts that do not say their fund one."""
+    text, facts = doc.text, doc.facts
+    campaign_id = doc.campaign["id"] if doc.campaign else None
     targets = [i for i, f in enumerate(facts) if isinstance(f, (Count, Money))]
     if not targets:
         return facts
-    view = fold(text) if view is None else view
     out = list(facts)
-    topics = Topics(text, view)
-    windows, members, reach = _windows(text, facts, targets)
-    segmented = segment_windows(view, windows)
+    topics = doc.topics
+    windows, members, reach = _windows(doc, targets)
+    segmented = doc.tokens(windows)
     for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented),
                                              strict=True):
         # the groups and funds its sentence named before the clause, then the clause's own names
@@ -179,18 +184,17 @@ def categorize(text: str, facts: tuple[Fact, ...], breakdowns: Sequence[Breakdow
                                        cs, topics, campaign_id))
         _follow(out, here)
     _same_figures(out)
-    for b in breakdowns:
+    for b in doc.breakdowns:
         _inherit(out, b)
     return tuple(out)
 
 
-def _windows(text: str, facts: tuple[Fact, ...],
-             targets: list[int]) -> tuple[list[Span], list[list[int]], list[int]]:
+def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[int]], list[int]]:
     """The clauses holding targets (what the ruler reads: the clauses the counts stage segmented),
     the targets of each, and how far back into its sentence each one's names are looked for (at
     most _BACK characters)."""
-    groups = by_clause(text, [facts[i].span[0] for i in targets])
-    sent_starts = [s for _, (s, _) in sentences(text)]
+    groups = doc.by_clause([doc.facts[i].span[0] for i in targets])
+    sent_starts = [s for _, (s, _) in doc.sentences]
     reach: list[int] = []
     si = 0
     for (cs, _), _ in groups:

@@ -33,7 +33,7 @@ from enum import StrEnum
 from ..calc import interval_of
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import segment_windows
+from ..lang.segment import sentence_around
 from ..model import Count, DateFact, Finding, Severity
 from .registry import Context, rule
 
@@ -48,7 +48,6 @@ class DuplicateClass(StrEnum):
 
 # a sentence that compares or dates its figure states another quantity than a plain one
 _CONTEXT_WORDS = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每")
-_SENTENCE_END = "。！？!?\n"
 # how far from a figure its sentence is read (a sentence is rarely longer)
 _REACH = 300
 # people and households are counted twice as one quantity (7个乡镇48个村 are not)
@@ -187,11 +186,7 @@ def _qualified(ctx: Context, f: Count) -> bool:
 
 def _sentence(ctx: Context, pos: int) -> tuple[int, int]:
     """The sentence around ``pos`` (at most ``_REACH`` characters each way: linear on any text)."""
-    v = ctx.view
-    lo, hi = max(0, pos - _REACH), min(len(v), pos + _REACH)
-    start = max(lo - 1, *(v.rfind(c, lo, pos) for c in _SENTENCE_END)) + 1
-    ends = [k for k in (v.find(c, pos, hi) for c in _SENTENCE_END) if k >= 0]
-    return start, min(ends, default=hi)
+    return sentence_around(ctx.view, pos, pos, _REACH)
 
 
 _PARTS = re.compile("|".join(map(re.escape, (*LEXICON.parts_markers, "分别"))))
@@ -277,7 +272,7 @@ def _full_subject(ctx: Context, f: Count) -> str:
     lo = max((m.end() for m in _CLAUSE_START.finditer(ctx.view, lo, s)), default=lo)
     if lo >= s or e <= s:
         return subject
-    (tokens,) = segment_windows(ctx.view, [(lo, e)])
+    (tokens,) = ctx.tokens([(lo, e)])
     first = s
     for t in reversed([t for t in tokens if t.start < s]):
         if t.end > s or t.tag.startswith(_NOT_QUALIFIER) or _LINK.fullmatch(t.text) is not None:

@@ -1,34 +1,24 @@
-"""The registry of the auditor's rules: what a rule sees of a report (``Context``), how a rule is
-registered (``@rule``), and running them all (``run_checks``). The rules themselves live in the
+"""The registry of the auditor's rules: what a rule sees of a report (``Context``: the report's
+:class:`~extractor.reportdoc.ReportDoc`), how a rule is registered (``@rule``), and running them
+all (``run_checks``). The rules themselves live in the
 modules beside this one, which import it; ``extractor.checks`` imports them all."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from ..model import Breakdown, Fact, Finding, Severity
+from ..model import Finding, Severity
+from ..reportdoc import ReportDoc
 
 __all__ = ["REGISTRY", "Context", "Rule", "rule", "run_checks"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a rule sees of one report."""
-
-    text: str
-    view: str
-    facts: tuple[Fact, ...]
-    breakdowns: tuple[Breakdown, ...]
-    meta: dict[str, Any] = field(default_factory=dict)
-    title: str | None = None
-    index: int = 0
-    #: work two rules share (below_minimum and above_maximum pair the same rates), per report
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+#: What a rule sees of one report: its text and view, sentences, words, facts and breakdowns.
+Context = ReportDoc
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -15,6 +15,7 @@ import bisect
 from dataclasses import replace
 
 from ..lang.chars import Squeezed, fold, squeeze_pinyin
+from ..lang.segment import Words
 from ..model import DateFact, Fact
 from .counts import counts_from_figures
 from .dates import find_dates, resolve_years
@@ -25,24 +26,27 @@ from .money import money_from_figure
 __all__ = ["extract_facts"]
 
 
-def extract_facts(text: str, view: str | None = None) -> tuple[Fact, ...]:
+def extract_facts(text: str, view: str | None = None, words: Words | None = None) -> tuple[Fact, ...]:
     """Every money amount, count and date of ``text``, in order of appearance. Never raises.
 
-    ``view`` is ``fold(text)`` when the caller already has it."""
+    ``view`` is ``fold(text)`` and ``words`` its words (a report's, shared with the stages after
+    this one) when the caller already has them."""
     squeezed = squeeze_pinyin(text)
     if squeezed is None:
-        return _facts(text, fold(text) if view is None else view)
-    return tuple(_moved(f, squeezed, text) for f in _facts(squeezed.text, fold(squeezed.text)))
+        view = fold(text) if view is None else view
+        return _facts(text, view, Words(view) if words is None else words)
+    view = fold(squeezed.text)
+    return tuple(_moved(f, squeezed, text) for f in _facts(squeezed.text, view, Words(view)))
 
 
-def _facts(text: str, view: str) -> tuple[Fact, ...]:
+def _facts(text: str, view: str, words: Words) -> tuple[Fact, ...]:
     dates = resolve_years(find_dates(text, view), text, view)
     ends = [d.span[1] for d in dates]
     figures = [f for f in scan_figures(text, view) if not _overlaps(dates, ends, f.start, f.end)]
     money = [money_from_figure(f) for f in figures if f.kind == "money"]
-    counts = counts_from_figures(text, [f for f in figures if f.kind == "count"], view)
+    counts = counts_from_figures(text, [f for f in figures if f.kind == "count"], view, words)
     facts: list[Fact] = [*dates, *money, *counts]
-    facts += find_missing(text, view, facts)  # units whose number is missing: 投入资金万元, 代表余人
+    facts += find_missing(text, view, facts, words)  # units whose number is missing: 投入资金万元, 代表余人
     facts.sort(key=lambda f: (f.span[0], f.span[1]))
     return tuple(facts)
 

@@ -11,7 +11,7 @@ each count gets the subject its sentence states.
 from __future__ import annotations
 
 from ..lang.chars import fold
-from ..lang.segment import Nearby, Token, by_clause, segment_windows
+from ..lang.segment import Nearby, Token, Words, by_clause, segment_windows
 from ..model import Count, Span
 from .figures import Figure, scan_figures
 from .subjects import find_subject
@@ -32,7 +32,8 @@ def find_counts(text: str) -> list[Count]:
     return counts_from_figures(text, [f for f in scan_figures(text, view) if f.kind == "count"], view)
 
 
-def counts_from_figures(text: str, figures: list[Figure], view: str | None = None) -> list[Count]:
+def counts_from_figures(text: str, figures: list[Figure], view: str | None = None,
+                        words: Words | None = None) -> list[Count]:
     """Counts from the scanner's count figures: lexical check, then subjects, clause by clause.
 
     Only clauses that hold a count are segmented: text with no figure costs no segmentation.
@@ -46,7 +47,7 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     # the clauses (the categories stage reads the same ones: segmented once), all in one call; a
     # subject lies within _REACH characters of its figure, so only the words that reach that far
     # are read
-    tokens_of = segment_windows(view, [span for span, _ in groups])
+    tokens_of = segment_windows(view, [span for span, _ in groups], words)
     for ((cs, ce), here), clause_tokens in zip(groups, tokens_of, strict=True):
         lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)
         nearby = Nearby([t for t in clause_tokens if t.end > lo and t.start < hi])

@@ -22,6 +22,7 @@ from typing import Literal
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
 from ..lang.numbers import read_folded
+from ..lang.segment import sentence_around
 from ..model import DateFact, Span
 from .figures import unit_at
 
@@ -360,7 +361,6 @@ def _spans_years(view: str) -> bool:
     return any(w in view for w in _MULTI_YEAR)
 
 
-_SENTENCE_END = "。!?！？\n"
 # a sentence is read at most this far on each side of the date (keeps long texts linear)
 _SENTENCE_REACH = 160
 
@@ -369,10 +369,7 @@ def _sentence_year(span: Span, stated: list[tuple[Span, set[int]]], view: str) -
     """The one year the date's own sentence states (在2018年送温暖活动中，于1月13日至21日…);
     ``stated`` holds the spans of the dates that state a year, in order, and their years."""
     s, e = span
-    lo = max(view.rfind(c, max(0, s - _SENTENCE_REACH), s) for c in _SENTENCE_END) + 1
-    lo = max(lo, s - _SENTENCE_REACH)
-    ends = [k for k in (view.find(c, e, e + _SENTENCE_REACH) for c in _SENTENCE_END) if k >= 0]
-    hi = min(ends, default=min(len(view), e + _SENTENCE_REACH))
+    lo, hi = sentence_around(view, s, e, _SENTENCE_REACH)
     years: set[int] = set()
     k = bisect.bisect_left(stated, (lo, -1), key=lambda t: t[0])
     while k < len(stated) and stated[k][0][0] < hi and len(years) < 2:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import Segmenter, Token, get_segmenter, segment_windows
+from ..lang.segment import Segmenter, Token, Words, get_segmenter
 from ..model import Count, Fact, Money, Span
 
 __all__ = ["find_missing", "is_missing", "stripped_years"]
@@ -91,7 +91,8 @@ _GAP_TEXT = re.compile(
 )
 
 
-def find_missing(text: str, view: str | None = None, facts: Sequence[Fact] = ()) -> list[Money | Count]:
+def find_missing(text: str, view: str | None = None, facts: Sequence[Fact] = (),
+                 words: Words | None = None) -> list[Money | Count]:
     """Placeholder facts (value None) for every unit whose number is missing, in order; none
     that overlaps one of ``facts`` (a unit the scanners read with its number).
 
@@ -99,9 +100,10 @@ def find_missing(text: str, view: str | None = None, facts: Sequence[Fact] = ())
     [('元', (5, 6)), ('約元', (13, 15))]
     """
     view = fold(text) if view is None else view
-    bare = list(_bare_count_units(view))  # 元 and measure words alike, segmented in one call
+    words = Words(view) if words is None else words
+    bare = list(_bare_count_units(view, words))  # 元 and measure words alike, segmented in one call
     candidates: list[Money | Count] = [*_money_gaps(text, view, [b for b in bare if view[b[0]:b[1]] == "元"]),
-                                       *_count_gaps(text, view, [b for b in bare if view[b[0]:b[1]] != "元"])]
+                                       *_count_gaps(text, view, [b for b in bare if view[b[0]:b[1]] != "元"], words)]
     if not candidates:
         return []
     taken = sorted(f.span for f in facts)  # what the facts cover, and then what is found
@@ -148,8 +150,8 @@ def _money_gaps(text: str, view: str, bare: list[tuple[int, int]]) -> Iterator[M
         yield Money(text[s:e], (s, e), None, placeholder=True)
 
 
-def _count_gaps(text: str, view: str, bare: list[tuple[int, int]]) -> Iterator[Count]:
-    spans = [(s, e, True) for s, e in _yu_units(view)]
+def _count_gaps(text: str, view: str, bare: list[tuple[int, int]], words: Words) -> Iterator[Count]:
+    spans = [(s, e, True) for s, e in _yu_units(view, words)]
     spans += [(m.start(), m.end(), False) for m in _DOUBLED_HU.finditer(view)]
     spans += [(s, e, False) for s, e in bare]
     yield from _counts(text, spans)
@@ -166,7 +168,7 @@ def _unit_length(view: str, at: int) -> int:
     return next((len(u) for u in LEXICON.count_units if view.startswith(u, at)), 0)
 
 
-def _yu_units(view: str) -> Iterator[tuple[int, int]]:
+def _yu_units(view: str, words: Words) -> Iterator[tuple[int, int]]:
     """余 and the measure word after it, where 余 is a word of its own (代表/余/人/参加) after no
     numeral: not the end of a word the dictionary knows (其余, 剩余), nor before a measure word
     that starts a word (余人员). The candidates are segmented together, in one call."""
@@ -175,13 +177,13 @@ def _yu_units(view: str) -> Iterator[tuple[int, int]]:
     if not found:
         return
     windows = [(_clause_start(view, s, 20), min(len(view), e + 2)) for s, e in found]
-    for (s, e), tokens in zip(found, segment_windows(view, windows), strict=True):
+    for (s, e), tokens in zip(found, words.of(windows), strict=True):
         k = next((k for k, t in enumerate(tokens) if t.start == s), None)
         if k is not None and k > 0 and tokens[k].end == s + 1 and not tokens[k - 1].tag.startswith("m"):
             yield s, e
 
 
-def _bare_count_units(view: str) -> Iterator[tuple[int, int]]:
+def _bare_count_units(view: str, windows_of: Words) -> Iterator[tuple[int, int]]:
     """A measure word that jieba reads as a word of its own at the end of a clause, after a noun
     or a verb of two characters or more (道路/条, 居民/人次, 深入/个), where a number belongs:
     抢修受损道路条 for 抢修受损道路12条. Not when jieba reads it as a verb (礼物/包), nor after a
@@ -202,7 +204,7 @@ def _bare_count_units(view: str) -> Iterator[tuple[int, int]]:
     if not at_end and not inside:
         return
     windows = [(ws, we) for _, _, ws, we in (*at_end, *inside)]
-    tokens_of = segment_windows(view, windows)
+    tokens_of = windows_of.of(windows)
     for (s, e, _, _), tokens in zip(at_end, tokens_of, strict=False):
         if _ends_bare(tokens, s, e):
             yield s, e

@@ -16,8 +16,6 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,8 +24,8 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 from ..model import Span
 from ..resources import model_path
 
-__all__ = ["Segmenter", "Token", "build_userdict", "by_clause", "clauses", "get_segmenter", "segment_windows",
-           "sentences"]
+__all__ = ["CLAUSE_MARKS", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words", "build_userdict",
+           "by_clause", "clauses", "get_segmenter", "segment_windows", "sentence_around", "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +34,17 @@ log = logging.getLogger(__name__)
 USERDICT_PATH = model_path("jieba_userdict.txt")
 _DEFAULT = {"groups.txt": (3000, "n"), "funds.txt": (3000, "n"), "idioms.txt": (5000, "i")}
 
+#: What ends a sentence, defined here once for every stage: these marks, and a line end.
+SENTENCE_MARKS = "。！？!?"
+SENTENCE_ENDS = SENTENCE_MARKS + "\n"
+#: what further ends a clause
+CLAUSE_MARKS = "，,；;：:、"
 # a sentence runs to 。！？ (or ASCII ! ?) and the end marks after it, or to a line end; an ASCII ?
 # that stands where a character was lost (、?菩律123名, 下?lián: mojibake) ends nothing: one after a
 # clause mark or before a Latin letter
-_SENTENCE_END = re.compile(r"(?:[^。！？!?\n]|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[。！？!?]*")
-_CLAUSE = re.compile(r"[^。！？!?\n，,；;：:、]+")
+_SENTENCE_END = re.compile(
+    rf"(?:[^{SENTENCE_ENDS}]|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[{SENTENCE_MARKS}]*")
+_CLAUSE = re.compile(rf"[^{SENTENCE_ENDS}{CLAUSE_MARKS}]+")
 
 
 @lru_cache(maxsize=4)
@@ -51,6 +55,27 @@ def sentences(text: str) -> tuple[tuple[str, Span], ...]:
     ['共862名。', '其中一本91名、?菩律123名。', '好吗?', '好']
     """
     return tuple((m.group(), m.span()) for m in _SENTENCE_END.finditer(text) if m.group().strip())
+
+
+def sentence_around(text: str, start: int, end: int, reach: int, mark: bool = False) -> Span:
+    """The sentence around ``[start, end)`` of ``text``, read at most ``reach`` characters each
+    way (linear on any text: a sentence of a megabyte is cut to that window); its closing mark
+    included when ``mark`` and one is found.
+
+    >>> t = "共慰问700户。其中低保户200户，困难户500户。"
+    >>> s, e = sentence_around(t, t.index("200"), t.index("200") + 4, 40)
+    >>> t[s:e]
+    '其中低保户200户，困难户500户'
+    >>> s, e = sentence_around(t, 3, 7, 2, mark=True)  # cut to two characters before
+    >>> t[s:e]
+    '慰问700户。'
+    """
+    lo, hi = max(0, start - reach), min(len(text), end + reach)
+    first = max(lo - 1, *(text.rfind(c, lo, start) for c in SENTENCE_ENDS)) + 1
+    stops = [k for k in (text.find(c, end, hi) for c in SENTENCE_ENDS) if k >= 0]
+    if not stops:
+        return first, hi
+    return first, min(stops) + 1 if mark else min(stops)
 
 
 def clauses(text: str) -> list[tuple[str, Span]]:
@@ -308,55 +333,52 @@ def get_segmenter() -> Segmenter:
     return Segmenter()
 
 
-def segment_windows(view: str, windows: list[Span]) -> list[list[Token]]:
-    """Tokens of each window ``(start, end)`` of ``view`` (offsets into ``view``), from one call
-    of the segmenter: a line break between two windows keeps jieba from joining them.
+class Words:
+    """The words of one report's folded view, read window by window: a window's tokens depend on
+    its text only, so the stages that read the same clauses (counts, categories, the checks)
+    segment each of them once a report. One per :class:`~extractor.reportdoc.ReportDoc`."""
 
-    A window's tokens depend on its text only: inside :func:`remembering` (one report), they
-    are remembered, and the stages that read the same clauses (counts, categories) segment them
-    once."""
-    memo = _MEMO.get()
-    if memo is None:
-        memo = {}
-    out: list[list[Token]] = [[] for _ in windows]
-    todo: list[int] = []
-    for k, (s, e) in enumerate(windows):
-        known = memo.get(view[s:e])
-        if known is None:
-            todo.append(k)
-        else:
-            out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in known]
-    if not todo:
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self._memo: dict[str, list[Token]] = {}
+
+    def of(self, windows: list[Span]) -> list[list[Token]]:
+        """Tokens of each window ``(start, end)`` of the view (offsets into it), the windows not
+        read before segmented in one call of the segmenter: a line break between two windows
+        keeps jieba from joining them."""
+        view, memo = self.view, self._memo
+        out: list[list[Token]] = [[] for _ in windows]
+        todo: list[int] = []
+        for k, (s, e) in enumerate(windows):
+            known = memo.get(view[s:e])
+            if known is None:
+                todo.append(k)
+            else:
+                out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in known]
+        if not todo:
+            return out
+        joined = "\n".join(view[windows[k][0]:windows[k][1]] for k in todo)
+        starts, pos = [], 0
+        for k in todo:
+            starts.append(pos)
+            pos += windows[k][1] - windows[k][0] + 1
+        fresh: list[list[Token]] = [[] for _ in todo]
+        j = 0
+        for t in get_segmenter().tokens(joined):
+            while j + 1 < len(starts) and t.start >= starts[j + 1]:
+                j += 1
+            s, e = windows[todo[j]]
+            if t.text == "\n" and t.start == starts[j] + e - s:
+                continue  # the separator
+            fresh[j].append(Token(t.text, t.start - starts[j], t.end - starts[j], t.tag))
+        for j, k in enumerate(todo):
+            s, e = windows[k]
+            memo[view[s:e]] = fresh[j]
+            out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in fresh[j]]
         return out
-    joined = "\n".join(view[windows[k][0]:windows[k][1]] for k in todo)
-    starts, pos = [], 0
-    for k in todo:
-        starts.append(pos)
-        pos += windows[k][1] - windows[k][0] + 1
-    fresh: list[list[Token]] = [[] for _ in todo]
-    j = 0
-    for t in get_segmenter().tokens(joined):
-        while j + 1 < len(starts) and t.start >= starts[j + 1]:
-            j += 1
-        s, e = windows[todo[j]]
-        if t.text == "\n" and t.start == starts[j] + e - s:
-            continue  # the separator
-        fresh[j].append(Token(t.text, t.start - starts[j], t.end - starts[j], t.tag))
-    for j, k in enumerate(todo):
-        s, e = windows[k]
-        memo[view[s:e]] = fresh[j]
-        out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in fresh[j]]
-    return out
 
 
-_MEMO: ContextVar[dict[str, list[Token]] | None] = ContextVar("segment_memo", default=None)
-
-
-@contextmanager
-def remembering() -> Iterator[None]:
-    """Within the block (one report), :func:`segment_windows` segments each window once."""
-    token = _MEMO.set({})
-    try:
-        yield
-    finally:
-        _MEMO.reset(token)
+def segment_windows(view: str, windows: list[Span], words: Words | None = None) -> list[list[Token]]:
+    """Tokens of each window of ``view``; through ``words`` (the report's, over the same view)
+    when given, so that what another stage segmented is not segmented again."""
+    return (words if words is not None else Words(view)).of(windows)

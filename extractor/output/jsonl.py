@@ -39,6 +39,7 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
                     approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded, org=f.org,
                     category_name=TAXONOMY.name(f.category), category_by=f.category_by,
                     category_confidence=f.category_confidence, category_reason=f.category_reason)
+    base["id"] = f.id
     return base
 
 
@@ -46,7 +47,7 @@ def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
     return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
             "span": list(b.span), "consistent": b.consistent, "total_index": b.total_index,
             "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans],
-            "shape": b.shape, "certain": b.certain}
+            "shape": b.shape, "certain": b.certain, "total_id": b.total_id, "part_ids": list(b.part_ids)}
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

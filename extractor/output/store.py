@@ -69,6 +69,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql
 
+from ..model import span_id
+
 __all__ = ["FileResult", "Store", "open_store"]
 
 metadata = MetaData()
@@ -186,13 +188,13 @@ _FIGURE_TAIL = ("approx", "qualifier", "placeholder", "subject", "category", "re
                 "approx_word", "quantum", "rounded", "org", "category_name", "category_by",
                 "category_confidence", "category_reason")
 FACT_KEYS: dict[str, tuple[str, ...]] = {
-    "date": ("kind", "text", "span", "start", "end", "placeholder", "period"),
-    "money": ("kind", "text", "span", "value", *_FIGURE_TAIL),
-    "count": ("kind", "text", "span", "value", "unit", *_FIGURE_TAIL),
+    "date": ("kind", "text", "span", "start", "end", "placeholder", "period", "id"),
+    "money": ("kind", "text", "span", "value", *_FIGURE_TAIL, "id"),
+    "count": ("kind", "text", "span", "value", "unit", *_FIGURE_TAIL, "id"),
 }
 _FACT_COMMON = ("kind", "text", "span")  # a kind this schema does not know: the rest in ``extra``
 BREAKDOWN_KEYS = ("kind", "total", "parts", "unit", "span", "consistent", "total_index", "part_indexes",
-                  "part_spans", "shape", "certain")
+                  "part_spans", "shape", "certain", "total_id", "part_ids")
 FINDING_KEYS = ("rule", "severity", "message", "span", "evidence")
 _KNOWN_FACT = {kind: frozenset(keys) for kind, keys in FACT_KEYS.items()}
 _KNOWN_RECORD, _KNOWN_COMMON, _KNOWN_BREAKDOWN, _KNOWN_FINDING = map(
@@ -461,6 +463,7 @@ def _fact_dict(x: Mapping[str, Any]) -> dict[str, Any]:
         "approx_word": x["approx_word"], "quantum": _number(x["quantum"]), "rounded": x["rounded"],
         "org": x["org"], "category_name": x["category_name"], "category_by": x["category_by"],
         "category_confidence": x["category_confidence"], "category_reason": x["category_reason"],
+        "id": span_id(x["kind"], (x["start"], x["end"])),  # derived from kind and span, not stored
     }
     return _ordered(fields, FACT_KEYS.get(x["kind"], _FACT_COMMON), x["extra"])
 
@@ -475,6 +478,9 @@ def _breakdown_dict(x: Mapping[str, Any]) -> dict[str, Any]:
         "consistent": x["consistent"], "total_index": x["total_index"],
         "part_indexes": _loads(x["part_indexes"]), "part_spans": _loads(x["part_spans"]),
         "shape": x["shape"], "certain": x["certain"],
+        # derived from the kind and the spans, not stored
+        "total_id": span_id(x["kind"], (x["start"], x["end"])),
+        "part_ids": [span_id(x["kind"], tuple(s)) for s in _loads(x["part_spans"]) or ()],
     }
     return _ordered(fields, BREAKDOWN_KEYS, x["extra"])
 

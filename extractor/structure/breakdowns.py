@@ -38,13 +38,15 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..calc import Interval, interval_of, total_interval
-from ..lang.chars import fold, fold_word
+from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import sentences
 from ..model import Breakdown, Count, Fact, Money, Span
-from .tables import Tables
+
+if TYPE_CHECKING:
+    from ..reportdoc import ReportDoc
 
 __all__ = ["SHAPES", "Shape", "find_breakdowns"]
 
@@ -141,9 +143,9 @@ class _Groups:
 class Reader:
     """One report's figures and text as the shapes read them (tables' figures left to tables)."""
 
-    def __init__(self, text: str, view: str, facts: Sequence[Fact], tables: Sequence[Span] = ()) -> None:
-        self.text = text
-        self.view = view
+    def __init__(self, doc: ReportDoc, facts: Sequence[Fact], tables: Sequence[Span] = ()) -> None:
+        self.text = doc.text
+        self.view = view = doc.view
         self.groups = _Groups(view)
         # where clauses end, once: a figure's clause start is found by bisection
         self._punct = [m.start() for m in _CLAUSE_PUNCT.finditer(view)]
@@ -157,8 +159,8 @@ class Reader:
         figs.sort(key=lambda x: x.start)
         self.figs = figs
         self._starts = [f.start for f in figs]
-        self.sents = [span for _, span in sentences(text)]
-        self._sent_starts = [s for s, _ in self.sents]
+        self.sents = [span for _, span in doc.sentences]
+        self.sentence_at = doc.sentence_at
         # the sentences that hold a figure (most hold none): the shapes read only these
         self.figured = sorted({self.sentence_at(f.start) for f in figs})
 
@@ -178,10 +180,6 @@ class Reader:
     def figs_in(self, start: int, end: int) -> list[Fig]:
         """The figures that start in ``[start, end)``, in order (by bisection)."""
         return self.figs[bisect.bisect_left(self._starts, start): bisect.bisect_left(self._starts, end)]
-
-    def sentence_at(self, p: int) -> int:
-        """The index of the sentence that holds position ``p`` (or the last before it)."""
-        return max(0, bisect.bisect_right(self._sent_starts, p) - 1)
 
     def paragraph_end(self, p: int) -> int:
         k = self.view.find("\n", p)
@@ -825,14 +823,12 @@ def above_total(r: Reader) -> Iterator[Breakdown]:
 
 # --- all together ------------------------------------------------------------------------------
 
-def find_breakdowns(text: str, facts: Sequence[Fact], view: str | None = None,
-                    tables: Tables | None = None) -> list[Breakdown]:
-    """Breakdowns of ``text`` over its ``facts`` (indexes into ``facts`` are kept): the tables' (see
-    :mod:`extractor.structure.tables`), then each shape's in the order of :data:`SHAPES`.
-
-    ``view`` is ``fold(text)`` when the caller already has it."""
-    view = fold(text) if view is None else view
-    reader = Reader(text, view, facts, tables.spans if tables is not None else ())
+def find_breakdowns(doc: ReportDoc) -> list[Breakdown]:
+    """Breakdowns of a report over its facts (``doc.facts``: indexes into them are kept): the
+    tables' (``doc.grid``, see :mod:`extractor.structure.tables`), then each shape's in the order
+    of :data:`SHAPES`."""
+    facts, tables = doc.facts, doc.grid
+    reader = Reader(doc, facts, tables.spans if tables is not None else ())
     out: list[Breakdown] = []
     seen: set[tuple[int, ...]] = set()
     claimed: dict[int, set[int]] = {}

@@ -37,10 +37,10 @@ def heading_starts(text: str) -> list[int]:
 class Topics:
     """Taxonomy terms of one report's text, found on first use."""
 
-    def __init__(self, text: str, view: str | None = None) -> None:
+    def __init__(self, text: str, view: str | None = None, sections: list[int] | None = None) -> None:
         self.text = text
         self.view = fold(text) if view is None else view
-        self._sections = heading_starts(self.view)
+        self._sections = heading_starts(self.view) if sections is None else sections
         self._found: dict[Kind, tuple[list[int], list[TermMatch]]] = {}
 
     def section_start(self, offset: int) -> int:

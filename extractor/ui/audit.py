@@ -15,16 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from ..about.taxonomy import TAXONOMY
-from ..checks import REGISTRY, Context
-from ..checks.sums import arithmetic
-from ..lang.chars import fold
+from ..calc import arithmetic
+from ..checks import REGISTRY
+from ..lang.segment import SENTENCE_ENDS, sentence_around
 from ..model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
 
 __all__ = ["SEVERITY_ORDER", "AuditDoc", "audit", "exit_code", "render_json", "render_text", "summary"]
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-_SENTENCE_ENDS = "。！？!?\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +64,10 @@ _WINDOW = 36
 
 def _sentence(text: str, span: Span) -> Span:
     """The sentence around a span, cut to a window of the span's neighbourhood when long."""
-    start = max(text.rfind(c, 0, span[0]) for c in _SENTENCE_ENDS) + 1
-    ends = [k for k in (text.find(c, span[1]) for c in _SENTENCE_ENDS) if k >= 0]
-    end = min(ends) + 1 if ends else len(text)
-    start, end = max(start, span[0] - _WINDOW), min(max(end, span[1]), len(text), span[1] + _WINDOW)
-    return start, end
+    return sentence_around(text, span[0], span[1], _WINDOW, mark=True)
 
 
 def _doc(record: Record) -> AuditDoc:
-    ctx = Context(record.text, fold(record.text), record.facts, record.breakdowns, record.meta,
-                  record.title, record.index)
     evidence = []
     for f in sorted(record.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.span)):
         s, e = _sentence(record.text, f.span)
@@ -83,7 +76,7 @@ def _doc(record: Record) -> AuditDoc:
                 s, e = min(s, a), max(e, b)
         figures = tuple(x.span for x in record.facts if s <= x.span[0] and x.span[1] <= e and x.kind != "date")
         evidence.append(Evidence(f, (s, e), figures))
-    sums = tuple((b.span, arithmetic(b, ctx), b.consistent) for b in record.breakdowns)
+    sums = tuple((b.span, arithmetic(b, record.facts), b.consistent) for b in record.breakdowns)
     return AuditDoc(record.source, record.index, record.title, record.text, tuple(evidence), sums,
                     record.facts, None, breakdowns=record.breakdowns, meta=record.meta)
 
@@ -199,8 +192,8 @@ def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
             lines.append(f"  {tag} {f.rule}: {f.message}")
             marks = [f.span, *f.evidence]
             s, e = ev.sentence
-            lead = "…" if s > 0 and d.text[s - 1] not in _SENTENCE_ENDS else ""
-            tail = "…" if e < len(d.text) and d.text[e - 1] not in _SENTENCE_ENDS else ""
+            lead = "…" if s > 0 and d.text[s - 1] not in SENTENCE_ENDS else ""
+            tail = "…" if e < len(d.text) and d.text[e - 1] not in SENTENCE_ENDS else ""
             lines.append(f"      {lead}{_highlight(d.text, ev.sentence, marks, color)}{tail}")
         if d.sums:
             lines.append("  核算:")

@@ -23,8 +23,9 @@ from itertools import pairwise
 
 from ..about.taxonomy import TAXONOMY
 from ..checks import REGISTRY
+from ..lang.segment import SENTENCE_ENDS
 from ..model import Count, DateFact, Fact, Qualifier, Severity
-from .audit import _SENTENCE_ENDS, SEVERITY_ORDER, SEVERITY_ZH, AuditDoc, Evidence, summary
+from .audit import SEVERITY_ORDER, SEVERITY_ZH, AuditDoc, Evidence, summary
 
 __all__ = ["render_html"]
 
@@ -193,8 +194,8 @@ def _snippet(d: AuditDoc, ev: Evidence) -> str:
     f = ev.finding
     wraps = [_Wrap(a, b, 1, '<b class="ev">', "</b>") for a, b in f.evidence]
     wraps.append(_Wrap(f.span[0], f.span[1], 0, '<b class="hit">', "</b>"))
-    lead = "…" if s > 0 and d.text[s - 1] not in _SENTENCE_ENDS else ""
-    tail = "…" if e < len(d.text) and d.text[e - 1] not in _SENTENCE_ENDS else ""
+    lead = "…" if s > 0 and d.text[s - 1] not in SENTENCE_ENDS else ""
+    tail = "…" if e < len(d.text) and d.text[e - 1] not in SENTENCE_ENDS else ""
     return f'<blockquote class="evidence">{lead}{_nest(d.text, wraps, (), s, e)}{tail}</blockquote>'
 
 
