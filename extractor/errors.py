@@ -14,6 +14,7 @@ __all__ = [
     "ConverterMissingError",
     "CorruptFileError",
     "DecodeError",
+    "DependencyMissingError",
     "EmptyFileError",
     "EncryptedFileError",
     "ExtractorError",
@@ -111,3 +112,11 @@ class ConverterMissingError(ExtractorError):
 
     code = "converter_missing"
     zh = "缺少格式转换工具"
+
+
+class DependencyMissingError(ExtractorError):
+    """A format's reader needs a library this installation left out; the message names the extra
+    that brings it (``pip install 'extractor[pdf]'``)."""
+
+    code = "dependency_missing"
+    zh = "缺少读取该格式所需的程序库"

@@ -106,6 +106,17 @@ def test_module_entry_point_prints_to_stdout() -> None:
         _check_record(json.loads(line))
 
 
+def test_a_bad_models_folder_is_said_not_a_traceback(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "EXTRACTOR_MODELS": str(tmp_path / "no-such-folder")}
+    proc = subprocess.run([sys.executable, "-m", "extractor", "extract", str(SEED)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300, check=False)
+    assert proc.returncode == 2
+    assert "bad_config" in proc.stderr and "EXTRACTOR_MODELS" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
 @pytest.mark.parametrize("argv", [["bogus"], [], ["extract"], ["extract", "--no-such-option", str(SEED)]],
                          ids=["unknown-command", "no-command", "no-paths", "unknown-option"])
 def test_usage_error_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

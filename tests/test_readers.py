@@ -165,3 +165,23 @@ def test_bad_file_gives_error_record(case: BadFile, tmp_path: Path) -> None:
     assert result.code == case.code
     assert result.source == str(path)
     assert result.message
+
+
+@pytest.mark.parametrize(("fixture", "module", "extra"), [
+    ("pdf/000_b2e30e7327201b52.pdf", "pdfplumber", "pdf"),
+    ("docx/000_b2e30e7327201b52.docx", "docx", "docx"),
+], ids=["pdf", "docx"])
+def test_a_reader_without_its_library_names_its_extra(fixture: str, module: str, extra: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format whose library this installation left out is an error row that says what to install."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else real(name, *a))
+    path = Path(__file__).parent.parent / "corpus" / "rendered" / fixture
+    result = extract_path(path)
+    assert isinstance(result, ErrorRecord)
+    assert result.code == "dependency_missing"
+    assert f"pip install 'extractor[{extra}]'" in result.message
+    monkeypatch.undo()
+    assert not isinstance(extract_path(path), ErrorRecord)  # installed, it reads

@@ -39,7 +39,8 @@ def test_sentences_are_cut_once_a_report(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(reportdoc, "sentences", counting)
     [record] = extract_text(TEXT)
-    assert record.breakdowns and any(getattr(f, "category", None) for f in record.facts)  # breakdowns and categories read them
+    # breakdowns and categories both read them
+    assert record.breakdowns and any(getattr(f, "category", None) for f in record.facts)
     assert calls == [TEXT]
 
 

@@ -16,6 +16,7 @@ that is HTML is read for what it is.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import io
 import zipfile
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..errors import EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
+from ..errors import DependencyMissingError, EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
 from ..model import Document
 
 __all__ = ["FORMATS", "SUFFIXES", "Limits", "read_bytes", "read_path", "sniff"]
@@ -54,6 +55,12 @@ FORMATS: dict[str, str] = {
     "docx": "docx",
     "pdf": "pdf",
     "doc": "doc",
+}
+#: the library each format's reader needs beyond the core install, and the extra that brings it
+NEEDS: dict[str, tuple[str, str, str]] = {
+    "pdf": ("pdfplumber", "pdfplumber", "pdf"),
+    "docx": ("docx", "python-docx", "docx"),
+    "doc": ("olefile", "olefile", "doc"),
 }
 #: suffixes picked up when a folder is walked
 SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc"})
@@ -113,6 +120,19 @@ def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Docume
     fmt = sniff(data, source)
     if fmt == "zip":
         raise UnsupportedFormatError(source, "a damaged zip archive")
+    _require(fmt, source)
     module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     reader = cast(Reader, module.read)
     return reader(data, source, limits or Limits())
+
+
+def _require(fmt: str, source: str) -> None:
+    """Raise :class:`DependencyMissingError` when the reader of ``fmt`` needs a library that is
+    not installed, naming the extra to install."""
+    if fmt not in NEEDS:
+        return
+    module, package, extra = NEEDS[fmt]
+    if importlib.util.find_spec(module) is None:
+        raise DependencyMissingError(
+            source, f"读取 .{fmt} 需要 {package}，请安装：pip install 'extractor[{extra}]'"
+                    f" (reading .{fmt} needs {package}: pip install 'extractor[{extra}]')")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import __version__
+from ..errors import ExtractorError
 from ..model import Severity
 
 if TYPE_CHECKING:
@@ -185,7 +186,11 @@ class _Deferred(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command ``argv`` (the process's own command line when None); its exit code."""
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except ExtractorError as e:  # a bad configuration (EXTRACTOR_MODELS naming no folder...): said, not a traceback
+        print(f"错误：{e.message}（{e.code}）", file=sys.stderr)
+        return 2
     if argv is None:
         # the process ends with the command: what it loaded (spaCy alone some 80,000 objects)
         # needs no more collecting, and frozen, the interpreter's shutdown does not walk it (~0.15 s)
