@@ -232,10 +232,11 @@ def _phrase_spans(r: _Ruler, words: list[str]) -> list[tuple[str, int, int, str]
     return out
 
 
-def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
+def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) -> list[list[NamedSpan]]:
     """The ruler's spans over each clause's tokens (offsets as the tokens'), longest first at each
     start, then in order; the ruler runs once over all the clauses (one ``Doc``, the clauses apart
-    by a line break: building a ``Doc`` and calling the ruler cost more than the matching)."""
+    by a line break: building a ``Doc`` and calling the ruler cost more than the matching). A
+    span's text is its words' (folded), or what ``text`` holds at its offsets when given."""
     words: list[str] = []
     tags: list[str] = []
     flat: list[Token | None] = []  # the tokens, None for the gap after each clause
@@ -246,8 +247,8 @@ def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
             # a token with a Latin letter or a digit is in no name and matches no pattern (none has
             # one): it is given to spaCy as one word, so that its vocabulary, which keeps every word
             # it is shown, does not grow with every figure of every report
-            text = t.text
-            words.append(_OPAQUE if latin(text) else text)
+            word = t.text
+            words.append(_OPAQUE if latin(word) else word)
             tags.append(t.tag)
         flat.extend(tokens)
         gaps.append(len(flat))
@@ -271,7 +272,8 @@ def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
         if gaps[k] < b - 1:
             continue  # a span over the gap
         seen.add((label, a, b))
-        out[k].append(NamedSpan(label, first.start, last.end, "".join(words[a:b]), sid))
+        s, e = first.start, last.end
+        out[k].append(NamedSpan(label, s, e, "".join(words[a:b]) if text is None else text[s:e], sid))
     for spans in out:
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
     return out
