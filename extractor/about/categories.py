@@ -189,9 +189,12 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented, text),
                                              strict=True):
         # the groups and funds its sentence named before the clause, then the clause's own names
-        spans = [NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
-                 for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
-        spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
+        # (each kind's terms are in order, none overlapping: sorted when both kinds are there)
+        said = [[NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
+                 for m in topics.between(kind, lo, cs)] for kind, label in _NAMED] if lo < cs else []
+        spans = [n for named in said for n in named]
+        if sum(1 for named in said if named) > 1:
+            spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
         spans += own  # as written, not folded
         names = _Around(spans, min((n.end for n in spans), default=0))
         words = _Around(tokens, tokens[0].end if tokens else 0)  # in order, none overlapping

@@ -20,6 +20,7 @@ tokens of its figure clauses (with their tags) and only the ruler runs on it.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import warnings
 from collections.abc import Sequence
@@ -208,18 +209,16 @@ def _phrase_spans(r: _Ruler, words: list[str]) -> list[tuple[str, int, int, str]
         shown, where = words, list(range(len(words)))
     else:
         vocabulary = r.words
-        shown, where = [], []
-        last = -2
-        for i, w in enumerate(words):
-            if w in vocabulary:
-                if i != last + 1 and shown:
-                    shown.append(_GAP)
-                    where.append(-1)
-                shown.append(w)
-                where.append(i)
-                last = i
-        if not shown:
+        hits = [i for i, w in enumerate(words) if w in vocabulary]
+        if not hits:
             return []
+        shown, where = [words[hits[0]]], [hits[0]]
+        for last, i in itertools.pairwise(hits):
+            if i != last + 1:
+                shown.append(_GAP)
+                where.append(-1)
+            shown.append(words[i])
+            where.append(i)
     doc = Doc(r.nlp.vocab, words=shown, spaces=[False] * len(shown))
     # the ruler's phrase matches, as its ``match`` reads them (the same match once), without
     # making a Span of each
@@ -241,16 +240,12 @@ def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) 
     tags: list[str] = []
     flat: list[Token | None] = []  # the tokens, None for the gap after each clause
     gaps: list[int] = []  # where each clause's gap is in ``flat``
-    latin = _LATIN.search
     for tokens in clauses:
-        for t in tokens:
-            # a token with a Latin letter or a digit is in no name and matches no pattern (none has
-            # one): it is given to spaCy as one word, so that its vocabulary, which keeps every word
-            # it is shown, does not grow with every figure of every report
-            word = t.text
-            words.append(_OPAQUE if latin(word) else word)
-            tags.append(t.tag)
-        flat.extend(tokens)
+        if tokens:
+            texts, _, _, marks = zip(*tokens, strict=True)
+            words += texts
+            tags += marks
+            flat += tokens
         gaps.append(len(flat))
         flat.append(None)
         words.append(_GAP)
@@ -258,6 +253,12 @@ def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) 
     out: list[list[NamedSpan]] = [[] for _ in clauses]
     if not words:
         return out
+    # a token with a Latin letter or a digit is in no name and matches no pattern (none has one):
+    # it is given to spaCy as one word, so that its vocabulary, which keeps every word it is
+    # shown, does not grow with every figure of every report
+    opaque = {w for w in set(words) if _LATIN.search(w)}
+    if opaque:
+        words = [_OPAQUE if w in opaque else w for w in words]
     named = _phrase_spans(_ruler(), words)
     named += [(label, a, b, "") for label, a, b in RULES.spans(words, tags)]
     names = {(a, b) for label, a, b, _ in named if label in ("GROUP", "FUND")}
