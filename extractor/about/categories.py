@@ -34,9 +34,9 @@ import itertools
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold
@@ -193,7 +193,7 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
         said = [[NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
                  for m in topics.between(kind, lo, cs)] for kind, label in _NAMED] if lo < cs else []
         spans = [n for named in said for n in named]
-        if sum(1 for named in said if named) > 1:
+        if sum(map(bool, said)) > 1:
             spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
         spans += own  # as written, not folded
         names = _Around(spans, min((n.end for n in spans), default=0))
@@ -332,8 +332,7 @@ def _figure_key(f: Count | Money) -> tuple[str, object, str]:
 Subject = tuple[str, Span] | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Clause:
+class _Clause(NamedTuple):
     """What a figure's category is read from: its clause's tokens, the names of its sentence up to
     the clause's end (``spans``), where the clause starts, the report's topics and campaign."""
 
