@@ -7,7 +7,9 @@ category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/l
 (``PLACE``, beside jieba's place-name tag ``ns``).
 
 At run time a clause is not tokenized again: one ``Doc`` a report is built from the segmenter's
-tokens of its figure clauses (with their tags) and only the ruler runs on it.
+tokens of its figure clauses, only the words of a phrase pattern (the runs of them, apart by a
+gap), and only the ruler's PhraseMatcher runs on it; the rules on tags and suffixes read the
+tokens themselves (:data:`RULES`).
 
 >>> from extractor.lang.segment import get_segmenter
 >>> [spans] = named_spans_of([get_segmenter().tokens("哈密市总工会慰问困难职工53名")])
