@@ -31,16 +31,17 @@ groups and funds its sentence named before it come from the report's :class:`top
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import fields
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
-from ..lang.segment import Nearby, Token
+from ..lang.segment import CLAUSE_MARKS, SENTENCE_ENDS, Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
@@ -102,6 +103,7 @@ _EVENT_UNITS = LEXICON.units["event"]
 _PLACE_UNITS = LEXICON.units["place"]
 
 
+@lru_cache(maxsize=4096)
 def compatible(category: str | None, unit: str) -> bool:
     """Whether a count with measure word ``unit`` can count ``category`` (40名 cannot count goods,
     2次 cannot count 困难职工)."""
@@ -154,6 +156,23 @@ def _coordinated_groups(phrase: str) -> str | None:
     return next((g for g in _GENERAL_GROUPS if g in cats), cats[0])
 
 
+# each figure class's fields in order, and a getter of all of them (the figures are copied with a few
+# fields changed twenty thousand times a corpus: dataclasses.replace reads its fields one by one)
+_LAYOUT: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {
+    cls: ({f.name: k for k, f in enumerate(fields(cls))}, operator.attrgetter(*(f.name for f in fields(cls))))
+    for cls in (Count, Money)}
+
+
+def _replace(f: Count | Money, **changes: Any) -> Count | Money:
+    """``dataclasses.replace(f, **changes)`` for a count or an amount (every field is an init
+    field), faster."""
+    index, get = _LAYOUT[type(f)]
+    values = list(get(f))
+    for name, value in changes.items():
+        values[index[name]] = value
+    return type(f)(*values)
+
+
 def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     """The report's facts with subject, category, region and org filled in for counts and money,
     its breakdowns' parts reading their totals. The report's campaign (``doc.campaign``) gives
@@ -167,21 +186,24 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     topics = doc.topics
     windows, members, reach = _windows(doc, targets)
     segmented = doc.tokens(windows)
-    for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented),
+    for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented, text),
                                              strict=True):
         # the groups and funds its sentence named before the clause, then the clause's own names
-        spans = [NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
-                 for kind, label in _NAMED for m in topics.between(kind, lo, cs)]
-        spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
-        spans += [n._replace(text=text[n.start:n.end]) for n in own]  # as written, not folded
-        names, words = Nearby(spans), Nearby(tokens)
+        # (each kind's terms are in order, none overlapping: sorted when both kinds are there)
+        said = [[NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
+                 for m in topics.between(kind, lo, cs)] for kind, label in _NAMED] if lo < cs else []
+        spans = [n for named in said for n in named]
+        if sum(map(bool, said)) > 1:
+            spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
+        spans += own  # as written, not folded
+        names = _Around(spans, min((n.end for n in spans), default=0))
+        words = _Around(tokens, tokens[0].end if tokens else 0)  # in order, none overlapping
         for i in here:
             f = facts[i]
             assert isinstance(f, (Count, Money))
             # what stands around the figure (a clause of a thousand figures stays linear)
             fs, fe = f.span
-            out[i] = _about(f, _Clause(text, words.around(fs, fe, _READ, _READ), names.around(fs, fe, _READ, _READ),
-                                       cs, topics, campaign_id))
+            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id))
         _follow(out, here)
     _same_figures(out)
     for b in doc.breakdowns:
@@ -189,11 +211,32 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     return tuple(out)
 
 
+class _Around:
+    """A clause's tokens or names (ordered by start) read around each of its figures, ``_READ``
+    characters each way: all of them when they all reach into a figure's window (most clauses are
+    shorter than that: read as they are, the same list), else the few :class:`Nearby` finds."""
+
+    def __init__(self, items: list[Any], ends: int) -> None:
+        self.items = items
+        self._ends = ends  # every item ends after this
+        self._starts = items[-1].start if items else 0  # and starts at or before this
+        self._nearby: Nearby[Any] | None = None
+
+    def around(self, start: int, end: int) -> list[Any]:
+        """What ``Nearby(items).around(start, end, _READ, _READ)`` reads (the items that reach into
+        ``[start - _READ, end + _READ)``), not to be changed."""
+        if self._ends > start - _READ and self._starts < end + _READ:
+            return self.items
+        if self._nearby is None:
+            self._nearby = Nearby(self.items)
+        return self._nearby.around(start, end, _READ, _READ)
+
+
 def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[int]], list[int]]:
     """The clauses holding targets (what the ruler reads: the clauses the counts stage segmented),
     the targets of each, and how far back into its sentence each one's names are looked for (at
     most _BACK characters)."""
-    groups = doc.by_clause([doc.facts[i].span[0] for i in targets])
+    groups = _by_clause(doc.text, [doc.facts[i].span[0] for i in targets])
     sent_starts = [s for _, (s, _) in doc.sentences]
     reach: list[int] = []
     si = 0
@@ -203,6 +246,43 @@ def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[
         start = sent_starts[si] if sent_starts and sent_starts[si] <= cs else cs
         reach.append(max(start, cs - _BACK))
     return [span for span, _ in groups], [[targets[k] for k in ks] for _, ks in groups], reach
+
+
+_CLAUSE_STOPS = SENTENCE_ENDS + CLAUSE_MARKS
+_CLAUSE_REST = re.compile(rf"[^{_CLAUSE_STOPS}]*")
+_UP_TO_STOP = re.compile(rf"(?s:.*)[{_CLAUSE_STOPS}]")  # to the last mark
+
+
+def _by_clause(text: str, starts: list[int]) -> list[tuple[Span, list[int]]]:
+    """What ``ReportDoc.by_clause`` gives (the clauses, runs of text between two clause or sentence
+    marks that are not blank, holding one of ``starts``, each with the indexes into ``starts`` of
+    those it holds), the clauses found around the starts rather than cut out of the whole text.
+
+    >>> t = "共慰问700户。其中低保户200户，困难户500户。"
+    >>> _by_clause(t, [t.index("700"), t.index("200"), t.index("户，"), t.index("，"), t.index("500")])
+    [((0, 7), [0]), ((8, 17), [1, 2]), ((18, 25), [4])]
+    """
+    if any(b < a for a, b in itertools.pairwise(starts)):  # not in order: read as ReportDoc does
+        from ..lang.segment import by_clause
+
+        return by_clause(text, starts)
+    out: list[tuple[Span, list[int]]] = []
+    cs = ce = 0  # the last clause found (or blank run of text), and where marks were looked for
+    for k, p in enumerate(starts):
+        if cs <= p < ce:
+            if out and out[-1][0] == (cs, ce):
+                out[-1][1].append(k)
+            continue
+        if p >= len(text) or text[p] in _CLAUSE_STOPS:
+            continue  # in no clause
+        stop = _UP_TO_STOP.match(text, ce, p)  # ce is a mark (or 0)
+        cs = stop.end() if stop else ce
+        m = _CLAUSE_REST.match(text, p)
+        assert m is not None
+        ce = m.end()
+        if text[cs:ce].strip():
+            out.append(((cs, ce), [k]))
+    return out
 
 
 def _follow(out: list[Fact], here: list[int]) -> None:
@@ -219,7 +299,7 @@ def _adopt(f: Count | Money, src: Count | Money, by: str, keep_subject: bool = T
     """``f`` with the category of ``src`` (decided ``by`` context, the same figure or its
     breakdown), and ``src``'s subject unless ``f`` has one of its own and keeps it."""
     own = keep_subject and f.subject is not None
-    return replace(f, category=src.category, category_by=by, category_reason=None, category_confidence=None,
+    return _replace(f, category=src.category, category_by=by, category_reason=None, category_confidence=None,
                    subject=f.subject if own else src.subject, subject_span=f.subject_span if own else src.subject_span)
 
 
@@ -252,8 +332,7 @@ def _figure_key(f: Count | Money) -> tuple[str, object, str]:
 Subject = tuple[str, Span] | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Clause:
+class _Clause(NamedTuple):
     """What a figure's category is read from: its clause's tokens, the names of its sentence up to
     the clause's end (``spans``), where the clause starts, the report's topics and campaign."""
 
@@ -279,7 +358,7 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
         subject, (category, by, conf, reason) = _money_category(f, c, local)
-    return replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
+    return _replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
                    category=category, category_by=by, category_confidence=conf, category_reason=reason,
                    region=region, org=org)
 
@@ -410,12 +489,19 @@ def _text(found: tuple[str, Span] | None) -> str | None:
 
 def _named(spans: list[NamedSpan], label: str, start: int, end: int, after: bool) -> tuple[str, Span] | None:
     """The nearest ``label`` span before the figure (or after it, with ``after``)."""
-    if after:
-        cands = [s for s in spans if s.label == label and s.start >= end]
-        best = min(cands, key=lambda s: (s.start, -(s.end - s.start)), default=None)
-    else:
-        cands = [s for s in spans if s.label == label and s.end <= start]
-        best = max(cands, key=lambda s: (s.end, s.end - s.start), default=None)
+    best: NamedSpan | None = None
+    if after:  # the first by start, the longest of those (the first of equals)
+        for s in spans:
+            if s.label == label and s.start >= end and (
+                    best is None or s.start < best.start
+                    or (s.start == best.start and s.end - s.start > best.end - best.start)):
+                best = s
+    else:  # the last by end, the longest of those (the first of equals)
+        for s in spans:
+            if s.label == label and s.end <= start and (
+                    best is None or s.end > best.end
+                    or (s.end == best.end and s.end - s.start > best.end - best.start)):
+                best = s
     return (best.text, (best.start, best.end)) if best else None
 
 
@@ -470,11 +556,9 @@ def doctype(title: str | None, text: str) -> dict[str, Any] | None:
 def campaign(title: str | None, text: str) -> dict[str, Any] | None:
     """The campaign a report belongs to: the taxonomy campaign whose terms occur most (a title's
     occurrence counts three times); None when no term occurs twice."""
-    score: dict[str, int] = {}
-    for m in TAXONOMY.find(title or "", "campaign"):
-        score[m.category] = score.get(m.category, 0) + 3
-    for m in TAXONOMY.find(text[:3000], "campaign"):
-        score[m.category] = score.get(m.category, 0) + 1
+    score = {c: 3 * n for c, n in TAXONOMY.tally(title or "", "campaign").items()}
+    for c, n in TAXONOMY.tally(text[:3000], "campaign").items():
+        score[c] = score.get(c, 0) + n
     if not score:
         return None
     best = max(sorted(score), key=lambda c: score[c])

@@ -7,7 +7,9 @@ category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/l
 (``PLACE``, beside jieba's place-name tag ``ns``).
 
 At run time a clause is not tokenized again: one ``Doc`` a report is built from the segmenter's
-tokens of its figure clauses (with their tags) and only the ruler runs on it.
+tokens of its figure clauses, only the words of a phrase pattern (the runs of them, apart by a
+gap), and only the ruler's PhraseMatcher runs on it; the rules on tags and suffixes read the
+tokens themselves (:data:`RULES`).
 
 >>> from extractor.lang.segment import get_segmenter
 >>> [spans] = named_spans_of([get_segmenter().tokens("哈密市总工会慰问困难职工53名")])
@@ -19,6 +21,8 @@ tokens of its figure clauses (with their tags) and only the ruler runs on it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import warnings
 from collections.abc import Sequence
@@ -102,7 +106,10 @@ class _Rules:
     def spans(self, words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` token spans of the rules over a ``Doc``'s words and tags."""
         out: list[tuple[str, int, int]] = []
-        for i, word in enumerate(words):
+        ends = self.org_ends + self.place_ends
+        may = {w for w in set(words) if w.endswith(ends)}  # the words whose ending can match
+        for i in [i for i, w in enumerate(words) if w in may or tags[i] == "ns"]:
+            word = words[i]
             if word.endswith(self.org_ends) and self.org.match(word):
                 if i > 0 and tags[i - 1] == "ns":
                     out.append(("ORG", i - 1, i + 1))
@@ -152,18 +159,39 @@ _LATIN = re.compile(r"[0-9A-Za-z]")
 _OPAQUE = "0"
 
 
+class _Ruler(NamedTuple):
+    nlp: Any
+    ruler: Any
+    #: every word of a phrase pattern (None when the ruler also has token patterns, which any
+    #: word may match)
+    words: frozenset[str] | None
+
+
+@lru_cache(maxsize=2)
+def _ruler(path: Path | None = None) -> _Ruler:
+    """The saved pipeline's ruler and the words its phrase patterns are made of (as its
+    PhraseMatcher holds them: the hashes of their tokens)."""
+    nlp = get_pipeline(path)
+    ruler = nlp.get_pipe("span_ruler")
+    if len(ruler.matcher):
+        return _Ruler(nlp, ruler, None)
+    patterns = ruler.phrase_matcher.__reduce__()[1][1]  # key -> {tuple of token hashes}
+    strings = nlp.vocab.strings
+    words = frozenset(strings[h] for keys in patterns.values() for key in keys for h in key)
+    return _Ruler(nlp, ruler, None if _GAP in words else words)
+
+
 # an organization's name runs back over the nouns before its head (市 + 红十字会, 集团本部工会)
 _NAME_TAGS = frozenset({"n", "nz", "nt", "ns", "j", "nr"})
 _NAME_MAX = 12
 
 
-def _grow(owner: list[tuple[int, Token | None]], tags: list[str], a: int, b: int,
-          names: set[tuple[int, int]]) -> int:
+def _grow(flat: list[Token | None], tags: list[str], a: int, b: int, names: set[tuple[int, int]]) -> int:
     """The first token of an ORG span at ``[a, b)`` grown back over the nouns of its name (not
     over a group or fund, a numeral or a clause's gap)."""
-    last = owner[b - 1][1]
+    last = flat[b - 1]
     while a > 0 and tags[a - 1] in _NAME_TAGS:
-        prev = owner[a - 1][1]
+        prev = flat[a - 1]
         if prev is None or last is None or last.end - prev.start > _NAME_MAX:
             break
         if any(x <= a - 1 < y for x, y in names):
@@ -172,43 +200,83 @@ def _grow(owner: list[tuple[int, Token | None]], tags: list[str], a: int, b: int
     return a
 
 
-def named_spans_of(clauses: Sequence[Sequence[Token]]) -> list[list[NamedSpan]]:
+def _phrase_spans(r: _Ruler, words: list[str]) -> list[tuple[str, int, int, str]]:
+    """``(label, start, end, id)`` token spans of the ruler's phrase patterns over ``words``.
+    spaCy reads only the runs of words that are words of a pattern (a match is made of such
+    words, next to each other), the runs apart by a gap: most of a clause's words are in no
+    name, and a ``Doc`` costs by the word; no run, no ``Doc``."""
+    from spacy.tokens import Doc
+
+    if r.words is None:
+        shown, where = words, list(range(len(words)))
+    else:
+        vocabulary = r.words
+        hits = [i for i, w in enumerate(words) if w in vocabulary]
+        if not hits:
+            return []
+        shown, where = [words[hits[0]]], [hits[0]]
+        for last, i in itertools.pairwise(hits):
+            if i != last + 1:
+                shown.append(_GAP)
+                where.append(-1)
+            shown.append(words[i])
+            where.append(i)
+    doc = Doc(r.nlp.vocab, words=shown, spaces=[False] * len(shown))
+    # the ruler's phrase matches, as its ``match`` reads them (the same match once), without
+    # making a Span of each
+    labels = r.ruler._match_label_id_map
+    out = []
+    for m_id, a, b in dict.fromkeys(r.ruler.phrase_matcher(doc)):
+        if a != b:
+            label = labels[m_id]
+            out.append((label["label"], where[a], where[b - 1] + 1, label["id"]))
+    return out
+
+
+def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) -> list[list[NamedSpan]]:
     """The ruler's spans over each clause's tokens (offsets as the tokens'), longest first at each
     start, then in order; the ruler runs once over all the clauses (one ``Doc``, the clauses apart
-    by a line break: building a ``Doc`` and calling the ruler cost more than the matching)."""
+    by a line break: building a ``Doc`` and calling the ruler cost more than the matching). A
+    span's text is its words' (folded), or what ``text`` holds at its offsets when given."""
     words: list[str] = []
     tags: list[str] = []
-    owner: list[tuple[int, Token | None]] = []
-    for k, tokens in enumerate(clauses):
-        for t in tokens:
-            # a token with a Latin letter or a digit is in no name and matches no pattern (none has
-            # one): it is given to spaCy as one word, so that its vocabulary, which keeps every word
-            # it is shown, does not grow with every figure of every report
-            words.append(_OPAQUE if _LATIN.search(t.text) else t.text)
-            tags.append(t.tag)
-            owner.append((k, t))
+    flat: list[Token | None] = []  # the tokens, None for the gap after each clause
+    gaps: list[int] = []  # where each clause's gap is in ``flat``
+    for tokens in clauses:
+        if tokens:
+            texts, _, _, marks = zip(*tokens, strict=True)
+            words += texts
+            tags += marks
+            flat += tokens
+        gaps.append(len(flat))
+        flat.append(None)
         words.append(_GAP)
         tags.append("x")
-        owner.append((k, None))
     out: list[list[NamedSpan]] = [[] for _ in clauses]
     if not words:
         return out
-    from spacy.tokens import Doc
-
-    nlp = get_pipeline()
-    doc = nlp.get_pipe("span_ruler")(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
-    named = [(s.label_, s.start, s.end, s.id_) for s in doc.spans[SPANS_KEY]]
+    # a token with a Latin letter or a digit is in no name and matches no pattern (none has one):
+    # it is given to spaCy as one word, so that its vocabulary, which keeps every word it is
+    # shown, does not grow with every figure of every report
+    opaque = {w for w in set(words) if _LATIN.search(w)}
+    if opaque:
+        words = [_OPAQUE if w in opaque else w for w in words]
+    named = _phrase_spans(_ruler(), words)
     named += [(label, a, b, "") for label, a, b in RULES.spans(words, tags)]
     names = {(a, b) for label, a, b, _ in named if label in ("GROUP", "FUND")}
     seen: set[tuple[str, int, int]] = set()
     for label, a, b, sid in named:
         if label == "ORG":
-            a = _grow(owner, tags, a, b, names)
-        (k, first), (k_end, last) = owner[a], owner[b - 1]
-        if first is None or last is None or k != k_end or (label, a, b) in seen:
+            a = _grow(flat, tags, a, b, names)
+        first, last = flat[a], flat[b - 1]
+        if first is None or last is None or (label, a, b) in seen:
             continue  # a span over the gap (none of the patterns makes one), or one grown into another
+        k = bisect.bisect_left(gaps, a)
+        if gaps[k] < b - 1:
+            continue  # a span over the gap
         seen.add((label, a, b))
-        out[k].append(NamedSpan(label, first.start, last.end, "".join(words[a:b]), sid))
+        s, e = first.start, last.end
+        out[k].append(NamedSpan(label, s, e, "".join(words[a:b]) if text is None else text[s:e], sid))
     for spans in out:
         spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
     return out

@@ -42,6 +42,7 @@ class Topics:
         self.view = fold(text) if view is None else view
         self._sections = heading_starts(self.view) if sections is None else sections
         self._found: dict[Kind, tuple[list[int], list[TermMatch]]] = {}
+        self._starts: dict[Kind, list[int]] = {}
 
     def section_start(self, offset: int) -> int:
         """Where the section holding ``offset`` starts (0 before the first heading)."""
@@ -65,15 +66,13 @@ class Topics:
     def between(self, kind: Kind, lo: int, hi: int) -> list[TermMatch]:
         """The terms of ``kind`` inside ``[lo, hi)``, in order."""
         ends, matches = self._terms(kind)
+        starts = self._starts[kind]  # the terms do not overlap: their starts are in order too
         k = bisect.bisect_right(ends, hi)
-        out = []
-        while k > 0 and matches[k - 1].start >= lo:
-            k -= 1
-            out.append(matches[k])
-        return out[::-1]
+        return matches[min(k, bisect.bisect_left(starts, lo)):k]
 
     def _terms(self, kind: Kind) -> tuple[list[int], list[TermMatch]]:
         if kind not in self._found:
             matches = TAXONOMY.leftmost_longest(self.view, kind)
             self._found[kind] = ([m.end for m in matches], matches)
+            self._starts[kind] = [m.start for m in matches]
         return self._found[kind]
