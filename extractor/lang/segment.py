@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -163,6 +163,10 @@ def _word_list(name: str) -> list[str]:
     return [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: what :meth:`_Compiled.tagged` remembers: the tags of this many words outside our table
+_OTHER_KEPT = 8192
+
+
 class Token(NamedTuple):
     """A word with its span and part-of-speech tag (a tuple: tokens are made by the thousand)."""
 
@@ -170,6 +174,11 @@ class Token(NamedTuple):
     start: int
     end: int
     tag: str
+
+
+# a Token made from its four fields without the Python-level ``__new__`` of a NamedTuple (the
+# same tuple: tokens are made by the hundred thousand)
+_new_token: Callable[[type[Token], tuple[str, int, int, str]], Token] = tuple.__new__
 
 
 class _Words(NamedTuple):
@@ -243,11 +252,16 @@ class Segmenter:
         markers to nouns (期共, 支共) about as often as it finds a compound (失能老人)."""
         out: list[Token] = []
         pos = offset
+        new = _new_token
         for word, tag in self._load().tagged(text):
             end = pos + len(word)
-            out.append(Token(word, pos, end, tag))
+            out.append(new(Token, (word, pos, end, tag)))
             pos = end
         return out
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """The words of ``text`` in order, each with its part-of-speech tag."""
+        return self._load().tagged(text)
 
 
 class _Compiled:
@@ -266,17 +280,19 @@ class _Compiled:
             self._jieba.add_word(word, 0, None)  # as jieba's del_word: the word is no longer cut
         self._deleted = words.deleted
         self._tags = words.tags
+        # the tag of a word our table does not hold: jieba's when its dictionary knows the word,
+        # else read off its characters (remembered for the words seen most: bounded)
+        self._other = lru_cache(maxsize=_OTHER_KEPT)(self._other_tag)
 
     def is_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word)) and word not in self._deleted
 
-    def tagged(self, text: str) -> Iterator[tuple[str, str]]:
-        tags, jieba = self._tags, self._jieba
-        for word, tag in jieba.tag(text, False):
-            mine = tags.get(word)
-            if mine is None:
-                mine = tag if jieba.has_word(word) else _tag(word, {})
-            yield word, mine
+    def _other_tag(self, word: str, tag: str) -> str:
+        return tag if self._jieba.has_word(word) else _tag(word, {})
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        tags, other = self._tags, self._other
+        return [(word, tags.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
 
 
 class _Python:
@@ -308,10 +324,9 @@ class _Python:
     def is_word(self, word: str) -> bool:
         return int(self._tok.FREQ.get(word, 0)) > 0
 
-    def tagged(self, text: str) -> Iterator[tuple[str, str]]:
+    def tagged(self, text: str) -> list[tuple[str, str]]:
         tags = self._tags
-        for word in self._tok.cut(text, HMM=False):
-            yield word, tags.get(word) or _tag(word, tags)
+        return [(word, tags.get(word) or _tag(word, tags)) for word in self._tok.cut(text, HMM=False)]
 
 
 def _tag(word: str, tags: dict[str, str]) -> str:
@@ -340,13 +355,14 @@ class Words:
 
     def __init__(self, view: str) -> None:
         self.view = view
-        self._memo: dict[str, list[Token]] = {}
+        # a window's text → where it was first read and its tokens there
+        self._memo: dict[str, tuple[int, list[Token]]] = {}
 
     def of(self, windows: list[Span]) -> list[list[Token]]:
         """Tokens of each window ``(start, end)`` of the view (offsets into it), the windows not
         read before segmented in one call of the segmenter: a line break between two windows
         keeps jieba from joining them."""
-        view, memo = self.view, self._memo
+        view, memo, new = self.view, self._memo, _new_token
         out: list[list[Token]] = [[] for _ in windows]
         todo: list[int] = []
         for k, (s, e) in enumerate(windows):
@@ -354,27 +370,40 @@ class Words:
             if known is None:
                 todo.append(k)
             else:
-                out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in known]
+                at, tokens = known
+                if at == s:
+                    out[k] = tokens[:]
+                else:
+                    d = s - at
+                    out[k] = [new(Token, (t[0], t[1] + d, t[2] + d, t[3])) for t in tokens]
         if not todo:
             return out
         joined = "\n".join(view[windows[k][0]:windows[k][1]] for k in todo)
-        starts, pos = [], 0
-        for k in todo:
-            starts.append(pos)
-            pos += windows[k][1] - windows[k][0] + 1
-        fresh: list[list[Token]] = [[] for _ in todo]
-        j = 0
-        for t in get_segmenter().tokens(joined):
-            while j + 1 < len(starts) and t.start >= starts[j + 1]:
+        # window j of the joined text: where it starts there, where its separator stands, how
+        # far its offsets move to be the view's
+        last = len(todo) - 1
+        j, start_j = 0, 0
+        s, e = windows[todo[0]]
+        sep, shift = e - s, s
+        next_start = sep + 1 if last else len(joined) + 1
+        here: list[Token] = []
+        for word, pos, end, tag in get_segmenter().tokens(joined):
+            while pos >= next_start:
+                memo[view[s:e]] = (s, here)
+                out[todo[j]] = here[:]
+                here = []
                 j += 1
-            s, e = windows[todo[j]]
-            if t.text == "\n" and t.start == starts[j] + e - s:
-                continue  # the separator
-            fresh[j].append(Token(t.text, t.start - starts[j], t.end - starts[j], t.tag))
-        for j, k in enumerate(todo):
+                start_j = next_start
+                s, e = windows[todo[j]]
+                sep, shift = start_j + e - s, s - start_j
+                next_start = sep + 1 if j < last else len(joined) + 1
+            if pos != sep or word != "\n":  # else the separator
+                here.append(new(Token, (word, pos + shift, end + shift, tag)))
+        memo[view[s:e]] = (s, here)
+        out[todo[j]] = here[:]
+        for k in todo[j + 1:]:  # empty windows at the end
             s, e = windows[k]
-            memo[view[s:e]] = fresh[j]
-            out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in fresh[j]]
+            memo[view[s:e]] = (s, [])
         return out
 
 
