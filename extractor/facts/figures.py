@@ -13,9 +13,8 @@ is read by bounded look-ups, never by a pattern that could rescan the run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
@@ -82,9 +81,9 @@ _WRAP = re.compile(r" {0,3}\n {0,3}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure: the numeral with its unit, found in the folded view of a text."""
+class Figure(NamedTuple):
+    """One figure: the numeral with its unit, found in the folded view of a text (a tuple: made
+    for every numeral of every report, without a dataclass's field-by-field set-up)."""
 
     kind: Literal["money", "count"]
     start: int

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import operator
 import os
 import re
 import threading
@@ -80,22 +81,33 @@ def sentence_around(text: str, start: int, end: int, reach: int, mark: bool = Fa
 
 def clauses(text: str) -> list[tuple[str, Span]]:
     """Clauses (sentences further split at ，；：、), each with its span."""
-    return [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+    return list(_clauses(text)[0])
+
+
+@lru_cache(maxsize=4)
+def _clauses(text: str) -> tuple[tuple[tuple[str, Span], ...], list[int], list[int]]:
+    """The clauses of a text (the last few texts: the facts and the stages after them cut the
+    same report), with their starts and their ends (both ascending), for bisection."""
+    cut = [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+    return tuple(cut), [s for _, (s, _) in cut], [e for _, (_, e) in cut]
 
 
 def by_clause(text: str, starts: Sequence[int]) -> list[tuple[Span, list[int]]]:
     """The clauses of ``text`` that hold one of ``starts`` (ascending offsets), each with the
     indexes into ``starts`` of those it holds, in order."""
     out: list[tuple[Span, list[int]]] = []
-    k = 0
-    for _, (cs, ce) in clauses(text):
-        here: list[int] = []
-        while k < len(starts) and starts[k] < ce:
-            if starts[k] >= cs:
-                here.append(k)
-            k += 1
-        if here:
-            out.append(((cs, ce), here))
+    if not starts:
+        return out
+    _, firsts, ends = _clauses(text)
+    last = -1
+    for k, p in enumerate(starts):
+        i = bisect.bisect_right(ends, p)  # the first clause that ends after p, if p is in it
+        if i < len(ends) and firsts[i] <= p:
+            if i == last:
+                out[-1][1].append(k)
+            else:
+                out.append(((firsts[i], ends[i]), [k]))
+                last = i
     return out
 
 
@@ -116,8 +128,8 @@ class Nearby(Generic[L]):
 
     def __init__(self, items: Sequence[L]) -> None:
         self.items = items  # ordered by start (names may overlap: 哈密市总工会, 哈密市)
-        self._starts = [x.start for x in items]
-        self._longest = max((x.end - x.start for x in items), default=0)
+        self._starts = starts = [x.start for x in items]
+        self._longest = max(map(operator.sub, [x.end for x in items], starts), default=0)
 
     def around(self, start: int, end: int, before: int, after: int) -> list[L]:
         """The items that reach into ``[start - before, end + after)``, in their order."""
