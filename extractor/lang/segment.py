@@ -295,8 +295,10 @@ class _Compiled:
         # the tag of a word our table does not hold: jieba's when its dictionary knows the word,
         # else read off its characters (remembered for the words seen most: bounded)
         self._other = lru_cache(maxsize=_OTHER_KEPT)(self._other_tag)
+        # whether a string is a word (the missing-figure scan asks of the same few again and again)
+        self.is_word: Callable[[str], bool] = lru_cache(maxsize=_OTHER_KEPT)(self._is_word)
 
-    def is_word(self, word: str) -> bool:
+    def _is_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word)) and word not in self._deleted
 
     def _other_tag(self, word: str, tag: str) -> str:
