@@ -107,7 +107,7 @@ def scan_figures(text: str, view: str | None = None) -> list[Figure]:
     out: list[Figure] = []
     for m in NUMERAL.finditer(view):
         fig = _figure(text, view, m)
-        if fig is not None and not (out and _distributive(out[-1], fig)):
+        if fig is not None and not (out and fig.chinese and _distributive(out[-1], fig)):
             out.append(fig)
     return out
 
