@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
+from operator import attrgetter
 
 from ..lang.chars import Squeezed, fold, squeeze_pinyin
 from ..lang.segment import Words
@@ -24,6 +25,8 @@ from .missing import find_missing
 from .money import money_from_figure
 
 __all__ = ["extract_facts"]
+
+_SPAN = attrgetter("span")
 
 
 def extract_facts(text: str, view: str | None = None, words: Words | None = None) -> tuple[Fact, ...]:
@@ -47,7 +50,7 @@ def _facts(text: str, view: str, words: Words) -> tuple[Fact, ...]:
     counts = counts_from_figures(text, [f for f in figures if f.kind == "count"], view, words)
     facts: list[Fact] = [*dates, *money, *counts]
     facts += find_missing(text, view, facts, words)  # units whose number is missing: 投入资金万元, 代表余人
-    facts.sort(key=lambda f: (f.span[0], f.span[1]))
+    facts.sort(key=_SPAN)  # (start, end)
     return tuple(facts)
 
 

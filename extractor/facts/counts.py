@@ -10,8 +10,10 @@ each count gets the subject its sentence states.
 
 from __future__ import annotations
 
+import bisect
+
 from ..lang.chars import fold
-from ..lang.segment import Nearby, Token, Words, by_clause, segment_windows
+from ..lang.segment import Token, Words, by_clause, segment_windows
 from ..model import Count, Span
 from .figures import Figure, scan_figures
 from .subjects import find_subject
@@ -50,10 +52,15 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     tokens_of = segment_windows(view, [span for span, _ in groups], words)
     for ((cs, ce), here), clause_tokens in zip(groups, tokens_of, strict=True):
         lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)
-        nearby = Nearby([t for t in clause_tokens if t.end > lo and t.start < hi])
+        # a window's words follow each other (each starts where the one before ends): those that
+        # reach into a span are a slice, found by bisection (a clause of a thousand figures
+        # stays linear)
+        starts = [t.start for t in clause_tokens]
+        ends = [t.end for t in clause_tokens]
         for f in here:
             # the words within the reach of a subject (_MAX_LEN) and its bridge words
-            tokens = nearby.around(f.start, f.end, _AROUND, _AROUND)
+            tokens = clause_tokens[bisect.bisect_right(ends, max(lo, f.start - _AROUND)):
+                                   bisect.bisect_left(starts, min(hi, f.end + _AROUND))]
             if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
                 continue
             subject = find_subject(tokens, f.start, f.end, text)

@@ -17,6 +17,7 @@ import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from ..lang.chars import fold
@@ -156,6 +157,7 @@ def _point(m: re.Match[str]) -> _Point | None:
     return _Point(year, month, None, None, year is not None, blank, "month")
 
 
+@lru_cache(maxsize=4096)  # (year, month): at most 201 years of 12 months, and None
 def _last_day(year: int | None, month: int) -> int:
     """The month's last day; a year-less February may have 29 (resolve_years folds it)."""
     return calendar.monthrange(year if year is not None else 2000, month)[1]

@@ -13,9 +13,8 @@ is read by bounded look-ups, never by a pattern that could rescan the run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
@@ -82,9 +81,9 @@ _WRAP = re.compile(r" {0,3}\n {0,3}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure: the numeral with its unit, found in the folded view of a text."""
+class Figure(NamedTuple):
+    """One figure: the numeral with its unit, found in the folded view of a text (a tuple: made
+    for every numeral of every report, without a dataclass's field-by-field set-up)."""
 
     kind: Literal["money", "count"]
     start: int
@@ -108,7 +107,7 @@ def scan_figures(text: str, view: str | None = None) -> list[Figure]:
     out: list[Figure] = []
     for m in NUMERAL.finditer(view):
         fig = _figure(text, view, m)
-        if fig is not None and not (out and _distributive(out[-1], fig)):
+        if fig is not None and not (out and fig.chinese and _distributive(out[-1], fig)):
             out.append(fig)
     return out
 
@@ -133,7 +132,19 @@ def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
+def _first_of(words: tuple[str, ...]) -> str:
+    """An alternation that matches the first of ``words`` (in their order) that stands there
+    (none: it never matches)."""
+    return "|".join(map(re.escape, words)) if words else "(?!)"
+
+
 _COUNT_UNIT = _alternation(LEXICON.count_units)
+_MONEY_UNIT = re.compile(_first_of(LEXICON.money_units))
+# after a unit: the first minimum word, else the first maximum word, else the first approximation
+# word that stands there (10人以上, 500元以内, 300人左右)
+_AFTER = re.compile(f"(?P<min>{_first_of(LEXICON.min_after)})|(?P<max>{_first_of(LEXICON.max_after)})"
+                    f"|(?P<approx>{_first_of(LEXICON.approx_after)})")
+_ORDINAL_BEFORE = (*LEXICON.ordinal_before, "百分之")
 _COUNT_NOT_AFTER = _alternation(LEXICON.count_not_after)
 
 
@@ -186,7 +197,7 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
                 nxt = _after(text, view, s, e)
         if chinese and len(run) > 1 and all(c in DIGITS for c in run):
             return None  # 三四个, 二〇一九: a range or a code, not a count
-    if any(before.endswith(w) for w in LEXICON.ordinal_before) or before.endswith("百分之"):
+    if before.endswith(_ORDINAL_BEFORE):
         return None
     p = nxt
     if p < len(view) and view[p] in LEXICON.approx_inside:
@@ -197,7 +208,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         mult = _MULT[view[p]]  # 2000余万元, x万元, x万户
         p += 1
     kind: Literal["money", "count"]
-    unit = next((u for u in LEXICON.money_units if view.startswith(u, p)), None)
+    um = _MONEY_UNIT.match(view, p)
+    unit = um.group() if um is not None else None
     if unit is None and view.startswith("块", p) and _colloquial_yuan(view, p + 1):
         unit = "块"
     if unit is not None:
@@ -219,19 +231,16 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
     qualifier, word = _prefix(view, s)
     if word is not None and approx_word is None:
         approx_word = word
-    for words, q in ((LEXICON.min_after, Qualifier.MIN), (LEXICON.max_after, Qualifier.MAX)):
-        w = next((w for w in words if view.startswith(w, p)), None)
-        if w is not None:
-            qualifier = q
-            p += len(w)
-            break
-    else:
-        w = next((w for w in LEXICON.approx_after if view.startswith(w, p)), None)
-        if w is not None:
-            if chinese and run == "一" and _CJK.match(view, p + len(w)):
-                return None  # 一户多残家庭, 一人多岗: one X, many Y, a phrase and no count
-            approx_word = approx_word or w
-            p += len(w)
+    am = _AFTER.match(view, p)  # a minimum, else a maximum, else an approximation word
+    if am is not None and am.lastgroup != "approx":
+        qualifier = Qualifier.MIN if am.lastgroup == "min" else Qualifier.MAX
+        p = am.end()
+    elif am is not None:
+        w = am.group()
+        if chinese and run == "一" and _CJK.match(view, p + len(w)):
+            return None  # 一户多残家庭, 一人多岗: one X, many Y, a phrase and no count
+        approx_word = approx_word or w
+        p += len(w)
     value: Decimal | None = None
     quantum = Decimal(1)
     rounded = False

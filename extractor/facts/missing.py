@@ -54,29 +54,29 @@ _MONEY_GAP = re.compile(
     """,
     re.VERBOSE,
 )
-# A doubled 户 closing a clause: 慰问困难户户。 (never 家家户户)
-_DOUBLED_HU = re.compile(r"(?=户)(?<!家户)(?<=户)户(?=[,.;:!?。；：、)）\n]|$)")
+# A doubled 户 closing a clause: 慰问困难户户。 (never 家家户户). The patterns below start with the
+# character they look for, and look behind it from after it: a pattern that starts with a
+# character (not a look-around) is searched for by the engine's fast scan.
+_DOUBLED_HU = re.compile(r"户(?<!家户户)(?<=户户)(?=[,.;:!?。；：、)）\n]|$)")
 
 # 余 then a measure word, after a word that is no numeral: 职工代表余人参加
 _YU_COUNT = re.compile(
-    rf"(?=余)(?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}{_YU_WORDS}])余(?="
+    rf"余(?<=[\u4e00-\u9fff]余)(?<![{_NOT_BEFORE}{_YU_WORDS}]余)(?="
     + "|".join(map(re.escape, LEXICON.count_units)) + ")"
 )
 
 # A measure word or 元 closing a clause (服务居民人次，抢修受损道路条，发放敬老补贴元。): its number
 # may be missing
-_AT_END_UNITS = (*LEXICON.count_units, "元")
 _UNIT_AT_END = re.compile(
-    # a first character to look for (the engine skips ahead to it), then a CJK character before
-    # (元 not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
-    "(?=[" + "".join(sorted({u[0] for u in _AT_END_UNITS})) + "])(?<=[\u4e00-\u9fff])"
-    "(?:" + "|".join(map(re.escape, LEXICON.count_units)) + r"|(?<![万亿千百])元)(?=[,.;:!?，。；：、）)\n]|$)")
+    # each unit's first character (the engine skips ahead to it), a CJK character before it (元
+    # not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
+    "(?:" + "|".join(re.escape(u[0]) + "(?<=[\u4e00-\u9fff].)" + re.escape(u[1:]) for u in LEXICON.count_units)
+    + r"|元(?<=[\u4e00-\u9fff].)(?<![万亿千百].))(?=[,.;:!?，。；：、）)\n]|$)")
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
 # 户 do, and would make every clause a candidate).
 _INSIDE_UNITS = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋", "桶")
-_UNIT_INSIDE = re.compile("(?=[" + "".join(_INSIDE_UNITS) + "])(?<=[\u4e00-\u9fff])(?:" + "|".join(_INSIDE_UNITS)
-                          + ")(?=[\u4e00-\u9fff])")
+_UNIT_INSIDE = re.compile("[" + "".join(_INSIDE_UNITS) + "](?<=[\u4e00-\u9fff].)(?=[\u4e00-\u9fff])")
 _CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
 # What may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家
 _NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
@@ -246,12 +246,15 @@ def _inside_bare(tokens: list[Token], s: int, e: int) -> bool:
 def _word_ends_here(words: Segmenter, view: str, s: int, e: int) -> bool:
     """困难户, 企业家, 单位: a dictionary word ends with the measure word (a cheap test that
     spares segmenting most candidates)."""
-    return any(words.is_word(view[s - k : e]) for k in (1, 2, 3) if s - k >= 0)
+    is_word = words.is_word
+    return (s >= 1 and is_word(view[s - 1 : e])) or (s >= 2 and is_word(view[s - 2 : e])) \
+        or (s >= 3 and is_word(view[s - 3 : e]))
 
 
 def _word_starts_here(words: Segmenter, view: str, s: int, e: int) -> bool:
     """家庭, 人民, 个人: a dictionary word starts with the measure word."""
-    return any(words.is_word(view[s : e + k]) for k in (1, 2) if e + k <= len(view))
+    is_word = words.is_word
+    return (e + 1 <= len(view) and is_word(view[s : e + 1])) or (e + 2 <= len(view) and is_word(view[s : e + 2]))
 
 
 # A year whose digits were stripped, before what a year heads: 莒县总工会年元旦春节, 据介绍,年“两节”,

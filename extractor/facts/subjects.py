@@ -56,7 +56,7 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
     after = [t for t in tokens if t.start >= end]
     before = [t for t in tokens if t.end <= start]
     phrase = _forward(after) or _backward(before)
-    if not phrase or "".join(t.text for t in phrase) in _NOT_SUBJECT:
+    if not phrase or "".join([t.text for t in phrase]) in _NOT_SUBJECT:
         return None
     a, b = phrase[0].start, phrase[-1].end
     if b - a > _MAX_LEN:

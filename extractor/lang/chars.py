@@ -78,8 +78,8 @@ def _fold_short(word: str) -> str:
 # A pinyin syllable in parentheses glued to the Chinese character it reads: 萬(wàn), 日（rì）.
 # It must carry a tone mark, so that 公司(ABC), (一), 各县(市)区 are never taken for one.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN = re.compile(rf"(?=[(（])(?<=[\u3400-\u9fff\uf900-\ufaff])"  # a bracket to skip ahead to, after CJK
-                     rf"[(（][a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
+_PINYIN = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff].)"  # a bracket (the engine skips ahead to it), after CJK
+                     rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .chars import fold
 
@@ -40,6 +41,8 @@ BIG_UNITS: dict[str, int] = {"万": 10**4, "亿": 10**8}
 #: Every character that may appear in a Chinese numeral run (after folding).
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 
+#: what read_folded remembers: this many numerals (the scanner's runs are at most 24 characters)
+_NUMBERS_KEPT = 4096
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _TAIL_THOUSANDS = re.compile(r"(?<=[万亿零]\d),(?=\d{3}(?!\d))")
@@ -77,8 +80,10 @@ def read_number(text: str) -> Number | None:
     return read_folded(fold(text))
 
 
+@lru_cache(maxsize=_NUMBERS_KEPT)
 def read_folded(s: str) -> Number | None:
-    """:func:`read_number` of a string already folded (the scanner's view)."""
+    """:func:`read_number` of a string already folded (the scanner's view); the numerals read
+    most are remembered (a Number is immutable)."""
     s = s.replace(" ", "")
     if not s:
         return None

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import bisect
 import logging
+import operator
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -80,22 +81,33 @@ def sentence_around(text: str, start: int, end: int, reach: int, mark: bool = Fa
 
 def clauses(text: str) -> list[tuple[str, Span]]:
     """Clauses (sentences further split at ，；：、), each with its span."""
-    return [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+    return list(_clauses(text)[0])
+
+
+@lru_cache(maxsize=4)
+def _clauses(text: str) -> tuple[tuple[tuple[str, Span], ...], list[int], list[int]]:
+    """The clauses of a text (the last few texts: the facts and the stages after them cut the
+    same report), with their starts and their ends (both ascending), for bisection."""
+    cut = [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
+    return tuple(cut), [s for _, (s, _) in cut], [e for _, (_, e) in cut]
 
 
 def by_clause(text: str, starts: Sequence[int]) -> list[tuple[Span, list[int]]]:
     """The clauses of ``text`` that hold one of ``starts`` (ascending offsets), each with the
     indexes into ``starts`` of those it holds, in order."""
     out: list[tuple[Span, list[int]]] = []
-    k = 0
-    for _, (cs, ce) in clauses(text):
-        here: list[int] = []
-        while k < len(starts) and starts[k] < ce:
-            if starts[k] >= cs:
-                here.append(k)
-            k += 1
-        if here:
-            out.append(((cs, ce), here))
+    if not starts:
+        return out
+    _, firsts, ends = _clauses(text)
+    last = -1
+    for k, p in enumerate(starts):
+        i = bisect.bisect_right(ends, p)  # the first clause that ends after p, if p is in it
+        if i < len(ends) and firsts[i] <= p:
+            if i == last:
+                out[-1][1].append(k)
+            else:
+                out.append(((firsts[i], ends[i]), [k]))
+                last = i
     return out
 
 
@@ -116,8 +128,8 @@ class Nearby(Generic[L]):
 
     def __init__(self, items: Sequence[L]) -> None:
         self.items = items  # ordered by start (names may overlap: 哈密市总工会, 哈密市)
-        self._starts = [x.start for x in items]
-        self._longest = max((x.end - x.start for x in items), default=0)
+        self._starts = starts = [x.start for x in items]
+        self._longest = max(map(operator.sub, [x.end for x in items], starts), default=0)
 
     def around(self, start: int, end: int, before: int, after: int) -> list[L]:
         """The items that reach into ``[start - before, end + after)``, in their order."""
@@ -163,6 +175,10 @@ def _word_list(name: str) -> list[str]:
     return [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+#: what :meth:`_Compiled.tagged` remembers: the tags of this many words outside our table
+_OTHER_KEPT = 8192
+
+
 class Token(NamedTuple):
     """A word with its span and part-of-speech tag (a tuple: tokens are made by the thousand)."""
 
@@ -170,6 +186,11 @@ class Token(NamedTuple):
     start: int
     end: int
     tag: str
+
+
+# a Token made from its four fields without the Python-level ``__new__`` of a NamedTuple (the
+# same tuple: tokens are made by the hundred thousand)
+_new_token: Callable[[type[Token], tuple[str, int, int, str]], Token] = tuple.__new__
 
 
 class _Words(NamedTuple):
@@ -243,11 +264,16 @@ class Segmenter:
         markers to nouns (期共, 支共) about as often as it finds a compound (失能老人)."""
         out: list[Token] = []
         pos = offset
+        new = _new_token
         for word, tag in self._load().tagged(text):
             end = pos + len(word)
-            out.append(Token(word, pos, end, tag))
+            out.append(new(Token, (word, pos, end, tag)))
             pos = end
         return out
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """The words of ``text`` in order, each with its part-of-speech tag."""
+        return self._load().tagged(text)
 
 
 class _Compiled:
@@ -266,17 +292,21 @@ class _Compiled:
             self._jieba.add_word(word, 0, None)  # as jieba's del_word: the word is no longer cut
         self._deleted = words.deleted
         self._tags = words.tags
+        # the tag of a word our table does not hold: jieba's when its dictionary knows the word,
+        # else read off its characters (remembered for the words seen most: bounded)
+        self._other = lru_cache(maxsize=_OTHER_KEPT)(self._other_tag)
+        # whether a string is a word (the missing-figure scan asks of the same few again and again)
+        self.is_word: Callable[[str], bool] = lru_cache(maxsize=_OTHER_KEPT)(self._is_word)
 
-    def is_word(self, word: str) -> bool:
+    def _is_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word)) and word not in self._deleted
 
-    def tagged(self, text: str) -> Iterator[tuple[str, str]]:
-        tags, jieba = self._tags, self._jieba
-        for word, tag in jieba.tag(text, False):
-            mine = tags.get(word)
-            if mine is None:
-                mine = tag if jieba.has_word(word) else _tag(word, {})
-            yield word, mine
+    def _other_tag(self, word: str, tag: str) -> str:
+        return tag if self._jieba.has_word(word) else _tag(word, {})
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        tags, other = self._tags, self._other
+        return [(word, tags.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
 
 
 class _Python:
@@ -308,10 +338,9 @@ class _Python:
     def is_word(self, word: str) -> bool:
         return int(self._tok.FREQ.get(word, 0)) > 0
 
-    def tagged(self, text: str) -> Iterator[tuple[str, str]]:
+    def tagged(self, text: str) -> list[tuple[str, str]]:
         tags = self._tags
-        for word in self._tok.cut(text, HMM=False):
-            yield word, tags.get(word) or _tag(word, tags)
+        return [(word, tags.get(word) or _tag(word, tags)) for word in self._tok.cut(text, HMM=False)]
 
 
 def _tag(word: str, tags: dict[str, str]) -> str:
@@ -340,13 +369,14 @@ class Words:
 
     def __init__(self, view: str) -> None:
         self.view = view
-        self._memo: dict[str, list[Token]] = {}
+        # a window's text → where it was first read and its tokens there
+        self._memo: dict[str, tuple[int, list[Token]]] = {}
 
     def of(self, windows: list[Span]) -> list[list[Token]]:
         """Tokens of each window ``(start, end)`` of the view (offsets into it), the windows not
         read before segmented in one call of the segmenter: a line break between two windows
         keeps jieba from joining them."""
-        view, memo = self.view, self._memo
+        view, memo, new = self.view, self._memo, _new_token
         out: list[list[Token]] = [[] for _ in windows]
         todo: list[int] = []
         for k, (s, e) in enumerate(windows):
@@ -354,27 +384,40 @@ class Words:
             if known is None:
                 todo.append(k)
             else:
-                out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in known]
+                at, tokens = known
+                if at == s:
+                    out[k] = tokens[:]
+                else:
+                    d = s - at
+                    out[k] = [new(Token, (t[0], t[1] + d, t[2] + d, t[3])) for t in tokens]
         if not todo:
             return out
         joined = "\n".join(view[windows[k][0]:windows[k][1]] for k in todo)
-        starts, pos = [], 0
-        for k in todo:
-            starts.append(pos)
-            pos += windows[k][1] - windows[k][0] + 1
-        fresh: list[list[Token]] = [[] for _ in todo]
-        j = 0
-        for t in get_segmenter().tokens(joined):
-            while j + 1 < len(starts) and t.start >= starts[j + 1]:
+        # window j of the joined text: where it starts there, where its separator stands, how
+        # far its offsets move to be the view's
+        last = len(todo) - 1
+        j, start_j = 0, 0
+        s, e = windows[todo[0]]
+        sep, shift = e - s, s
+        next_start = sep + 1 if last else len(joined) + 1
+        here: list[Token] = []
+        for word, pos, end, tag in get_segmenter().tokens(joined):
+            while pos >= next_start:
+                memo[view[s:e]] = (s, here)
+                out[todo[j]] = here[:]
+                here = []
                 j += 1
-            s, e = windows[todo[j]]
-            if t.text == "\n" and t.start == starts[j] + e - s:
-                continue  # the separator
-            fresh[j].append(Token(t.text, t.start - starts[j], t.end - starts[j], t.tag))
-        for j, k in enumerate(todo):
+                start_j = next_start
+                s, e = windows[todo[j]]
+                sep, shift = start_j + e - s, s - start_j
+                next_start = sep + 1 if j < last else len(joined) + 1
+            if pos != sep or word != "\n":  # else the separator
+                here.append(new(Token, (word, pos + shift, end + shift, tag)))
+        memo[view[s:e]] = (s, here)
+        out[todo[j]] = here[:]
+        for k in todo[j + 1:]:  # empty windows at the end
             s, e = windows[k]
-            memo[view[s:e]] = fresh[j]
-            out[k] = [Token(t.text, t.start + s, t.end + s, t.tag) for t in fresh[j]]
+            memo[view[s:e]] = (s, [])
         return out
 
 
