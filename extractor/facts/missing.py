@@ -70,7 +70,12 @@ _YU_COUNT = re.compile(
 _UNIT_AT_END = re.compile(
     # each unit's first character (the engine skips ahead to it), a CJK character before it (元
     # not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
-    "(?:" + "|".join(re.escape(u[0]) + "(?<=[\u4e00-\u9fff].)" + re.escape(u[1:]) for u in LEXICON.count_units)
+    # (the one-character units one class: a hundred alternatives that each look behind take 50 ms
+    # to compile, at start-up; at most one unit can close a clause at a place, so the order of the
+    # alternatives changes nothing)
+    "(?:[" + "".join(sorted(re.escape(u) for u in LEXICON.count_units if len(u) == 1)) + "](?<=[\u4e00-\u9fff].)|"
+    + "|".join(re.escape(u[0]) + "(?<=[\u4e00-\u9fff].)" + re.escape(u[1:])
+               for u in LEXICON.count_units if len(u) > 1)
     + r"|元(?<=[\u4e00-\u9fff].)(?<![万亿千百].))(?=[,.;:!?，。；：、）)\n]|$)")
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
