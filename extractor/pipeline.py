@@ -9,6 +9,7 @@ the bulk importer, a Dask cluster or a web service call :func:`extract_path` /
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -126,7 +127,11 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     whatever its name."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not f.name.upper().startswith("README"))
+            # in the order of the paths' parts (Path's own), kept as strings while sorted: a folder of
+            # a million files is held as a million strings, not a million Path objects
+            found = sorted((str(f) for f in p.rglob("*") if f.suffix.lower() in SUFFIXES
+                            and not f.name.upper().startswith("README") and f.is_file()),
+                           key=lambda s: s.split(os.sep))
+            yield from map(Path, found)
         else:
             yield p

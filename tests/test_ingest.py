@@ -203,3 +203,22 @@ def test_postgresql_store_is_the_same(corpus: Path, pg_url: str, reference: dict
     assert _state(pg_url) == reference
     again = ingest([corpus], pg_url)
     assert again.files == 0 and again.skipped == 64
+
+
+def test_an_import_holds_a_chunk_of_the_file_list_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files are deduplicated against the store chunk by chunk (memory flat however many
+    files: the store has no call that loads every hash), and a content seen in an earlier chunk
+    is skipped all the same."""
+    from extractor.output import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "CHUNK", 2)
+    (tmp_path / "in").mkdir()
+    for k in range(5):
+        text, _ = generate(7, k, False)
+        (tmp_path / "in" / f"{k}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "9-again.txt").write_text(generate(7, 0, False)[0], encoding="utf-8")  # a later chunk
+    db = str(tmp_path / "s.db")
+    s = ingest([tmp_path / "in"], db)
+    assert (s.files, s.skipped) == (5, 1)
+    again = ingest([tmp_path / "in"], db)  # a second run stores nothing new
+    assert (again.files, again.skipped) == (0, 6)

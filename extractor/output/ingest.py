@@ -9,6 +9,7 @@ function the CLI uses; a Dask cluster runs it on batches of files, not one task 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -131,65 +132,125 @@ def _batches(items: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(items[k : k + size])
 
 
+def _chunks(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    chunk: list[Path] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+#: files looked at, deduplicated against the store and extracted together: what the import holds
+#: of the file list at once, so that its memory stays flat however many files there are
+CHUNK = 2048
+
+
 def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: str = "local",
            scheduler: str | None = None, batch_size: int = 64, progress: TextIO | None = None,
            store: Store | None = None) -> IngestSummary:
-    """Ingest every file under ``inputs`` into the store at ``db`` and say what was done."""
+    """Ingest every file under ``inputs`` into the store at ``db`` and say what was done.
+
+    The files are read a chunk of :data:`CHUNK` at a time: each chunk's contents are looked up in
+    the store (a file stored before, by this run or an earlier one, is skipped and its path
+    recorded), its new files extracted by the workers and written, batch by batch. Nothing kept
+    grows with the number of files."""
     started = time.monotonic()
     store = store or open_store(db)
-    done = store.done()
-    known = store.known_paths()
-    todo: list[str] = []
-    aliases: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
+    inputs = list(inputs)
     summary = IngestSummary()
-    total_bytes = 0
-    for p in iter_paths(inputs):
-        path = str(p)
-        try:
-            sha = _sha256(p)
-            total_bytes += p.stat().st_size
-        except OSError:
-            todo.append(path)  # unreadable: the worker writes its error row
-            continue
-        if sha in done or sha in seen:
-            summary.skipped += 1
-            if path not in known:
-                aliases.append((path, sha))
-            continue
-        seen[sha] = path
-        todo.append(path)
-    bar = Progress(len(todo) + summary.skipped, total_bytes, progress) if progress is not None else None
-    for batch in _run(todo, workers, engine, scheduler, batch_size):
-        fresh = [r for r in batch if r.sha256 not in done]
-        done.update(r.sha256 for r in fresh)
-        store.write(fresh)
-        for r in fresh:
-            summary.add(r)
-        if bar:
-            bar.update(summary)
-    store.add_paths(aliases)
+    bar = None
+    if progress is not None:  # a first walk for the totals (sizes only: nothing is read)
+        count, total = 0, 0
+        for p in iter_paths(inputs):
+            count += 1
+            with contextlib.suppress(OSError):  # unreadable: its worker says so
+                total += p.stat().st_size
+        bar = Progress(count, total, progress)
+    with _Runner(workers, engine, scheduler) as runner:
+        for chunk in _chunks(iter_paths(inputs), CHUNK):
+            todo, aliases = _new_files(chunk, store, summary)
+            for batch in runner.run(todo, batch_size):
+                store.write(batch)
+                for r in batch:
+                    summary.add(r)
+                if bar:
+                    bar.update(summary)
+            store.add_paths(aliases)  # after the chunk's files: a path names stored content
+            if bar:
+                bar.update(summary)
     summary.seconds = time.monotonic() - started
     if bar:
         bar.update(summary, final=True)
     return summary
 
 
-def _run(todo: list[str], workers: int, engine: str, scheduler: str | None,
-         batch_size: int) -> Iterator[list[FileResult]]:
-    """Results batch by batch, in whatever order the workers finish them."""
-    batches = list(_batches(todo, batch_size))
-    if engine == "dask":
-        yield from _run_dask(batches, scheduler)
-    elif workers <= 1:
-        for b in batches:
-            yield process_batch(b)
-    else:
-        # small batches keep every core busy to the end; results stream back as they finish
-        small = [b for big in batches for b in _batches(big, max(1, batch_size // (2 * workers)))]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple[list[str], list[tuple[str, str]]]:
+    """The files of ``chunk`` to extract (one a content: not stored yet, not twice in the chunk),
+    and the (path, sha) of the others, whose content is stored; unreadable files go to the
+    workers, which write their error rows."""
+    todo: list[str] = []
+    hashed: list[tuple[str, str]] = []
+    for p in chunk:
+        try:
+            hashed.append((str(p), _sha256(p)))
+        except OSError:
+            todo.append(str(p))
+    stored = store.stored_among([sha for _, sha in hashed])
+    aliases: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    for path, sha in hashed:
+        if sha in stored or sha in taken:
+            summary.skipped += 1
+            aliases.append((path, sha))
+        else:
+            taken.add(sha)
+            todo.append(path)
+    return todo, aliases
+
+
+class _Runner:
+    """Where the batches are extracted: this process, a pool of local processes or a Dask
+    cluster, set up once for the whole import."""
+
+    def __init__(self, workers: int, engine: str, scheduler: str | None) -> None:
+        self.workers, self.engine, self.scheduler = workers, engine, scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+
+    def __enter__(self) -> _Runner:
+        if self.engine == "dask":
+            try:
+                from dask.distributed import Client
+            except ImportError as e:  # an optional dependency: say how to get it
+                raise SystemExit("the Dask engine needs dask[distributed]: pip install 'extractor[dask]'") from e
+            self._client = (Client(self.scheduler) if self.scheduler
+                            else Client(processes=True, n_workers=os.cpu_count() or 1))
+        elif self.workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        if self._client is not None:
+            self._client.close()
+
+    def run(self, todo: list[str], batch_size: int) -> Iterator[list[FileResult]]:
+        """Results batch by batch, in whatever order the workers finish them."""
+        batches = list(_batches(todo, batch_size))
+        if self._client is not None:
+            yield from _run_dask(self._client, batches)
+        elif self._pool is None:
+            for b in batches:
+                yield process_batch(b)
+        else:
+            # small batches keep every core busy to the end; results stream back as they finish
+            small = [b for big in batches for b in _batches(big, max(1, batch_size // (2 * self.workers)))]
             pending: list[list[FileResult]] = []
-            for r in pool.map(process_batch, small):
+            for r in self._pool.map(process_batch, small):
                 pending.append(r)
                 if sum(len(x) for x in pending) >= batch_size:
                     yield [x for b in pending for x in b]
@@ -198,20 +259,14 @@ def _run(todo: list[str], workers: int, engine: str, scheduler: str | None,
                 yield [x for b in pending for x in b]
 
 
-def _run_dask(batches: list[list[str]], scheduler: str | None) -> Iterator[list[FileResult]]:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError as e:  # an optional dependency: say how to get it
-        raise SystemExit("the Dask engine needs dask[distributed]: pip install 'extractor[dask]'") from e
-    client = Client(scheduler) if scheduler else Client(processes=True, n_workers=os.cpu_count() or 1)
-    try:
-        # no list of futures is kept: each is released once its batch is written, so memory stays
-        # flat however many batches there are
-        for fut in as_completed(client.map(process_batch, batches, pure=False)):
-            yield fut.result()
-            fut.release()
-    finally:
-        client.close()
+def _run_dask(client: Any, batches: list[list[str]]) -> Iterator[list[FileResult]]:
+    from dask.distributed import as_completed
+
+    # no list of futures is kept: each is released once its batch is written, so memory stays
+    # flat however many batches there are
+    for fut in as_completed(client.map(process_batch, batches, pure=False)):
+        yield fut.result()
+        fut.release()
 
 
 def paths_from(args: Sequence[str], stdin: TextIO | None) -> list[str]:

@@ -270,14 +270,13 @@ class Store:
         metadata.create_all(engine)
         _upgrade(engine)
 
-    def done(self) -> set[str]:
-        """Content hashes already stored (as documents or as an error row)."""
+    def stored_among(self, shas: Sequence[str]) -> set[str]:
+        """Which of these content hashes are stored (as documents or as an error row)."""
+        out: set[str] = set()
         with self.engine.connect() as c:
-            return {r[0] for r in c.execute(select(files.c.sha256))}
-
-    def known_paths(self) -> set[str]:
-        with self.engine.connect() as c:
-            return {r[0] for r in c.execute(select(paths.c.path))}
+            for k in range(0, len(shas), _IN):
+                out.update(r[0] for r in c.execute(select(files.c.sha256).where(files.c.sha256.in_(shas[k:k + _IN]))))
+        return out
 
     def add_paths(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record more paths a stored content was seen at."""
