@@ -134,11 +134,9 @@ def breakdown_sum(b: Breakdown, facts: Sequence[Fact]) -> Sum | None:
     if not isinstance(total, Money | Count):
         return None
     t = interval_of(total)
-    ps = [interval_of(p) for p in parts if isinstance(p, Money | Count)]
-    if t is None or len(ps) != len(parts):
-        return None
+    ps = [interval_of(p) if isinstance(p, Money | Count) else None for p in parts]
     known = [p for p in ps if p is not None]
-    if len(known) != len(ps):
+    if t is None or len(known) != len(parts):
         return None
     return Sum(t, total_interval(known))
 

@@ -15,7 +15,7 @@ too: a rule sees a ``ReportDoc``.
 '其中低保户200户。'
 >>> [doc.text[s:e] for _, (s, e) in doc.sentences]
 ['一、概况', '共慰問700戶。', '其中低保戶200戶。']
->>> doc.sentence_of(doc.text.index("200"))
+>>> doc.sentences[doc.sentence_at(doc.text.index("200"))][1]
 (13, 23)
 >>> doc.sections
 [0]
@@ -29,7 +29,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .lang.chars import fold
-from .lang.segment import Token, Words, clauses, sentences
+from .lang.segment import Token, Words, by_clause, clauses, sentences
 from .model import Breakdown, Fact, Finding, Record, Report, Span, Table
 
 if TYPE_CHECKING:
@@ -68,12 +68,6 @@ class ReportDoc:
         return cls(report.source, report.index, report.title, report.text, fold(report.text), dict(report.meta),
                    report.tables)
 
-    @classmethod
-    def of_record(cls, record: Record) -> ReportDoc:
-        """A record's report as the checks saw it (the audit reads findings' context so)."""
-        return cls(record.source, record.index, record.title, record.text, fold(record.text), dict(record.meta),
-                   (), record.facts, None, record.breakdowns, None, record.findings)
-
     # --- the text, cut once --------------------------------------------------------------------
 
     @cached_property
@@ -89,12 +83,6 @@ class ReportDoc:
         """The index of the sentence that holds ``pos`` (or the last one before it; 0 if none)."""
         return max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
 
-    def sentence_of(self, pos: int) -> Span:
-        """The span of the sentence that holds ``pos`` (or the last before it)."""
-        if not self.sentences:
-            return (0, len(self.text))
-        return self.sentences[self.sentence_at(pos)][1]
-
     @cached_property
     def clauses(self) -> list[tuple[str, Span]]:
         """The clauses (sentences further cut at ，；：、), each with its span."""
@@ -102,18 +90,8 @@ class ReportDoc:
 
     def by_clause(self, starts: list[int]) -> list[tuple[Span, list[int]]]:
         """The clauses that hold one of ``starts`` (ascending offsets), with the indexes into
-        ``starts`` of those each holds, in order."""
-        out: list[tuple[Span, list[int]]] = []
-        k = 0
-        for _, (cs, ce) in self.clauses:
-            here: list[int] = []
-            while k < len(starts) and starts[k] < ce:
-                if starts[k] >= cs:
-                    here.append(k)
-                k += 1
-            if here:
-                out.append(((cs, ce), here))
-        return out
+        ``starts`` of those each holds, in order (the cut the facts stage made, reused)."""
+        return by_clause(self.text, starts)
 
     @cached_property
     def sections(self) -> list[int]:

@@ -1,6 +1,6 @@
-"""The about stage's shortcuts read what the plain ways read: the clauses found around the figures,
-the words around a figure, the taxonomy's tallies and terms between two offsets, and the ruler's
-spans from a Doc of the pattern words only."""
+"""The about stage's shortcuts read what the plain ways read: the words around a figure, the
+taxonomy's tallies and terms between two offsets, and the ruler's spans from a Doc of the pattern
+words only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import random
 import warnings
 
 from extractor.about import ruler
-from extractor.about.categories import _READ, _Around, _by_clause
+from extractor.about.categories import _READ, _Around
 from extractor.about.ruler import NamedSpan
 from extractor.about.taxonomy import TAXONOMY
-from extractor.lang.segment import Nearby, by_clause, get_segmenter
+from extractor.lang.segment import Nearby, get_segmenter
 from extractor.structure.topics import Topics
 
 TEXTS = [
@@ -20,17 +20,6 @@ TEXTS = [
     "区直机关工会为环卫工人送去棉被200床。本县各乡镇发放ABC救助金3万元。",
     "一、基本情况\n伊州区民政局为低保户、特困人员发放临时救助金8.2万元，为困难职工子女发放助学金。",
 ]
-
-
-def test_clauses_found_around_the_figures_are_the_reports() -> None:
-    rng = random.Random(7)
-    alphabet = "共慰问户 \n。，,；;：:、！？!?a1"
-    for _ in range(20000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        starts = sorted(rng.randint(0, len(text) + 2) for _ in range(rng.randint(0, 8)))
-        if rng.random() < 0.1:
-            rng.shuffle(starts)
-        assert _by_clause(text, starts) == by_clause(text, starts), (text, starts)
 
 
 def test_the_words_around_a_figure_are_nearbys() -> None:

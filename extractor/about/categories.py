@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
-from ..lang.segment import CLAUSE_MARKS, SENTENCE_ENDS, Nearby, Token
+from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
@@ -236,7 +236,7 @@ def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[
     """The clauses holding targets (what the ruler reads: the clauses the counts stage segmented),
     the targets of each, and how far back into its sentence each one's names are looked for (at
     most _BACK characters)."""
-    groups = _by_clause(doc.text, [doc.facts[i].span[0] for i in targets])
+    groups = doc.by_clause([doc.facts[i].span[0] for i in targets])
     sent_starts = [s for _, (s, _) in doc.sentences]
     reach: list[int] = []
     si = 0
@@ -246,43 +246,6 @@ def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[
         start = sent_starts[si] if sent_starts and sent_starts[si] <= cs else cs
         reach.append(max(start, cs - _BACK))
     return [span for span, _ in groups], [[targets[k] for k in ks] for _, ks in groups], reach
-
-
-_CLAUSE_STOPS = SENTENCE_ENDS + CLAUSE_MARKS
-_CLAUSE_REST = re.compile(rf"[^{_CLAUSE_STOPS}]*")
-_UP_TO_STOP = re.compile(rf"(?s:.*)[{_CLAUSE_STOPS}]")  # to the last mark
-
-
-def _by_clause(text: str, starts: list[int]) -> list[tuple[Span, list[int]]]:
-    """What ``ReportDoc.by_clause`` gives (the clauses, runs of text between two clause or sentence
-    marks that are not blank, holding one of ``starts``, each with the indexes into ``starts`` of
-    those it holds), the clauses found around the starts rather than cut out of the whole text.
-
-    >>> t = "共慰问700户。其中低保户200户，困难户500户。"
-    >>> _by_clause(t, [t.index("700"), t.index("200"), t.index("户，"), t.index("，"), t.index("500")])
-    [((0, 7), [0]), ((8, 17), [1, 2]), ((18, 25), [4])]
-    """
-    if any(b < a for a, b in itertools.pairwise(starts)):  # not in order: read as ReportDoc does
-        from ..lang.segment import by_clause
-
-        return by_clause(text, starts)
-    out: list[tuple[Span, list[int]]] = []
-    cs = ce = 0  # the last clause found (or blank run of text), and where marks were looked for
-    for k, p in enumerate(starts):
-        if cs <= p < ce:
-            if out and out[-1][0] == (cs, ce):
-                out[-1][1].append(k)
-            continue
-        if p >= len(text) or text[p] in _CLAUSE_STOPS:
-            continue  # in no clause
-        stop = _UP_TO_STOP.match(text, ce, p)  # ce is a mark (or 0)
-        cs = stop.end() if stop else ce
-        m = _CLAUSE_REST.match(text, p)
-        assert m is not None
-        ce = m.end()
-        if text[cs:ce].strip():
-            out.append(((cs, ce), [k]))
-    return out
 
 
 def _follow(out: list[Fact], here: list[int]) -> None:

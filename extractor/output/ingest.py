@@ -20,12 +20,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from ..model import ErrorRecord
 from ..pipeline import extract_path, iter_paths
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
+
+T = TypeVar("T")
 
 __all__ = ["IngestSummary", "Progress", "ingest", "paths_from", "process_batch", "process_file"]
 
@@ -127,13 +129,9 @@ class Progress:
         self.stream.flush()
 
 
-def _batches(items: Sequence[str], size: int) -> Iterator[list[str]]:
-    for k in range(0, len(items), size):
-        yield list(items[k : k + size])
-
-
-def _chunks(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    chunk: list[Path] = []
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they come."""
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -240,7 +238,7 @@ class _Runner:
 
     def run(self, todo: list[str], batch_size: int) -> Iterator[list[FileResult]]:
         """Results batch by batch, in whatever order the workers finish them."""
-        batches = list(_batches(todo, batch_size))
+        batches = list(_chunks(todo, batch_size))
         if self._client is not None:
             yield from _run_dask(self._client, batches)
         elif self._pool is None:
@@ -248,7 +246,7 @@ class _Runner:
                 yield process_batch(b)
         else:
             # small batches keep every core busy to the end; results stream back as they finish
-            small = [b for big in batches for b in _batches(big, max(1, batch_size // (2 * self.workers)))]
+            small = [b for big in batches for b in _chunks(big, max(1, batch_size // (2 * self.workers)))]
             pending: list[list[FileResult]] = []
             for r in self._pool.map(process_batch, small):
                 pending.append(r)
