@@ -419,3 +419,20 @@ def test_linear_time(unit: str) -> None:
     except _Overrun:
         pytest.fail(f"{len(large)} chars took over {RATIO}x the {t_small:.3f} s of {len(small)} chars")
     assert t_large < budget, f"{t_large:.3f} s vs {t_small:.3f} s: {t_large / t_small:.1f}x"
+
+
+# ---------------------------------------------------------------- fold keeps every length
+
+# what the fold table maps, mixed with characters it leaves alone
+_FOLDABLE = "１２．５萬元，戶\u3000—–－～：；（）％發放慰問金" + "abc 123。的了"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_FOLDABLE) | st.characters()))
+def test_fold_is_translate(text: str) -> None:
+    """fold translates runs of foldable characters only: the same as translating every one."""
+    from extractor.lang.chars import _table, fold
+
+    folded = fold(text)
+    assert folded == text.translate(_table())
+    assert len(folded) == len(text)

@@ -401,7 +401,9 @@ class Words:
         sep, shift = e - s, s
         next_start = sep + 1 if last else len(joined) + 1
         here: list[Token] = []
-        for word, pos, end, tag in get_segmenter().tokens(joined):
+        end = 0
+        for word, tag in get_segmenter().tagged(joined):
+            pos, end = end, end + len(word)
             while pos >= next_start:
                 memo[view[s:e]] = (s, here)
                 out[todo[j]] = here[:]
