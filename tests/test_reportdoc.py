@@ -47,13 +47,13 @@ def test_sentences_are_cut_once_a_report(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_clause_is_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
     seg = segment.get_segmenter()
     seen: list[str] = []
-    real = seg.tokens
+    real = seg.tagged
 
-    def counting(text: str, offset: int = 0) -> list[segment.Token]:
+    def counting(text: str) -> list[tuple[str, str]]:
         seen.extend(line for line in text.split("\n") if line)
-        return real(text, offset)
+        return real(text)
 
-    monkeypatch.setattr(seg, "tokens", counting)
+    monkeypatch.setattr(seg, "tagged", counting)
     extract_text(TEXT)
     assert seen, "the counts and categories read words"
     assert len(seen) == len(set(seen)), [w for w in seen if seen.count(w) > 1]

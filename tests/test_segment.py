@@ -11,13 +11,13 @@ from extractor.lang.segment import Words, segment_windows
 def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
     seg = segment.get_segmenter()
     calls: list[str] = []
-    real = seg.tokens
+    real = seg.tagged
 
-    def counting(text: str, offset: int = 0) -> list[segment.Token]:
+    def counting(text: str) -> list[tuple[str, str]]:
         calls.append(text)
-        return real(text, offset)
+        return real(text)
 
-    monkeypatch.setattr(seg, "tokens", counting)
+    monkeypatch.setattr(seg, "tagged", counting)
     view = "慰问困难职工53名，发放慰问金12.5万元。"
     windows = [(0, 9), (10, 21)]
     words = Words(view)  # one report's

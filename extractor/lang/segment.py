@@ -265,7 +265,7 @@ class Segmenter:
         out: list[Token] = []
         pos = offset
         new = _new_token
-        for word, tag in self._load().tagged(text):
+        for word, tag in self.tagged(text):
             end = pos + len(word)
             out.append(new(Token, (word, pos, end, tag)))
             pos = end
