@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,13 +18,13 @@ from pathlib import Path
 from .about.categories import campaign, categorize, doctype
 from .calc import is_consistent
 from .checks import run_checks
-from .errors import ExtractorError
+from .errors import ExtractorError, LimitExceededError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report, Table
 from .readers import SUFFIXES, Limits, read_path
 from .reportdoc import ReportDoc
 from .structure.breakdowns import find_breakdowns
-from .structure.split import split_reports
+from .structure.split import cut_long, split_reports
 from .structure.tables import read_tables
 
 __all__ = ["STAGES", "extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
@@ -78,12 +79,29 @@ def extract_report(report: Report, checks: bool = True) -> Record:
     return doc.record()
 
 
-def extract_document(doc: Document, checks: bool = True) -> list[Record]:
-    """One record per report the document holds."""
-    records = []
+def extract_document(doc: Document, checks: bool = True, limits: Limits | None = None) -> list[Record]:
+    """One record per report the document holds; a report longer than ``limits.max_report_chars``
+    gives one record per piece (:func:`~extractor.structure.split.cut_long`), the indexes
+    numbering them all in order. Raises :class:`LimitExceededError` when the document's reports
+    take longer than ``limits.max_extract_seconds`` (checked between pieces, each of which takes
+    a bounded time)."""
+    limits = limits or Limits()
+    deadline = time.monotonic() + limits.max_extract_seconds
+    records: list[Record] = []
+    renumbered: dict[int, int] = {}  # a report's index → its first piece's
     for report in split_reports(doc.source, doc.text):
+        renumbered[report.index] = len(records)
         meta = {"format": doc.format, "encoding": doc.encoding, **doc.meta, **report.meta}
-        records.append(extract_report(replace(report, meta=meta, tables=_tables_in(doc.tables, report)), checks))
+        coll = meta.get("collection")
+        if isinstance(coll, dict) and coll.get("first") in renumbered and renumbered[coll["first"]] != coll["first"]:
+            meta["collection"] = {**coll, "first": renumbered[coll["first"]]}
+        whole = replace(report, meta=meta, tables=_tables_in(doc.tables, report))
+        for piece in cut_long(whole, limits.max_report_chars):
+            if time.monotonic() > deadline:
+                raise LimitExceededError(doc.source, f"提取超过 {limits.max_extract_seconds:g} 秒上限，已停止"
+                                                     f"（{len(records)} 份报告已读完）"
+                                                     f" (extraction took over {limits.max_extract_seconds:g} s)")
+            records.append(extract_report(replace(piece, index=len(records)), checks))
     return records
 
 
@@ -115,7 +133,9 @@ def extract_path(path: str | Path, limits: Limits | None = None, checks: bool = 
         log.exception("reading failed on %s", source)
         return ErrorRecord(source, "internal_error", f"内部错误（读取）：{type(e).__name__}: {e}")
     try:
-        return extract_document(doc, checks)
+        return extract_document(doc, checks, limits)
+    except ExtractorError as e:
+        return ErrorRecord(source, e.code, e.message)
     except Exception as e:  # a bug must not stop a batch; it is reported, not hidden
         log.exception("extraction failed on %s", source)
         return ErrorRecord(source, "internal_error", f"内部错误：{type(e).__name__}: {e}")

@@ -10,6 +10,7 @@ import string
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -345,6 +346,10 @@ def _sized(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit.encode("utf-8")))
 
 
+# the seed's opening, its line breaks taken out (about 4 KB of UTF-8)
+_SEED_ONE_LINE = (Path(__file__).resolve().parent.parent / "corpus" / "seed" / "000_b2e30e7327201b52.txt") \
+    .read_text(encoding="utf-8").replace("\n", "")[:1400]
+
 ADVERSARIAL = [
     # regression: figures._trim once retried every prefix of an unparsable run (O(n^2), ~5 min
     # on 100 KB); runs are now bounded by figures.MAX_RUN
@@ -402,6 +407,11 @@ ADVERSARIAL = [
     pytest.param("2023年1月共慰问困难职工53名。", id="dated-restatements"),
     pytest.param("其中:困难职工53名;\n", id="list-lines"),
     pytest.param("资助学生50名，每人2000元，共发放8万元；", id="rates"),
+    # issue 13: lists of amounts and of counts in one clause, and a real report with its line
+    # breaks taken out (one paragraph of sentences, its tables flattened into it)
+    pytest.param("12.5万元,", id="amount-list"),
+    pytest.param("700余户、", id="count-list"),
+    pytest.param(_SEED_ONE_LINE, id="seed-without-line-breaks"),
 ]
 
 

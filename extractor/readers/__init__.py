@@ -42,6 +42,13 @@ class Limits:
     max_unpacked_bytes: int = 256 * 1024 * 1024
     #: seconds a converter (antiword, LibreOffice) may run on one file
     max_seconds: float = 60.0
+    #: characters of one report read as one: a longer one (a yearbook, a site dump) is cut into
+    #: pieces of at most this many, one record each (each stage is linear: a piece of 200,000
+    #: characters takes at most a few seconds, even of adversarial text)
+    max_report_chars: int = 200_000
+    #: seconds the extraction of one file's reports may take (checked between pieces) before the
+    #: file is given up with ``limit_exceeded``
+    max_extract_seconds: float = 300.0
 
 
 Reader = Callable[[bytes, str, Limits], Document]

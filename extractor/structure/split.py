@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
 from ..facts.dates import find_dates
 from ..lang.chars import fold
 from ..lang.numbers import parse_number
-from ..model import Report
+from ..model import Report, Table
 
-__all__ = ["signature", "split_reports"]
+__all__ = ["cut_long", "signature", "split_reports"]
 
 _NUM = r"[0-9一二三四五六七八九十]{1,3}"
 # A heading that numbers one report of a compilation: 总结篇1, 范文二, 【篇三】, 第4篇. It stands on
@@ -212,3 +213,67 @@ def signature(body: str) -> dict[str, Any]:
                     out["issuer"] = {"text": issuer, "span": [ip + lead, ip + lead + len(issuer)]}
             break
     return out
+
+
+#: where a long report is best cut, in order of preference: after a paragraph (a line break),
+#: after a sentence, after a clause
+_CUT_AFTER = ("\n", "。！？!?", "；;，,、")
+
+
+def cut_long(report: Report, max_chars: int) -> list[Report]:
+    """A report longer than ``max_chars`` cut into pieces of at most that many characters, each
+    a report of its own (``meta["cut"]``: its number, how many, where it starts in the report);
+    else the report itself. A piece ends after the last line break of its window, else the last
+    sentence end, else the last clause mark, else at the window's end (a text of one endless
+    line), and never inside a table: the table goes whole to the next piece when it fits there.
+
+    A report this long is not a report but a dump (a yearbook, an export of a whole site): its
+    facts are still read, piece by piece, and every stage stays within the time one piece takes.
+
+    >>> [p.text for p in cut_long(Report("a", 0, None, "一二。三四。五六七", 0), 5)]
+    ['一二。', '三四。', '五六七']
+    >>> [p.meta["cut"]["part"] for p in cut_long(Report("a", 0, None, "一二。三四。五六七", 0), 5)]
+    [1, 2, 3]
+    """
+    text = report.text
+    if len(text) <= max_chars or max_chars <= 0:
+        return [report]
+    tables = sorted(t.span for t in report.tables)
+    bounds: list[int] = [0]
+    while len(text) - bounds[-1] > max_chars:
+        lo = bounds[-1]
+        hi = _cut_point(text, lo, lo + max_chars)
+        for ts, te in tables:  # a table across the cut moves whole to the next piece
+            if ts < hi < te and ts > lo and te - ts <= max_chars:
+                hi = ts
+        bounds.append(hi)
+    bounds.append(len(text))
+    pieces = list(pairwise(bounds))
+    out = []
+    for k, (s, e) in enumerate(pieces):
+        meta = dict(report.meta)
+        meta["cut"] = {"part": k + 1, "of": len(pieces), "start": s, "report_chars": len(text),
+                       "max_chars": max_chars}
+        if k:  # the signature block is the last piece's
+            meta.pop("signature", None)
+        tables_here = tuple(_shift_table(t, -s) for t in report.tables if s <= t.span[0] and t.span[1] <= e)
+        out.append(Report(source=report.source, index=report.index, title=report.title, text=text[s:e],
+                          offset=report.offset + s, meta=meta, tables=tables_here))
+    return out
+
+
+def _cut_point(text: str, lo: int, hi: int) -> int:
+    """Where the piece ``[lo, hi)`` of ``text`` is best cut: just after its last line break, else
+    its last sentence end, else its last clause mark, when that keeps at least half of it; else
+    ``hi``."""
+    floor = lo + (hi - lo) // 2
+    for marks in _CUT_AFTER:
+        at = max(text.rfind(m, floor, hi) for m in marks)
+        if at >= floor:
+            return at + 1
+    return hi
+
+
+def _shift_table(table: Table, d: int) -> Table:
+    cells = tuple(replace(c, span=(c.span[0] + d, c.span[1] + d)) for c in table.cells)
+    return replace(table, span=(table.span[0] + d, table.span[1] + d), cells=cells)
