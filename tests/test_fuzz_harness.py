@@ -1,0 +1,43 @@
+"""The fuzzing harness (scripts/fuzz.py) checks what it claims: its invariant checker fails on a
+broken span, and each target runs an input through the code it names."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import replace
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extractor import extract_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _fuzz() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fuzz_script", ROOT / "scripts" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["fuzz_script"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_invariant_checker_fails_on_a_broken_span() -> None:
+    fuzz = _fuzz()
+    record = extract_text("共慰问困难职工400名，发放慰问金12.5万元。")[0]
+    fuzz.check_records([record])  # a sound record passes
+    fact = record.facts[0]
+    broken = replace(record, facts=(replace(fact, span=(fact.span[0] + 1, fact.span[1] + 1)), *record.facts[1:]))
+    with pytest.raises(fuzz.InvariantError):
+        fuzz.check_records([broken])
+
+
+@pytest.mark.parametrize("name", ["txt", "html", "docx", "pdf", "numbers", "pipeline"])
+def test_each_target_takes_good_and_bad_input(name: str) -> None:
+    fn = _fuzz().target(name)
+    fn("共慰问困难职工400名，其中低保户120名。".encode())
+    fn(b"\xff\xfe\x00garbage PK\x03\x04 %PDF-1.4")
+    fn(b"")
