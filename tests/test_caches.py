@@ -8,6 +8,8 @@ import inspect
 import pkgutil
 from types import ModuleType
 
+import pytest
+
 import extractor
 from extractor.about.categories import campaign, doctype
 from extractor.lang import chars
@@ -46,3 +48,17 @@ def test_campaign_and_doctype_of_many_reports_remember_nothing_long() -> None:
         doctype(None, text)
     # what is left are short words (titles, terms, features), far fewer than the reports
     assert chars._fold_short.cache_info().currsize < 300
+
+
+def test_the_tags_of_words_met_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.lang import segment
+
+    engine = segment.get_segmenter()._load()
+    if not isinstance(engine, segment._Compiled):
+        pytest.skip("rjieba is not installed: the reference engine keeps no memo")
+    monkeypatch.setattr(segment, "_OTHER_KEPT", 50)
+    table = len(engine._tags)
+    for k in range(400):  # numbers and Latin words: each one a word no table holds
+        engine.tagged(f"编号A{k}B共{k}户")
+        assert len(engine._known) <= table + 50
+    assert engine.tagged("困难职工") == [("困难职工", engine._tags.get("困难职工") or "n")]

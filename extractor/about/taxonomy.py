@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -56,6 +56,9 @@ class TermMatch(NamedTuple):
     term: str
     start: int
     end: int
+
+
+_new_match: Callable[[type[TermMatch], tuple[str, str, int, int]], TermMatch] = tuple.__new__
 
 
 class Taxonomy:
@@ -159,7 +162,8 @@ class Taxonomy:
         automaton = self._automaton(kind)
         if automaton is None:
             return []
-        return [TermMatch(ids[0], term, end + 1 - len(term), end + 1)
+        new = _new_match  # the NamedTuple's fields, without its Python-level __new__ (a match a term)
+        return [new(TermMatch, (ids[0], term, end + 1 - len(term), end + 1))
                 for end, (term, ids) in automaton.iter_long(view) if len(ids) == 1]
 
     def _automaton(self, kind: Kind) -> Any:

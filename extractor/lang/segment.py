@@ -292,9 +292,10 @@ class _Compiled:
             self._jieba.add_word(word, 0, None)  # as jieba's del_word: the word is no longer cut
         self._deleted = words.deleted
         self._tags = words.tags
-        # the tag of a word our table does not hold: jieba's when its dictionary knows the word,
-        # else read off its characters (remembered for the words seen most: bounded)
-        self._other = lru_cache(maxsize=_OTHER_KEPT)(self._other_tag)
+        # each word's tag: our table's, else jieba's when its dictionary knows the word, else read
+        # off its characters; the words of other tags remembered as they are met, in a plain dict
+        # (a lookup a word) emptied back to our table when it holds _OTHER_KEPT more: bounded
+        self._known: dict[str, str] = dict(words.tags)
         # whether a string is a word (the missing-figure scan asks of the same few again and again)
         self.is_word: Callable[[str], bool] = lru_cache(maxsize=_OTHER_KEPT)(self._is_word)
 
@@ -302,11 +303,16 @@ class _Compiled:
         return bool(self._jieba.has_word(word)) and word not in self._deleted
 
     def _other_tag(self, word: str, tag: str) -> str:
-        return tag if self._jieba.has_word(word) else _tag(word, {})
+        known = self._known
+        if len(known) >= len(self._tags) + _OTHER_KEPT:
+            known.clear()
+            known.update(self._tags)
+        known[word] = found = tag if self._jieba.has_word(word) else _tag(word, {})
+        return found
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
-        tags, other = self._tags, self._other
-        return [(word, tags.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
+        known, other = self._known, self._other_tag
+        return [(word, known.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
 
 
 class _Python:
