@@ -20,8 +20,8 @@ import pytest
 
 from extractor.model import Count, ErrorRecord, Finding, Money, Record, Severity
 from extractor.pipeline import extract_path, iter_paths
-from extractor.ui.audit import AuditDoc, Evidence, audit
-from extractor.ui.report_html import render_html
+from extractor.ui.audit import STANDARD_ZH, AuditDoc, Evidence, Role, audit, summary
+from extractor.ui.report_html import _number, render_html
 
 from .conftest import ROOT
 
@@ -289,3 +289,36 @@ def test_totals_by_category_in_the_header(page: str) -> None:
     rows = [[td.text() for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
     assert rows[[r[1] for r in rows].index("needy_residents")][:2] == ["困难群众", "needy_residents"]
     assert all(r[4].isdigit() and int(r[4]) >= 1 for r in rows)  # how many figures each total adds
+
+
+
+def _rows(table: Node) -> list[list[str]]:
+    return [[td.text() for td in tr.find_all("td")] for tr in table.find_all("tbody")[0].find_all("tr")]
+
+
+def test_totals_and_standards_as_the_summary_gives_them(page: str, docs: list[AuditDoc]) -> None:
+    """The page shows the totals, and the rates and bounds apart, as the summary the text audit
+    prints computes them (one function, two renderings)."""
+    s = summary(docs)
+    root = parse(page)
+    [totals] = root.find_all("table", "categories")
+    assert [(r[1], r[3], r[2], int(r[4]), int(r[5])) for r in _rows(totals)] == [
+        (c["category"] or "", c["unit"], ("约" if c["approx"] else "") + _number(Decimal(str(c["total"]))), c["facts"],
+         c["restated"]) for c in s["by_category"]]
+    [apart] = root.find_all("table", "standards")
+    assert [(r[1], r[2], r[4], int(r[5])) for r in _rows(apart)] == [
+        (c["category"] or "", STANDARD_ZH[Role(c["kind"])], c["unit"], c["facts"]) for c in s["standards"]]
+
+
+def test_totals_of_the_seed_in_the_page() -> None:
+    """The seed's 困难职工 counted once (453名, not 506名) and its 每户不低于1000元 apart, not added to
+    帮扶救助金 (tests/test_audit.py works the numbers out)."""
+    records = extract_path(ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt")
+    assert isinstance(records, list)
+    root = parse(render_html(audit(records)))
+    [totals] = root.find_all("table", "categories")
+    got = {(r[1], r[3]): (r[2], r[5]) for r in _rows(totals)}
+    assert got[("needy_workers", "名")] == ("453", "1")
+    assert got[("assistance_funds", "元")] == ("204000", "0")
+    [apart] = root.find_all("table", "standards")
+    assert [r[1:5] for r in _rows(apart)] == [["assistance_funds", "下限", "1000", "元"]]
