@@ -28,9 +28,10 @@ run: $(STAMP)
 ## installed when missing and we are root, else the browser test skips and says so
 system-deps:
 	@missing=""; \
-	for p in chromium:chromium fc-list:fonts-wqy-microhei antiword:antiword soffice:libreoffice-writer-nogui; do \
+	for p in chromium:chromium antiword:antiword soffice:libreoffice-writer-nogui; do \
 	  command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
 	done; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fontconfig fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \

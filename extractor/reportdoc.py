@@ -68,6 +68,12 @@ class ReportDoc:
         return cls(report.source, report.index, report.title, report.text, fold(report.text), dict(report.meta),
                    report.tables)
 
+    @classmethod
+    def of_record(cls, record: Record) -> ReportDoc:
+        """A record's report as the checks saw it (the audit reads which figures restate others so)."""
+        return cls(record.source, record.index, record.title, record.text, fold(record.text), dict(record.meta),
+                   facts=record.facts, breakdowns=record.breakdowns, findings=record.findings)
+
     # --- the text, cut once --------------------------------------------------------------------
 
     @cached_property

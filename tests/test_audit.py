@@ -153,19 +153,103 @@ def test_html_format_writes_one_page(tmp_path: Path) -> None:
     assert "decode_failed" in body
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    pytest.param("共慰问困难职工400名，其中地直120名、哈密市280名。", [("needy_workers", "名", 400, 1)],
+#: (category, unit, total, figures added, figures not added again because they restate one)
+Total = tuple[str, str, int, int, int]
+#: (category, unit, kind, lowest, highest, figures): the rates and bounds listed apart
+Standard = tuple[str, str, str, int, int, int]
+
+TOTALS = [
+    pytest.param("共慰问困难职工400名，其中地直120名、哈密市280名。", [("needy_workers", "名", 400, 1, 0)], [],
                  id="parts-not-added-twice"),
     pytest.param("共慰问困难群众560户，发放救助款物40.2万元。\n街道 户数 款物\n东关街道 180户 12.6万元\n"
                  "西关街道 380户 27.6万元\n合计 560户 40.2万元\n",
-                 [("donations_total", "元", 402000, 1), ("needy_residents", "户", 560, 1)],
+                 [("donations_total", "元", 402000, 1, 1), ("needy_residents", "户", 560, 1, 1)], [],
                  id="table-total-restating-the-text-once"),
-    pytest.param("东关街道慰问困难群众50户。西关街道慰问困难群众50户。", [("needy_residents", "户", 100, 2)],
-                 id="equal-figures-outside-breakdowns-both-count"),
-])
-def test_totals_by_category(text: str, want: list[tuple[str, str, int, int]]) -> None:
-    from extractor.pipeline import extract_text
-    from extractor.ui.audit import audit, totals_by_category
+    pytest.param("东关街道慰问困难群众50户。西关街道慰问困难群众50户。", [("needy_residents", "户", 100, 2, 0)], [],
+                 id="equal-figures-in-two-places-both-count"),
+    pytest.param("1月慰问困难职工50名。2月慰问困难职工50名。", [("needy_workers", "名", 100, 2, 0)], [],
+                 id="equal-figures-on-two-dates-both-count"),
+    pytest.param("慰问市级劳模30名。慰问省级劳模30名。", [("model_workers", "名", 60, 2, 0)], [],
+                 id="equal-figures-of-two-groups-both-count"),
+    pytest.param("慰问困难职工53名，发放慰问金5.3万元。此次活动覆盖困难职工53名。",
+                 [("condolence_money", "元", 53000, 1, 0), ("needy_workers", "名", 53, 1, 1)], [],
+                 id="restated-group-once"),
+    pytest.param("来自11家单位的30名自治区级以上劳模相聚在这里。这次座谈会共慰问劳模30名。",
+                 [("model_workers", "名", 30, 1, 1), ("units", "家", 11, 1, 0)], [],
+                 id="restated-with-the-group-named-shorter-once"),
+    pytest.param("共慰问困难群众100户，其中低保户30户、五保户70户。此次走访低保户30户。",
+                 [("needy_residents", "户", 100, 1, 0)], [],
+                 id="restated-part-stays-in-its-total"),
+    pytest.param("共发放帮扶救助金20.4万元，每户不低于1000元。", [("assistance_funds", "元", 204000, 1, 0)],
+                 [("assistance_funds", "元", "min", 1000, 1000, 1)], id="per-household-minimum-apart"),
+    pytest.param("共慰问困难职工50名，发放慰问金2.5万元，人均500元。",
+                 [("condolence_money", "元", 25000, 1, 0), ("needy_workers", "名", 50, 1, 0)],
+                 [("condolence_money", "元", "rate", 500, 500, 1)], id="per-person-rate-apart"),
+    pytest.param("为困难职工每户送去慰问金500元，共慰问困难职工40户，发放慰问金2万元。",
+                 [("condolence_money", "元", 20000, 1, 0), ("needy_workers", "户", 40, 1, 0)],
+                 [("condolence_money", "元", "rate", 500, 500, 1)], id="per-household-rate-apart"),
+]
 
-    got = [(r["category"], r["unit"], r["total"], r["facts"]) for r in totals_by_category(audit(extract_text(text)))]
+
+@pytest.mark.parametrize(("text", "want", "standards"), TOTALS)
+def test_totals_by_category(text: str, want: list[Total], standards: list[Standard]) -> None:
+    from extractor.pipeline import extract_text
+    from extractor.ui.audit import audit, summary
+
+    s = summary(audit(extract_text(text)))
+    got = [(r["category"], r["unit"], r["total"], r["facts"], r["restated"]) for r in s["by_category"]]
     assert got == want
+    apart = [(r["category"], r["unit"], r["kind"], r["low"], r["high"], r["facts"]) for r in s["standards"]]
+    assert apart == standards
+
+
+# The seed's totals, read off the text (篇3 and 篇1 of corpus/seed/000_b2e30e7327201b52.txt):
+# - 困难职工 453名 (it said 506名): 本次全地区共走访慰问400名困难劳模及职工, and the 座谈会's
+#   53名困难职工 (来自11家企事业单位的53名困难职工…相聚在这里), which 这次座谈会共慰问困难职工53名
+#   states again: 400 + 53, the 53 once. Whether those 53 are among the 400 the report does not say,
+#   so both groups are added.
+# - 劳动模范 106名 (it said 136名): the 座谈会's 30名自治区级以上劳模, restated as 劳模30名, and the
+#   76名自治区级以上劳模 of 全地区将为76名…发放: 30 + 76.
+# - 帮扶救助金 204000元 (it said 约205000元): 特殊困难帮扶金20.4万元 paid; 篇1's 每户不低于1000元 is a
+#   per-household minimum, not money paid: listed apart as a 下限, not added.
+SEED_TOTALS = [
+    pytest.param("needy_workers", "名", 453, False, id="needy-workers-53-once"),
+    pytest.param("model_workers", "名", 106, False, id="model-workers-30-once"),
+    pytest.param("assistance_funds", "元", 204000, False, id="assistance-funds-without-the-minimum"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_summary() -> dict[str, Any]:
+    from extractor.pipeline import extract_path
+    from extractor.ui.audit import audit, summary
+
+    records = extract_path(ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt")
+    assert isinstance(records, list)
+    return summary(audit(records))
+
+
+@pytest.mark.parametrize(("category", "unit", "total", "approx"), SEED_TOTALS)
+def test_totals_of_the_seed(seed_summary: dict[str, Any], category: str, unit: str, total: int,
+                            approx: bool) -> None:
+    [row] = [r for r in seed_summary["by_category"] if (r["category"], r["unit"]) == (category, unit)]
+    assert (row["total"], row["approx"]) == (total, approx)
+
+
+def test_the_seeds_minimum_listed_apart(seed_summary: dict[str, Any]) -> None:
+    apart = [(r["category"], r["unit"], r["kind"], r["low"], r["facts"]) for r in seed_summary["standards"]]
+    assert apart == [("assistance_funds", "元", "min", 1000, 1)]
+
+
+SEED_TEXT_LINES = [
+    pytest.param("    困难职工（needy_workers）  453名  2 项，1 项重复表述未计", id="needy-workers"),
+    pytest.param("    帮扶救助金（assistance_funds）  204000元  1 项", id="assistance-funds"),
+    pytest.param("  标准与上下限（不计入合计）：", id="standards-heading"),
+    pytest.param("    帮扶救助金（assistance_funds）  下限 1000元  1 项", id="the-minimum"),
+]
+
+
+@pytest.mark.parametrize("line", SEED_TEXT_LINES)
+def test_totals_in_the_text_audit(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    main(["audit", SEED, "--color", "never"])
+    assert line in capsys.readouterr().out.splitlines()

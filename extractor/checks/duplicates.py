@@ -27,17 +27,18 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ..calc import interval_of
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.segment import sentence_around
-from ..model import Count, DateFact, Finding, Severity
+from ..model import Count, DateFact, Finding, Money, Severity
 from .registry import Context, rule
 
-__all__ = ["DuplicateClass", "check_duplicates", "duplicate_groups"]
+__all__ = ["DuplicateClass", "check_duplicates", "duplicate_groups", "restatements"]
 
 
 class DuplicateClass(StrEnum):
@@ -140,7 +141,7 @@ _LINK = re.compile(r"\s*(?:" + "|".join(map(re.escape, (*LEXICON.total_markers, 
                    + r")?\s*")
 
 
-def _at_figure(ctx: Context, f: Count, index: int) -> bool:
+def _at_figure(ctx: Context, f: Count | Money, index: int) -> bool:
     """The subject stands at the figure: 困难职工53名, 低保对象4966户6535人 (the pair's first
     figure between), 53名困难职工 — not a subject borrowed from an earlier clause."""
     ss = f.subject_span
@@ -251,7 +252,7 @@ class _Dates:
         return None
 
 
-def _scope(ctx: Context, f: Count, dates: _Dates) -> Scope:
+def _scope(ctx: Context, f: Count | Money, dates: _Dates) -> Scope:
     """Where and when a headline figure stands: its region, and the date and the period or
     batch its sentence gives before it (2024年1月, 第2批, 上半年)."""
     start, _ = _sentence(ctx, f.span[0])
@@ -262,7 +263,7 @@ def _scope(ctx: Context, f: Count, dates: _Dates) -> Scope:
 _CLAUSE_START = re.compile(r"[,.;:!?，。；：、（(\n]")
 
 
-def _full_subject(ctx: Context, f: Count) -> str:
+def _full_subject(ctx: Context, f: Count | Money) -> str:
     """The subject with the qualifiers written before it in its clause: 农村低保, a类人员家庭
     (jieba's words back to a verb, a preposition or a numeral)."""
     assert f.subject is not None and f.subject_span is not None
@@ -279,6 +280,77 @@ def _full_subject(ctx: Context, f: Count) -> str:
             break  # a word across the subject's start, or no qualifier
         first = t.start
     return ctx.view[first:s] + subject
+
+
+# ------------------------------------------------------------------ a figure stated again
+
+def restatements(ctx: Context, indexes: Iterable[int]) -> list[list[int]]:
+    """Groups (in text order) of the figures among ``indexes`` that state one figure again: of
+    the same kind, value as written (a complete duplicate: 53名 and 53名, not 53名 and 50余名),
+    measure word and category, in one scope (region, date, period or batch, as
+    :func:`duplicate_groups` reads them: 东关街道50户 and 西关街道50户 are two), whose subjects
+    name one group: each standing at its figure (a subject borrowed from an earlier clause groups
+    nothing), the same once qualified (市级劳模 and 省级劳模 differ) or one the other with its
+    qualifiers dropped (30名自治区级以上劳模 … 劳模30名). A breakdown's total restates a figure
+    whatever their subjects (a table's 合计 row has none of its own; 助862名贫困生 … 共确定对862名寒门
+    学子给予救助，其中…), in a scope that does not differ where both say it (the text's date is
+    not written in the table). Unlike a conflict, a restatement may stand in a list or after 其中:
+    equal values of one group are one figure however the sentence around them runs.
+
+    >>> from extractor.pipeline import extract_text
+    >>> from extractor.reportdoc import ReportDoc
+    >>> ctx = ReportDoc.of_record(extract_text("慰问困难职工53名、劳模30名。此次活动覆盖困难职工53名。")[0])
+    >>> [[ctx.facts[i].span for i in g] for g in restatements(ctx, range(len(ctx.facts)))]
+    [[(6, 9), (26, 29)]]
+    """
+    totals = {b.total_index for b in ctx.breakdowns}
+    rough: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i in sorted(set(indexes)):
+        f = ctx.facts[i]
+        if not isinstance(f, Count | Money) or f.value is None or f.placeholder:
+            continue
+        unit = fold_word(f.unit) if isinstance(f, Count) else "元"
+        rough[(f.kind, f.value, f.approx_word, f.qualifier, unit, f.category)].append(i)
+    dates: _Dates | None = None
+    groups: list[list[int]] = []
+    for members in rough.values():
+        if len(members) < 2:
+            continue
+        dates = dates or _Dates(ctx)
+        stated: list[_Stated] = []
+        for i in members:
+            f = ctx.facts[i]
+            assert isinstance(f, Count | Money)
+            named = f.subject is not None and len(f.subject) >= 2 and _at_figure(ctx, f, i)
+            stated.append(_Stated(i, _scope(ctx, f, dates), _full_subject(ctx, f) if named else None, i in totals))
+        found: list[list[_Stated]] = []
+        for m in stated:  # each joins the first group every member of which it restates
+            into = next((g for g in found if all(m.restates(x) for x in g)), None)
+            if into is None:
+                found.append([m])
+            else:
+                into.append(m)
+        groups.extend([m.index for m in g] for g in found if len(g) > 1)
+    return sorted(groups)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stated:
+    """A figure as :func:`restatements` compares it: its scope, its full subject when it stands
+    at the figure, and whether it is a breakdown's total."""
+
+    index: int
+    scope: Scope
+    subject: str | None
+    total: bool
+
+    def restates(self, other: _Stated) -> bool:
+        """Of two figures of equal value, one states the other again."""
+        if self.total or other.total:
+            return _compatible(self.scope, other.scope)
+        x, y = self.subject, other.subject
+        return (self.scope == other.scope and x is not None and y is not None
+                and (x.endswith(y) or y.endswith(x)))
 
 
 # ------------------------------------------------------------------ the rule

@@ -48,12 +48,14 @@ from ..model import Breakdown, Count, Fact, Money, Span
 if TYPE_CHECKING:
     from ..reportdoc import ReportDoc
 
-__all__ = ["SHAPES", "Shape", "find_breakdowns"]
+__all__ = ["SHAPES", "Shape", "find_breakdowns", "per_unit"]
 
 Figure = Money | Count
 
 _PEOPLE = ("household", "person")
 _RATE = re.compile(r"每|人均|户均|平均|标准为|标准是")
+# how far back in its clause a figure's 每/人均 is looked for
+_RATE_REACH = 40
 _CLAUSE_PUNCT = re.compile(r"[,;:!?。，；：！？\n]")
 # a total marker (计 but not 计划, 计生) and the words after it up to a figure
 _TOTAL_WORD = "|".join("计(?![划生])" if w == "计" else re.escape(w) for w in LEXICON.total_markers)
@@ -140,6 +142,21 @@ class _Groups:
         return self.after[k - 1] if k else 0
 
 
+def per_unit(view: str, f: Figure) -> bool:
+    """每户1000元, 人均500元, 为每户送去慰问金300元和价值150元的米面油: a rate (每, 人均, 户均, 平均,
+    标准为 earlier in the figure's clause, at most 40 characters back), which never adds up to a
+    total. ``view`` is the report's folded text.
+
+    >>> text = "共发放2万元，每户500元"
+    >>> [per_unit(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("2万元", "500元")]
+    [False, True]
+    """
+    s = f.span[0]
+    lo = max(0, s - _RATE_REACH)
+    start = max((m.end() for m in _CLAUSE_PUNCT.finditer(view, lo, s)), default=lo)
+    return _RATE.search(view, start, s) is not None
+
+
 class Reader:
     """One report's figures and text as the shapes read them (tables' figures left to tables)."""
 
@@ -147,8 +164,6 @@ class Reader:
         self.text = doc.text
         self.view = view = doc.view
         self.groups = _Groups(view)
-        # where clauses end, once: a figure's clause start is found by bisection
-        self._punct = [m.start() for m in _CLAUSE_PUNCT.finditer(view)]
         figs: list[Fig] = []
         for i, f in enumerate(facts):
             if not isinstance(f, Money | Count) or f.value is None \
@@ -165,14 +180,9 @@ class Reader:
         self.figured = sorted({self.sentence_at(f.start) for f in figs})
 
     def _is_rate(self, f: Figure) -> bool:
-        """每户1000元, 为每户送去慰问金300元和价值150元的米面油: a per-unit figure (每 earlier in its
-        clause) or a bound (不低于800元) is not an amount that adds up to a total."""
-        if f.qualifier is not None:
-            return True
-        s = f.span[0]
-        k = bisect.bisect_left(self._punct, s)
-        start = max(s - 40, self._punct[k - 1] + 1 if k else 0, 0)
-        return _RATE.search(self.view, start, s) is not None
+        """A per-unit figure (:func:`per_unit`) or a bound (不低于800元) is not an amount that adds
+        up to a total."""
+        return f.qualifier is not None or per_unit(self.view, f)
 
     def _marked(self, f: Figure) -> bool:
         return _TOTAL_BEFORE.search(self.view[max(0, f.span[0] - 16): f.span[0]]) is not None

@@ -12,15 +12,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from ..about.taxonomy import TAXONOMY
 from ..calc import arithmetic
 from ..checks import REGISTRY
+from ..checks.duplicates import restatements
+from ..lang.chars import fold
 from ..lang.segment import SENTENCE_ENDS, sentence_around
 from ..model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
+from ..reportdoc import ReportDoc
+from ..structure.breakdowns import per_unit
 
-__all__ = ["SEVERITY_ORDER", "AuditDoc", "audit", "exit_code", "render_json", "render_text", "summary"]
+__all__ = ["SEVERITY_ORDER", "AuditDoc", "Role", "audit", "exit_code", "figure_roles", "render_json", "render_text",
+           "standards_by_category", "summary", "totals_by_category"]
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -49,6 +55,8 @@ class AuditDoc:
     error: ErrorRecord | None = None
     breakdowns: tuple[Breakdown, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    #: each fact's role in the totals by category (:func:`figure_roles`; None: not worked out yet)
+    roles: tuple[Role | None, ...] | None = None
 
     @property
     def worst(self) -> Severity | None:
@@ -78,7 +86,8 @@ def _doc(record: Record) -> AuditDoc:
         evidence.append(Evidence(f, (s, e), figures))
     sums = tuple((b.span, arithmetic(b, record.facts), b.consistent) for b in record.breakdowns)
     return AuditDoc(record.source, record.index, record.title, record.text, tuple(evidence), sums,
-                    record.facts, None, breakdowns=record.breakdowns, meta=record.meta)
+                    record.facts, None, breakdowns=record.breakdowns, meta=record.meta,
+                    roles=figure_roles(ReportDoc.of_record(record)))
 
 
 def audit(results: Iterable[Record | ErrorRecord]) -> list[AuditDoc]:
@@ -101,34 +110,122 @@ def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
     return 0
 
 
-def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
-    """Counts (by measure word) and money (yuan) summed per category across documents. A part of
-    a breakdown is not added again (its total is), nor is a breakdown's total that restates a
-    figure of the same category and value in its document (the text's 共计40.2万元 and its table's
-    合计 40.2万元); approximate figures make the sum approximate."""
-    sums: dict[tuple[str, str], list[Any]] = {}  # (category, unit or 元) → [sum, facts, approx]
+class Role(StrEnum):
+    """What a figure does in the totals by category."""
+
+    ADDED = "added"  # added to its category's total
+    PART = "part"  # a part of a breakdown: its total is added
+    RESTATED = "restated"  # states again a figure added, or a part (:func:`~..checks.duplicates.restatements`)
+    RATE = "rate"  # per unit (每户500元, 人均500元): listed apart, never added
+    MIN = "min"  # a lower bound (每户不低于1000元): listed apart, never added
+    MAX = "max"  # an upper bound (每人最多2000元): listed apart, never added
+
+
+#: the roles listed apart from the totals, as the audit names them
+STANDARD_ZH = {Role.RATE: "标准", Role.MIN: "下限", Role.MAX: "上限"}
+TOTALS_CAPTION = "按类别汇总（每组只计一次：分项、重复表述、标准与上下限不计入）"
+STANDARDS_CAPTION = "标准与上下限（不计入合计）"
+
+
+def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
+    """The role of each of a report's facts in the totals (None for a date or a blank): a bound
+    (a qualifier) or a rate (:func:`~..structure.breakdowns.per_unit`) is never added; of the
+    figures that state one figure again, the first is added, unless one of them is a part of a
+    breakdown (its total holds it); a part is not added (its total is).
+
+    >>> from extractor.pipeline import extract_text
+    >>> r = extract_text("慰问困难职工53名，每人500元。此次活动覆盖困难职工53名。")[0]
+    >>> [(f.text, role.value) for f, role in zip(r.facts, figure_roles(ReportDoc.of_record(r))) if role]
+    [('53名', 'added'), ('500元', 'rate'), ('53名', 'restated')]
+    """
+    roles: list[Role | None] = [None] * len(doc.facts)
+    parts = {i for b in doc.breakdowns for i in b.part_indexes}
+    for i, f in enumerate(doc.facts):
+        if not isinstance(f, Count | Money) or f.value is None or f.placeholder:
+            continue
+        if f.qualifier is not None:
+            roles[i] = Role(f.qualifier.value)
+        elif per_unit(doc.view, f):
+            roles[i] = Role.RATE
+        else:
+            roles[i] = Role.PART if i in parts else Role.ADDED
+    for group in restatements(doc, (i for i, r in enumerate(roles) if r in (Role.ADDED, Role.PART))):
+        held = any(roles[i] is Role.PART for i in group)
+        for k, i in enumerate(group):
+            if roles[i] is Role.ADDED and (held or k > 0):
+                roles[i] = Role.RESTATED
+    return tuple(roles)
+
+
+def _roles(d: AuditDoc) -> tuple[Role | None, ...]:
+    """The roles :func:`audit` worked out, or worked out now (a document built by hand)."""
+    if d.roles is not None:
+        return d.roles
+    return figure_roles(ReportDoc(d.source, d.index or 0, d.title, d.text, fold(d.text), facts=d.facts,
+                                  breakdowns=d.breakdowns))
+
+
+def _json_number(v: Decimal) -> int | float:
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def _category_order(item: tuple[tuple[Any, ...], Any]) -> tuple[bool, tuple[str, str]]:
+    """Categories by id, the uncategorized last; then by unit."""
+    (cat, unit, *_), _ = item
+    return cat == "", (cat, unit)
+
+
+def _tally(docs: Sequence[AuditDoc]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The totals by category, and the rates and bounds listed apart (:func:`totals_by_category`)."""
+    sums: dict[tuple[str, str], list[Any]] = {}  # (category, unit or 元) → [sum, added, approx, restated]
+    apart: dict[tuple[str, str, Role], list[Any]] = {}  # (category, unit, role) → [lowest, highest, figures]
     for d in docs:
-        parts = {i for b in d.breakdowns for i in b.part_indexes}
-        totals = {b.total_index for b in d.breakdowns} - parts
-        counted: set[tuple[str, str, Decimal]] = set()
-        kept = [(i, f) for i, f in enumerate(d.facts)
-                if i not in parts and isinstance(f, (Count, Money)) and f.value is not None]
-        for i, f in sorted(kept, key=lambda x: x[0] in totals):  # figures stated in text first
-            assert f.value is not None
-            key = (f.category or "", f.unit if isinstance(f, Count) else "元")
-            if i in totals and (*key, f.value) in counted:
+        for f, role in zip(d.facts, _roles(d), strict=True):
+            if role is None or role is Role.PART:
                 continue
-            counted.add((*key, f.value))
-            row = sums.setdefault(key, [Decimal(0), 0, False])
+            assert isinstance(f, Count | Money) and f.value is not None
+            key = (f.category or "", f.unit if isinstance(f, Count) else "元")
+            if role in STANDARD_ZH:
+                low, high, n = apart.get((*key, role), (f.value, f.value, 0))
+                apart[(*key, role)] = [min(low, f.value), max(high, f.value), n + 1]
+                continue
+            row = sums.setdefault(key, [Decimal(0), 0, False, 0])
+            if role is Role.RESTATED:
+                row[3] += 1
+                continue
             row[0] += f.value
             row[1] += 1
-            row[2] = row[2] or f.approx or f.qualifier is not None
-    out = []
-    for (cat, unit), (total, n, approx) in sorted(sums.items(), key=lambda kv: (kv[0][0] == "", kv[0])):
-        out.append({"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit,
-                    "total": int(total) if total == total.to_integral_value() else float(total),
-                    "facts": n, "approx": approx})
-    return out
+            row[2] = row[2] or f.approx
+    order = {r: k for k, r in enumerate(Role)}
+    totals = [{"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit,
+               "total": _json_number(total), "facts": n, "approx": approx, "restated": restated}
+              for (cat, unit), (total, n, approx, restated) in sorted(sums.items(), key=_category_order)
+              if n]  # a category whose only figure restates a part has no total
+    standards = [{"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit, "kind": role.value,
+                  "low": _json_number(low), "high": _json_number(high), "facts": n}
+                 for (cat, unit, role), (low, high, n)
+                 in sorted(apart.items(), key=lambda kv: (*_category_order(kv), order[kv[0][2]]))]
+    return totals, standards
+
+
+def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
+    """Counts (by measure word) and money (yuan) summed per category across documents, each
+    group once (:func:`figure_roles`): a part of a breakdown is not added again (its total is),
+    nor a figure that restates one (困难职工53名 … 此次活动覆盖困难职工53名, the text's 共计40.2万元 and
+    its table's 合计 40.2万元: ``restated`` says how many), nor a rate or a bound (每户不低于1000元:
+    :func:`standards_by_category`); approximate figures make the sum approximate."""
+    return _tally(docs)[0]
+
+
+def standards_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
+    """The rates and bounds (每户500元, 人均500元, 每户不低于1000元) per category, kind (rate, min,
+    max) and unit, with the lowest and highest value: listed apart, never added to a total."""
+    return _tally(docs)[1]
+
+
+def standard_range(row: dict[str, Any]) -> str:
+    """A row of :func:`standards_by_category` as its value or its range: ``1000``, ``500～1000``."""
+    return str(row["low"]) if row["low"] == row["high"] else f"{row['low']}～{row['high']}"
 
 
 def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
@@ -138,8 +235,10 @@ def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
         for e in d.findings:
             by_rule[(e.finding.rule, e.finding.severity.value)] += 1
     worst: Counter[str] = Counter((d.worst.value if d.worst else "clean") for d in docs)
+    totals, standards = _tally(docs)
     return {
-        "by_category": totals_by_category(docs),
+        "by_category": totals,
+        "standards": standards,
         "documents": sum(1 for d in docs if d.error is None),
         "file_errors": sum(1 for d in docs if d.error is not None),
         "findings": sum(by_rule.values()),
@@ -214,10 +313,17 @@ def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
             desc = REGISTRY[r["rule"]].description if r["rule"] in REGISTRY else ""
             rows.append(f"  {r['rule']:<{width}}  {SEVERITY_ZH[Severity(r['severity'])]:<6}{r['count']:>6}  {desc}")
     if s["by_category"]:
-        rows.append("  按类别汇总（分项不重复计入）：")
+        rows.append(f"  {TOTALS_CAPTION}：")
         for c in s["by_category"]:
             mark = "约" if c["approx"] else ""
-            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  {c['facts']} 项")
+            again = f"，{c['restated']} 项重复表述未计" if c["restated"] else ""
+            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  "
+                        f"{c['facts']} 项{again}")
+    if s["standards"]:
+        rows.append(f"  {STANDARDS_CAPTION}：")
+        for c in s["standards"]:
+            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {STANDARD_ZH[Role(c['kind'])]} "
+                        f"{standard_range(c)}{c['unit']}  {c['facts']} 项")
     worst = s["documents_by_worst"]
     rows.append("  文档按最严重级别：" + "，".join(
         f"{SEVERITY_ZH[Severity(k)] if k != 'clean' else '无发现'} {v}" for k, v in worst.items()))

@@ -25,7 +25,18 @@ from ..about.taxonomy import TAXONOMY
 from ..checks import REGISTRY
 from ..lang.segment import SENTENCE_ENDS
 from ..model import Count, DateFact, Fact, Qualifier, Severity
-from .audit import SEVERITY_ORDER, SEVERITY_ZH, AuditDoc, Evidence, summary
+from .audit import (
+    SEVERITY_ORDER,
+    SEVERITY_ZH,
+    STANDARD_ZH,
+    STANDARDS_CAPTION,
+    TOTALS_CAPTION,
+    AuditDoc,
+    Evidence,
+    Role,
+    standard_range,
+    summary,
+)
 
 __all__ = ["render_html"]
 
@@ -315,15 +326,29 @@ def _rules_table(docs: Sequence[AuditDoc]) -> str:
 
 
 def _categories_table(docs: Sequence[AuditDoc]) -> str:
-    rows = summary(docs)["by_category"]
-    if not rows:
+    """The totals by category, then the rates and bounds listed apart (:func:`.audit.summary`,
+    as the text audit shows them)."""
+    s = summary(docs)
+    rows, standards = s["by_category"], s["standards"]
+    if not rows and not standards:
         return ""
     body = "".join(
         f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>'
         f'<td class="n">{"约" if r["approx"] else ""}{_number(Decimal(str(r["total"])))}</td><td>{_esc(r["unit"])}</td>'
-        f'<td class="n">{r["facts"]}</td></tr>' for r in rows)
-    return ('<table class="categories"><caption>按类别汇总（分项不重复计入）</caption><thead><tr><th>类别</th>'
-            f"<th>标识</th><th>合计</th><th>单位</th><th>项数</th></tr></thead><tbody>{body}</tbody></table>")
+        f'<td class="n">{r["facts"]}</td><td class="n{"" if r["restated"] else " zero"}">{r["restated"]}</td></tr>'
+        for r in rows)
+    out = (f'<table class="categories"><caption>{TOTALS_CAPTION}</caption><thead><tr><th>类别</th>'
+           f"<th>标识</th><th>合计</th><th>单位</th><th>项数</th><th>重复表述未计</th></tr></thead>"
+           f"<tbody>{body}</tbody></table>") if rows else ""
+    if standards:
+        apart = "".join(
+            f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>'
+            f'<td>{STANDARD_ZH[Role(r["kind"])]}</td><td class="n">{_esc(standard_range(r))}</td>'
+            f'<td>{_esc(r["unit"])}</td><td class="n">{r["facts"]}</td></tr>' for r in standards)
+        out += (f'<table class="standards"><caption>{STANDARDS_CAPTION}</caption><thead><tr><th>类别</th>'
+                f"<th>标识</th><th>种类</th><th>数值</th><th>单位</th><th>项数</th></tr></thead>"
+                f"<tbody>{apart}</tbody></table>")
+    return out
 
 
 def _header(docs: Sequence[AuditDoc]) -> str:
