@@ -220,7 +220,8 @@ class _Runner:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            # an import that failed (a full disk, a store gone) does not wait for the batches queued
+            self._pool.shutdown(cancel_futures=exc[0] is not None)
         if self._client is not None:
             self._client.close()
 
