@@ -25,9 +25,14 @@ run: $(STAMP)
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
 ## test, antiword and LibreOffice for legacy .doc files);
-## installed when missing and we are root, else the browser test skips and says so
+## installed with apt-get when missing and we are root, else the tests that need them skip and say so;
+## EXTRACTOR_NO_SYSTEM_DEPS=1 installs none (the same tests skip)
 system-deps:
-	@missing=""; \
+	@if [ "$${EXTRACTOR_NO_SYSTEM_DEPS:-0}" != 0 ]; then \
+	  echo "EXTRACTOR_NO_SYSTEM_DEPS=$$EXTRACTOR_NO_SYSTEM_DEPS: no Debian package installed (the tests that need one skip and say so)"; \
+	  exit 0; \
+	fi; \
+	missing=""; \
 	for p in chromium:chromium antiword:antiword soffice:libreoffice-writer-nogui; do \
 	  command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
 	done; \
@@ -39,9 +44,20 @@ system-deps:
 	  else echo "note: missing$$missing and not root: the tests that need them will skip and say so"; fi; \
 	fi
 
-## test: lint, type-check and run the test suite
+## test: lint, type-check and run the test suite; with a throwaway PostgreSQL server for the store's
+## tests (EXTRACTOR_PG_URL when set, else scripts/pg_test_server.sh starts one where it can: Debian's
+## postgresql, installed as root unless EXTRACTOR_NO_SYSTEM_DEPS=1; where it cannot, those tests skip
+## and say so)
 test: $(STAMP) system-deps lint typecheck
-	$(BIN)/python -m pytest -n 2
+	@url="$${EXTRACTOR_PG_URL:-}"; \
+	if [ -z "$$url" ]; then \
+	  if url="$$(bash scripts/pg_test_server.sh)" && [ -n "$$url" ]; then \
+	    echo "PostgreSQL test server: $$url"; \
+	  else \
+	    url=""; echo "note: no PostgreSQL server could be started (scripts/pg_test_server.sh): the PostgreSQL tests will skip and say so"; \
+	  fi; \
+	fi; \
+	EXTRACTOR_PG_URL="$$url" $(BIN)/python -m pytest -n 2
 
 ## wheel-check: build the wheel (dist/), install it with its dependencies in a fresh virtualenv
 ## under a temporary folder, and from a folder outside the source tree extract, audit and score the

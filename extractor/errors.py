@@ -15,14 +15,27 @@ __all__ = [
     "CorruptFileError",
     "DecodeError",
     "DependencyMissingError",
+    "DiskFullError",
     "EmptyFileError",
     "EncryptedFileError",
     "ExtractorError",
+    "FileAccessError",
     "FileTooLargeError",
+    "InputMissingError",
+    "InternalError",
     "LimitExceededError",
+    "NoInputError",
     "NoTextLayerError",
+    "OutputError",
+    "QueryError",
     "ReadError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreMissingError",
+    "StoreReadOnlyError",
+    "StoreUnavailableError",
     "UnsupportedFormatError",
+    "UsageError",
 ]
 
 
@@ -120,3 +133,96 @@ class DependencyMissingError(ExtractorError):
 
     code = "dependency_missing"
     zh = "缺少读取该格式所需的程序库"
+
+
+# -- what stops a command (the CLI says them as one line, ``错误：<zh>：<detail>（<code>）``, exit 2) --
+
+class UsageError(ExtractorError):
+    """A command line that does not parse: argparse's own words are the detail."""
+
+    code = "usage"
+    zh = "命令行参数有误"
+
+
+class InputMissingError(ExtractorError):
+    """A file or folder named on the command line does not exist (checked before any work)."""
+
+    code = "input_missing"
+    zh = "输入的文件或文件夹不存在"
+
+
+class NoInputError(ExtractorError):
+    """The inputs hold no file of a format the readers know: nothing was processed (exit 1)."""
+
+    code = "no_input"
+    zh = "没有找到可读取的文件"
+
+
+class OutputError(ExtractorError):
+    """The output file cannot be written (a folder, in a folder that does not exist, no right to)."""
+
+    code = "write_failed"
+    zh = "无法写入输出文件"
+
+
+class DiskFullError(ExtractorError):
+    """No space left where an output or the store is written (ENOSPC, SQLite's SQLITE_FULL)."""
+
+    code = "disk_full"
+    zh = "磁盘空间不足"
+
+
+class FileAccessError(ExtractorError):
+    """Any other failure of the operating system on a file (the cause is its own message)."""
+
+    code = "file_access"
+    zh = "文件操作失败"
+
+
+class StoreError(ExtractorError):
+    """The store (``--db``) failed; the detail is the database's own message."""
+
+    code = "store_failed"
+    zh = "数据库操作失败"
+
+
+class StoreMissingError(StoreError):
+    """A reading command (query, export) was given a store that does not exist or holds no
+    extractor tables: refused, never created."""
+
+    code = "store_missing"
+    zh = "数据库不存在"
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot be opened or reached: a folder, a folder that does not exist, a server
+    that does not answer, a store another process held past the wait."""
+
+    code = "store_unavailable"
+    zh = "无法打开或连接数据库"
+
+
+class StoreCorruptError(StoreError):
+    """The file is no SQLite database, or a damaged (truncated) one."""
+
+    code = "store_corrupt"
+    zh = "数据库文件无法读取（不是数据库或已损坏）"
+
+
+class StoreReadOnlyError(StoreError):
+    code = "store_read_only"
+    zh = "数据库只读，无法写入"
+
+
+class QueryError(StoreError):
+    """``query --sql`` that the database refuses."""
+
+    code = "bad_query"
+    zh = "SQL 语句执行失败"
+
+
+class InternalError(ExtractorError):
+    """An error nobody foresaw: a bug. ``--debug`` shows its traceback."""
+
+    code = "internal_error"
+    zh = "内部错误（请加 --debug 重新运行，并附上输出报告问题）"

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Start a local PostgreSQL server for the store's tests and print its URL (CI and new machines).
-# Installs Debian's postgresql when missing (as root), lets local socket connections in without a
-# password (a throwaway test server), starts the cluster and creates the database extractor_test.
+# Start a local PostgreSQL server for the store's tests and print its URL (make test, CI, new
+# machines). Installs Debian's postgresql when missing (as root, unless EXTRACTOR_NO_SYSTEM_DEPS=1),
+# lets local socket connections in without a password (a throwaway test server), starts the cluster
+# and creates the database extractor_test. The URL is the README's form (no driver named).
 set -euo pipefail
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ "${EXTRACTOR_NO_SYSTEM_DEPS:-0}" != 0 ]; then
+    echo "postgresql missing and EXTRACTOR_NO_SYSTEM_DEPS=$EXTRACTOR_NO_SYSTEM_DEPS: not installed" >&2; exit 1
+  fi
   if [ "$(id -u)" != 0 ]; then echo "postgresql missing and not root: apt-get install postgresql" >&2; exit 1; fi
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
@@ -28,4 +32,4 @@ exists="$(psql -U postgres -h /var/run/postgresql -d postgres -tAc \
 if [ "$exists" != 1 ]; then
   psql -U postgres -h /var/run/postgresql -d postgres -qc "create database extractor_test" >/dev/null
 fi
-echo "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"
+echo "postgresql://postgres@/extractor_test?host=/var/run/postgresql"

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import itertools
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +28,52 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# -- a PostgreSQL server for the store's tests ------------------------------------------------
+
+#: the server scripts/pg_test_server.sh starts (make test and CI run it), in the README's form: no
+#: driver named, the store picks the installed one
+PG_DEFAULT = "postgresql://postgres@/extractor_test?host=/var/run/postgresql"
+_schemas = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The URL of a PostgreSQL server (``EXTRACTOR_PG_URL``, else the one scripts/pg_test_server.sh
+    starts); the test skips, saying how to get one, when none answers."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    url = os.environ.get("EXTRACTOR_PG_URL") or PG_DEFAULT
+    try:
+        from extractor.output.store import engine_url
+
+        engine = create_engine(engine_url(url))
+        with engine.connect() as c:
+            c.execute(sql("SELECT 1"))
+        engine.dispose()
+    except Exception as e:  # no server or no driver here: say how to get one
+        pytest.skip(f"no PostgreSQL server at {url} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): "
+                    "run scripts/pg_test_server.sh (make test does) or set EXTRACTOR_PG_URL")
+    return url
+
+
+@pytest.fixture
+def pg_schema(pg_server: str) -> Iterator[str]:
+    """A URL of an empty schema of its own on the server (other tests and runs use the same
+    database), dropped afterwards."""
+    from sqlalchemy import create_engine, make_url
+    from sqlalchemy import text as sql
+
+    from extractor.output.store import engine_url
+
+    name = f"t_{os.getpid()}_{next(_schemas)}"
+    engine = create_engine(engine_url(pg_server))
+    with engine.begin() as c:
+        c.execute(sql(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        c.execute(sql(f"CREATE SCHEMA {name}"))
+    yield make_url(pg_server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
+    with engine.begin() as c:
+        c.execute(sql(f"DROP SCHEMA {name} CASCADE"))
+    engine.dispose()

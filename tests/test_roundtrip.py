@@ -6,16 +6,13 @@ older version once it is opened."""
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Index, MetaData, Table, create_engine, insert, make_url
+from sqlalchemy import Column, Index, MetaData, Table, create_engine, insert
 from sqlalchemy import text as sql
 
 from extractor.model import Breakdown, Count, DateFact, Finding, Money, Record, Severity
@@ -27,6 +24,7 @@ from extractor.output.store import (
     FINDING_KEYS,
     RECORD_KEYS,
     FileResult,
+    engine_url,
     metadata,
     open_store,
 )
@@ -86,41 +84,6 @@ def _assert_round_trip(written: list[str], exported: list[str]) -> None:
 
 
 # -- the stores -------------------------------------------------------------------------
-
-PG_DEFAULT = "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"
-_schemas = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> str:
-    """A PostgreSQL server (scripts/pg_test_server.sh starts one; .ci/run does)."""
-    pytest.importorskip("psycopg2")
-    url = os.environ.get("EXTRACTOR_PG_URL") or PG_DEFAULT
-    engine = create_engine(url)
-    try:
-        with engine.connect() as c:
-            c.execute(sql("SELECT 1"))
-    except Exception as e:  # no server here: say how to get one
-        pytest.skip(f"no PostgreSQL server at {url} ({type(e).__name__}): run scripts/pg_test_server.sh")
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture
-def pg_schema(pg_server: str) -> Iterator[str]:
-    """A URL of an empty schema of its own on the server (other tests and runs use the same
-    database), dropped afterwards."""
-    name = f"roundtrip_{os.getpid()}_{next(_schemas)}"
-    engine = create_engine(pg_server)
-    with engine.begin() as c:
-        c.execute(sql(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
-        c.execute(sql(f"CREATE SCHEMA {name}"))
-    yield make_url(pg_server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
-    with engine.begin() as c:
-        c.execute(sql(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -356,7 +319,7 @@ def _old_store(url: str, added: dict[str, set[str]]) -> None:
 @pytest.mark.parametrize("version", sorted(OLD_VERSIONS))
 def test_an_older_store_opens_and_keeps_every_field_of_what_comes_after(
         version: str, db: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
-    url = db if "://" in db else f"sqlite:///{db}"
+    url = engine_url(db)
     _old_store(url, OLD_VERSIONS[version])
     inputs, written = _extracted("odd", tmp_path_factory)
     ingest(inputs, db)  # opens the store (its columns are added), then writes to it

@@ -42,32 +42,68 @@ QUERIES: dict[str, tuple[str, str]] = {
 
 
 def query(db: str, sql: str) -> list[Sequence[Any]]:
-    """Rows of ``sql`` run on the store, the column names first."""
-    store = open_store(db)
-    with store.engine.connect() as c:
-        result = c.execute(text(sql))
-        return [tuple(result.keys()), *[tuple(r) for r in result]]
+    """Rows of ``sql`` run on the store, the column names first. The store must exist (it is
+    never created); SQL the database refuses is a :class:`~extractor.errors.QueryError`."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ..errors import QueryError
+    from .store import shown
+
+    store = open_store(db, create=False)
+    try:
+        with store.engine.connect() as c:
+            try:
+                result = c.execute(text(sql))
+                return [tuple(result.keys()), *[tuple(r) for r in result]]
+            except DBAPIError as e:
+                if _said_by_store(e):  # the store itself (damaged, gone): not the query's fault
+                    raise
+                cause = " ".join(str(e.orig).split()) if e.orig is not None else str(e)
+                raise QueryError(shown(db), f"{cause}（SQL：{' '.join(sql.split())[:200]}）") from e
+    finally:
+        store.close()
+
+
+def _said_by_store(e: Exception) -> bool:
+    """A database error that is the store's state, not the SQL's (said by ``store_error``)."""
+    low = str(getattr(e, "orig", e)).lower()
+    return any(w in low for w in ("malformed", "not a database", "disk is full", "disk i/o", "connection"))
 
 
 def export(db: str, fmt: str, table: str, output: str | None) -> int:
-    """Write the store out; the number of rows written."""
-    store = open_store(db)
-    if fmt == "jsonl":  # each record as the very line ``extract`` wrote
-        from .jsonl import dict_to_json_line
+    """Write the store out; the number of rows written. The store must exist (it is never
+    created)."""
+    from ..errors import DependencyMissingError, UsageError
 
-        out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-        n = 0
+    if fmt == "parquet":
+        if output is None:
+            raise UsageError("-o", "--format parquet 需要 -o 文件路径（Parquet 不能写到标准输出）")
         try:
-            for rec in store.records():
-                out.write(dict_to_json_line(rec) + "\n")
-                n += 1
-        finally:
-            if out is not sys.stdout:
-                out.close()
-        return n
-    t = TABLES[table]
-    with store.engine.connect() as c:
-        rows = [dict(r) for r in c.execute(select(t)).mappings()]
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as e:
+            raise DependencyMissingError("pyarrow",
+                                         "导出 Parquet 需要 pyarrow：pip install 'extractor[parquet]'") from e
+    store = open_store(db, create=False)
+    try:
+        if fmt == "jsonl":  # each record as the very line ``extract`` wrote
+            from .jsonl import dict_to_json_line
+
+            out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+            n = 0
+            try:
+                for rec in store.records():
+                    out.write(dict_to_json_line(rec) + "\n")
+                    n += 1
+            finally:
+                if out is not sys.stdout:
+                    out.close()
+            return n
+        t = TABLES[table]
+        with store.engine.connect() as c:
+            rows = [dict(r) for r in c.execute(select(t)).mappings()]
+    finally:
+        store.close()
     columns = [col.name for col in t.columns]
     if fmt == "csv":
         out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
@@ -79,13 +115,7 @@ def export(db: str, fmt: str, table: str, output: str | None) -> int:
             if out is not sys.stdout:
                 out.close()
         return len(rows)
-    if output is None:
-        raise SystemExit("parquet needs -o FILE")
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as e:
-        raise SystemExit("Parquet export needs pyarrow: pip install 'extractor[parquet]'") from e
+    assert output is not None
     # each column's type from the schema, not from the rows: the same layout whatever a store
     # holds (a column null in every row is still a string, a number or a flag)
     kinds = ((Boolean, pa.bool_()), (Integer, pa.int64()), (Float, pa.float64()))

@@ -9,10 +9,8 @@ function the CLI uses; a Dask cluster runs it on batches of files, not one task 
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import hashlib
-import json
 import os
 import time
 from collections import Counter
@@ -22,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from ..errors import DependencyMissingError
 from ..model import ErrorRecord
 from ..pipeline import extract_path, iter_paths
+from ..progress import Progress, Tally, totals
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
 
@@ -62,14 +62,13 @@ def process_batch(paths: Sequence[str]) -> list[FileResult]:
 
 
 @dataclass
-class IngestSummary:
-    files: int = 0
-    skipped: int = 0
-    documents: int = 0
+class IngestSummary(Tally):
+    """What an import did: :class:`~extractor.progress.Tally`'s counts, and the facts, findings
+    by rule, the skipped files that are stored as errors, the time taken."""
+
     facts: int = 0
-    bytes: int = 0
     findings: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
+    skipped_errors: int = 0
     seconds: float = 0.0
 
     def add(self, r: FileResult) -> None:
@@ -82,51 +81,31 @@ class IngestSummary:
             self.facts += len(rec["facts"])
             self.findings.update(f["rule"] for f in rec["findings"])
 
+    def skip(self, error: bool) -> None:
+        """A file whose content is stored already (``error``: as an error row)."""
+        self.skipped += 1
+        self.skipped_errors += error
+
+    @property
+    def failed(self) -> bool:
+        """Some file of the inputs is an error row: written by this run or stored before."""
+        return bool(self.errors) or self.skipped_errors > 0
+
     def as_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "skipped": self.skipped, "documents": self.documents, "facts": self.facts,
+        return {"files": self.files, "skipped": self.skipped, "skipped_errors": self.skipped_errors,
+                "documents": self.documents, "facts": self.facts,
                 "mb": round(self.bytes / 1e6, 3), "seconds": round(self.seconds, 2),
                 "findings": dict(sorted(self.findings.items())), "errors": dict(sorted(self.errors.items()))}
 
     def text(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
-        lines = [f"文件 {self.files}（跳过已入库 {self.skipped}），文档 {self.documents}，事实 {self.facts}，"
-                 f"{self.bytes / 1e6:.1f} MB，{self.seconds:.1f} 秒（{rate:.1f} 文档/秒）"]
+        stored_errors = f"，其中错误 {self.skipped_errors}" if self.skipped_errors else ""
+        lines = [f"文件 {self.files}（跳过已入库 {self.skipped}{stored_errors}），文档 {self.documents}，"
+                 f"事实 {self.facts}，{self.bytes / 1e6:.1f} MB，{self.seconds:.1f} 秒（{rate:.1f} 文档/秒）"]
         if self.findings:
             lines.append("发现：" + "，".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
         lines.append("错误：" + ("，".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "无"))
         return "\n".join(lines)
-
-
-class Progress:
-    """A progress line on a terminal; a JSON line every few seconds when not a terminal."""
-
-    def __init__(self, total_files: int, total_bytes: int, stream: TextIO, every: float = 5.0) -> None:
-        self.total_files, self.total_bytes = total_files, total_bytes
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = every
-        self.start = self.last = time.monotonic()
-
-    def update(self, s: IngestSummary, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - self.last < (0.2 if self.tty else self.every):
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-9)
-        done = s.files + s.skipped
-        left = (self.total_bytes - s.bytes) / (s.bytes / elapsed) if s.bytes else None
-        if self.tty:
-            eta = f"{int(left) // 60:02d}:{int(left) % 60:02d}" if left is not None else "--:--"
-            self.stream.write(f"\r文件 {done}/{self.total_files} | {s.bytes / 1e6:.1f} MB | "
-                              f"{s.documents / elapsed:.1f} 文档/秒 | 错误 {sum(s.errors.values())} | 剩余 {eta}  ")
-            if final:
-                self.stream.write("\n")
-        else:
-            self.stream.write(json.dumps({"files": done, "of": self.total_files, "mb": round(s.bytes / 1e6, 3),
-                                          "docs_per_s": round(s.documents / elapsed, 2),
-                                          "errors": sum(s.errors.values()),
-                                          "eta_s": round(left, 1) if left is not None else None}) + "\n")
-        self.stream.flush()
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -156,33 +135,41 @@ def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: s
     recorded), its new files extracted by the workers and written, batch by batch. Nothing kept
     grows with the number of files."""
     started = time.monotonic()
+    own = store is None
     store = store or open_store(db)
-    inputs = list(inputs)
-    summary = IngestSummary()
-    bar = None
-    if progress is not None:  # a first walk for the totals (sizes only: nothing is read)
-        count, total = 0, 0
-        for p in iter_paths(inputs):
-            count += 1
-            with contextlib.suppress(OSError):  # unreadable: its worker says so
-                total += p.stat().st_size
-        bar = Progress(count, total, progress)
-    with _Runner(workers, engine, scheduler) as runner:
-        for chunk in _chunks(iter_paths(inputs), CHUNK):
-            todo, aliases = _new_files(chunk, store, summary)
-            for batch in runner.run(todo, batch_size):
-                store.write(batch)
-                for r in batch:
-                    summary.add(r)
+    try:
+        inputs = list(inputs)
+        summary = IngestSummary()
+        bar = None
+        if progress is not None:  # a first walk for the totals (sizes only: nothing is read)
+            bar = Progress(*totals(iter_paths(inputs)), progress)
+        with _Runner(workers, engine, scheduler) as runner:
+            for chunk in _chunks(iter_paths(inputs), CHUNK):
+                todo, aliases = _new_files(chunk, store, summary)
+                for batch in runner.run(todo, batch_size):
+                    written = store.write(batch)
+                    for r in written:
+                        summary.add(r)
+                    for r in _unwritten(batch, written):
+                        summary.skip(r.error_code is not None)  # another import stored it meanwhile
+                    if bar:
+                        bar.update(summary)
+                store.add_paths(aliases)  # after the chunk's files: a path names stored content
                 if bar:
                     bar.update(summary)
-            store.add_paths(aliases)  # after the chunk's files: a path names stored content
-            if bar:
-                bar.update(summary)
-    summary.seconds = time.monotonic() - started
-    if bar:
-        bar.update(summary, final=True)
-    return summary
+        summary.seconds = time.monotonic() - started
+        if bar:
+            bar.update(summary, final=True)
+        return summary
+    finally:
+        if own:
+            store.close()
+
+
+def _unwritten(batch: list[FileResult], written: list[FileResult]) -> list[FileResult]:
+    """The results of ``batch`` that :meth:`Store.write` left out (stored meanwhile)."""
+    kept = {id(r) for r in written}
+    return [r for r in batch if id(r) not in kept]
 
 
 def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple[list[str], list[tuple[str, str]]]:
@@ -201,7 +188,7 @@ def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple
     taken: set[str] = set()
     for path, sha in hashed:
         if sha in stored or sha in taken:
-            summary.skipped += 1
+            summary.skip(stored.get(sha) == "error")
             aliases.append((path, sha))
         else:
             taken.add(sha)
@@ -223,7 +210,8 @@ class _Runner:
             try:
                 from dask.distributed import Client
             except ImportError as e:  # an optional dependency: say how to get it
-                raise SystemExit("the Dask engine needs dask[distributed]: pip install 'extractor[dask]'") from e
+                raise DependencyMissingError(
+                    "--engine dask", "Dask 引擎需要 dask[distributed]：pip install 'extractor[dask]'") from e
             self._client = (Client(self.scheduler) if self.scheduler
                             else Client(processes=True, n_workers=os.cpu_count() or 1))
         elif self.workers > 1:
@@ -232,7 +220,8 @@ class _Runner:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            # an import that failed (a full disk, a store gone) does not wait for the batches queued
+            self._pool.shutdown(cancel_futures=exc[0] is not None)
         if self._client is not None:
             self._client.close()
 

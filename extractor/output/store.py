@@ -39,8 +39,10 @@ them (``period`` null, ``shape`` null...).
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -71,7 +73,7 @@ from sqlalchemy import text as sql
 
 from ..model import span_id
 
-__all__ = ["FileResult", "Store", "open_store"]
+__all__ = ["FileResult", "Store", "engine_url", "errors_said", "open_store", "shown", "store_error"]
 
 metadata = MetaData()
 
@@ -213,22 +215,183 @@ class FileResult:
     error_message: str | None = None
 
 
-def _url(db: str) -> str:
-    """A database URL from ``--db``: a URL as it is, a file path as SQLite."""
-    return db if "://" in db else f"sqlite:///{Path(db)}"
+#: seconds a SQLite writer waits for another one (another import into the same file) to commit
+BUSY_SECONDS = 60.0
+#: the first key of the PostgreSQL advisory lock that serializes the writers of a store (the
+#: second is the schema's name): b"EXTR"
+_PG_LOCK = 0x45585452
+#: the driver of a ``postgresql://`` URL, in the order tried: psycopg 3 (the ``db`` extra, and
+#: SQLAlchemy 2's default), then psycopg2 where only that is installed
+_PG_DRIVERS = ("psycopg", "psycopg2")
 
 
-def open_store(db: str) -> Store:
-    """The store at ``db`` (a SQLite file path or a SQLAlchemy URL), its schema created."""
-    return Store(create_engine(_url(db), future=True))
+def engine_url(db: str) -> str:
+    """A database URL from ``--db``: a file path as SQLite, a URL as it is, but that a PostgreSQL
+    URL that names no driver (``postgresql://user@host/db``, as the README writes it) gets the one
+    installed. The one place a ``--db`` becomes a URL.
+
+    >>> engine_url("facts.db")
+    'sqlite:///facts.db'
+    >>> engine_url("postgresql+psycopg2://u@h/db")
+    'postgresql+psycopg2://u@h/db'
+    """
+    if "://" not in db:
+        return f"sqlite:///{Path(db)}"
+    scheme, rest = db.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        import importlib.util
+
+        driver = next((d for d in _PG_DRIVERS if importlib.util.find_spec(d) is not None), None)
+        if driver is not None:  # none installed: SQLAlchemy's own default, and its error said
+            return f"postgresql+{driver}://{rest}"
+    return db
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def shown(db: str) -> str:
+    """``--db`` as a message may show it: a URL without its password.
+
+    >>> shown("postgresql://u:secret@h/db"), shown("facts.db")
+    ('postgresql://u:***@h/db', 'facts.db')
+    """
+    if "://" not in db:
+        return db
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db.split("://", 1)[0] + "://…"
+
+
+def _sqlite_file(url: Any) -> Path | None:
+    """The file of a SQLite URL (None for a database in memory)."""
+    name = url.database or ""
+    if url.query.get("uri") in ("true", "1") and name.startswith("file:"):
+        name = name[len("file:"):].split("?", 1)[0]
+    return None if name in ("", ":memory:") else Path(name)
+
+
+def open_store(db: str, *, create: bool = True) -> Store:
+    """The store at ``db`` (a SQLite file path or a SQLAlchemy URL), its schema created when
+    ``create`` (else a store that does not exist is refused, never made: what reading commands
+    ask for). Several processes may open and write one store at once.
+
+    Raises the :class:`~extractor.errors.StoreError` that says what is wrong: a folder, a
+    folder that does not exist, no such store, no such server, a URL that names no database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from ..errors import ConfigError, DependencyMissingError, StoreMissingError, StoreUnavailableError
+
+    where = shown(db)
+    try:
+        url = make_url(engine_url(db))
+    except ArgumentError as e:
+        raise ConfigError(where, f"无法识别的数据库地址 {where}：{e}（应为文件路径或 postgresql://用户@主机/库）") \
+            from e
+    if url.get_backend_name() == "sqlite":
+        path = _sqlite_file(url)
+        if path is not None:
+            if path.is_dir():
+                raise StoreUnavailableError(where, f"{where} 是文件夹，不是数据库文件")
+            if not path.exists():
+                if not create:
+                    raise StoreMissingError(where, f"{where}（query 和 export 只读取已有的数据库，不会新建；"
+                                                   "请检查路径，或先用 ingest 导入）")
+                if not path.parent.is_dir():
+                    raise StoreUnavailableError(where, f"{where} 所在的文件夹 {path.parent} 不存在")
+    try:
+        sqlite = url.get_backend_name() == "sqlite"
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS} if sqlite else {})
+    except ModuleNotFoundError as e:  # the URL's driver is not installed
+        raise DependencyMissingError(where, f"数据库驱动 {e.name} 未安装：pip install 'extractor[db]'") from e
+    except ArgumentError as e:
+        raise ConfigError(where, f"无法识别的数据库地址 {where}：{e}") from e
+    except Exception as e:  # an unknown dialect, a bad option: said with its cause
+        raise store_error(e, db) from e
+    try:
+        return Store(engine, create=create, where=where)
+    except Exception as e:
+        engine.dispose()
+        if isinstance(e, StoreMissingError):
+            raise
+        raise store_error(e, db) from e
+
+
+def store_error(e: BaseException, db: str) -> Exception:
+    """The :class:`~extractor.errors.ExtractorError` that says what a database error means, with
+    the database's own message as its cause (an ``ExtractorError`` is given back as it is)."""
+    from sqlalchemy import exc
+
+    from ..errors import (
+        ConfigError,
+        DiskFullError,
+        ExtractorError,
+        StoreCorruptError,
+        StoreError,
+        StoreReadOnlyError,
+        StoreUnavailableError,
+    )
+
+    if isinstance(e, ExtractorError):
+        return e
+    where = shown(db)
+    orig = getattr(e, "orig", None) or e
+    cause = " ".join(line.strip() for line in str(orig).splitlines() if line.strip()) or type(orig).__name__
+    low = cause.lower()
+    kind: type[StoreError] = StoreError
+    if isinstance(e, exc.NoSuchModuleError | exc.ArgumentError):
+        return ConfigError(where, f"无法识别的数据库地址 {where}：{cause}")
+    if "disk is full" in low or "no space left" in low:
+        return DiskFullError(where, f"{where}：{cause}")
+    if "readonly" in low or "read-only" in low:
+        kind = StoreReadOnlyError
+    elif "not a database" in low or "malformed" in low or "corrupt" in low:
+        kind = StoreCorruptError
+    elif ("unable to open" in low or "database is locked" in low or "connection" in low
+          or "could not connect" in low or "could not translate host" in low):
+        kind = StoreUnavailableError
+    return kind(where, f"{where}：{cause}")
+
+
+@contextmanager
+def errors_said(db: str) -> Iterator[None]:
+    """Turn the database's errors within into :func:`store_error`'s (the CLI's store commands)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as e:
+        raise store_error(e, db) from e
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # transactions are begun by _sqlite_begin, not by the driver (which begins one only before an
+    # INSERT, so that a SELECT before it ran outside the transaction: two imports numbered the same
+    # documents from one max(id))
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")  # a killed writer leaves a consistent file
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")  # a killed writer leaves a consistent file
+    except sqlite3.OperationalError as e:  # a store opened read-only is read in the mode it has
+        if "readonly" not in str(e):
+            raise
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_reader(dbapi_connection: Any, _record: Any) -> None:
+    # a reading command's connection: the file as it is (its journal mode left alone)
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # a writer takes the file's write lock at once (waiting BUSY_SECONDS for another writer), so
+    # that what it reads before writing (the files stored, the last id) is what it writes over
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("store_writer") else "BEGIN")
 
 
 def _year(rec: dict[str, Any]) -> int | None:
@@ -241,68 +404,105 @@ def _year(rec: dict[str, Any]) -> int | None:
     return int(years.pop()) if len(years) == 1 else None
 
 
-def _upgrade(engine: Engine) -> None:
-    """Add the columns (and their indexes) a store made by an older version lacks."""
-    found = inspect(engine)
-    quote = engine.dialect.identifier_preparer.quote
-    missing: list[tuple[Table, Column[Any]]] = []
+def _missing(c: Connection | Engine) -> tuple[list[Table], list[tuple[Table, Column[Any]]]]:
+    """The tables a store lacks, and the columns of its tables an older version did not make."""
+    found = inspect(c)
+    have_tables = set(found.get_table_names())
+    tables = [t for t in metadata.sorted_tables if t.name not in have_tables]
+    columns: list[tuple[Table, Column[Any]]] = []
     for table in metadata.sorted_tables:
-        have = {c["name"] for c in found.get_columns(table.name)}
-        missing += [(table, col) for col in table.columns if col.name not in have]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for table, col in missing:
-            kind = col.type.compile(dialect=engine.dialect)
-            conn.execute(sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(col.name)} {kind}"))
-    for table in {table for table, _ in missing}:
+        if table.name in have_tables:
+            have = {col["name"] for col in found.get_columns(table.name)}
+            columns += [(table, col) for col in table.columns if col.name not in have]
+    return tables, columns
+
+
+def _make_schema(c: Connection) -> None:
+    """Create what the store lacks: its tables, and the columns (and their indexes) a store made
+    by an older version lacks. Run holding the writers' lock: another import opening the same
+    store at once waits, then finds it made."""
+    tables, columns = _missing(c)
+    if tables:
+        metadata.create_all(c, tables=tables)
+    quote = c.dialect.identifier_preparer.quote
+    for table, col in columns:
+        kind = col.type.compile(dialect=c.dialect)
+        c.execute(sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(col.name)} {kind}"))
+    for table in {table for table, _ in columns}:
         for index in table.indexes:
-            index.create(engine, checkfirst=True)
+            index.create(c, checkfirst=True)
 
 
 class Store:
-    """Writes file results in transactions, answers what is done, and gives the records back."""
+    """Writes file results in transactions, answers what is done, and gives the records back.
 
-    def __init__(self, engine: Engine) -> None:
+    Several imports may write one store at once: each write holds the store's write lock (SQLite:
+    ``BEGIN IMMEDIATE``, waiting up to :data:`BUSY_SECONDS`; PostgreSQL: an advisory lock of the
+    schema) and, holding it, leaves out the contents another import stored meanwhile."""
+
+    def __init__(self, engine: Engine, *, create: bool = True, where: str = "") -> None:
         self.engine = engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        metadata.create_all(engine)
-        _upgrade(engine)
+            event.listen(engine, "connect", _sqlite_connect if create else _sqlite_reader)
+            event.listen(engine, "begin", _sqlite_begin)
+        tables, columns = _missing(engine)
+        if tables and not create:
+            from ..errors import StoreMissingError
 
-    def stored_among(self, shas: Sequence[str]) -> set[str]:
-        """Which of these content hashes are stored (as documents or as an error row)."""
-        out: set[str] = set()
+            raise StoreMissingError(where, f"{where} 中没有 extractor 的数据表（缺少 {tables[0].name}；"
+                                           "请先用 ingest 导入）")
+        if tables or columns:
+            with self._writing() as c:
+                _make_schema(c)
+
+    def close(self) -> None:
+        """Close the store's connections (SQLite then folds its write-ahead log into the file)."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction that holds the store's write lock: one writer at a time, over processes."""
+        with self.engine.execution_options(store_writer=True).begin() as c:
+            if c.dialect.name == "postgresql":
+                c.execute(sql("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"), {"k": _PG_LOCK})
+            yield c
+
+    def stored_among(self, shas: Sequence[str]) -> dict[str, str]:
+        """Which of these content hashes are stored, with their status (``done``, ``error``)."""
         with self.engine.connect() as c:
-            for k in range(0, len(shas), _IN):
-                out.update(r[0] for r in c.execute(select(files.c.sha256).where(files.c.sha256.in_(shas[k:k + _IN]))))
-        return out
+            return _stored(c, shas)
 
     def add_paths(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Record more paths a stored content was seen at."""
-        rows = [{"path": p, "sha256": h} for p, h in pairs]
-        if rows:
-            with self.engine.begin() as c:
-                wanted = [r["path"] for r in rows]
-                known = {r[0] for r in c.execute(select(paths.c.path).where(paths.c.path.in_(wanted)))}
-                fresh = [r for r in rows if r["path"] not in known]
-                if fresh:
-                    c.execute(insert(paths), fresh)
+        pairs = list(pairs)
+        if pairs:
+            with self._writing() as c:
+                _set_paths(c, pairs)
 
-    def write(self, results: Iterable[FileResult]) -> None:
-        """Write a batch of files in one transaction: all of it lands, or none of it.
+    def write(self, results: Iterable[FileResult]) -> list[FileResult]:
+        """Write a batch of files in one transaction: all of it lands, or none of it; the results
+        written. A content stored meanwhile (by another import of the same files) is not written
+        again: only its path is recorded.
 
-        The writer numbers the files and documents itself (it is the only writer), so that a
-        batch is a handful of multi-row inserts, not a statement a document."""
+        The writer numbers the files and documents itself (holding the write lock, it is the
+        only writer), so that a batch is a handful of multi-row inserts, not a statement a
+        document."""
+        results = list(results)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        file_rows, path_rows, doc_rows = [], [], []
+        file_rows, doc_rows = [], []
         fact_rows: list[dict[str, Any]] = []
         bd_rows: list[dict[str, Any]] = []
         fi_rows: list[dict[str, Any]] = []
-        with self.engine.begin() as c:
+        with self._writing() as c:
+            present = _stored(c, [r.sha256 for r in results])
+            fresh: list[FileResult] = []
+            for r in results:
+                if r.sha256 not in present:
+                    present[r.sha256] = "new"
+                    fresh.append(r)
             next_id = (c.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
             seq = c.execute(select(func.max(files.c.seq))).scalar() or 0
-            for r in results:
+            for r in fresh:
                 seq += 1
                 file_rows.append({
                     "sha256": r.sha256, "path": r.path, "size": r.size,
@@ -310,7 +510,6 @@ class Store:
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
                     "seq": seq,
                 })
-                path_rows.append({"path": r.path, "sha256": r.sha256})
                 for rec in r.records:
                     doc_id, next_id = next_id, next_id + 1
                     doc_rows.append({
@@ -321,10 +520,12 @@ class Store:
                     fact_rows.extend(_fact_row(doc_id, f) for f in rec["facts"])
                     bd_rows.extend(_breakdown_row(doc_id, b) for b in rec["breakdowns"])
                     fi_rows.extend(_finding_row(doc_id, f) for f in rec["findings"])
-            for table, rows in ((files, file_rows), (paths, path_rows), (documents, doc_rows), (facts, fact_rows),
+            for table, rows in ((files, file_rows), (documents, doc_rows), (facts, fact_rows),
                                 (breakdowns, bd_rows), (findings, fi_rows)):
                 if rows:
                     _insert(c, table, rows)
+            _set_paths(c, [(r.path, r.sha256) for r in results])
+        return fresh
 
     def records(self, batch: int = 256) -> Iterator[dict[str, Any]]:
         """The stored records as ``extract`` wrote them (error rows too), in the order the files
@@ -343,6 +544,32 @@ class Store:
                         yield error_to_dict(ErrorRecord(f.path, f.error_code or "", f.error_message or ""))
                     else:
                         yield from stored.get(f.sha256, ())
+
+
+def _stored(c: Connection, shas: Sequence[str]) -> dict[str, str]:
+    """The status of each of these contents that is stored."""
+    out: dict[str, str] = {}
+    for k in range(0, len(shas), _IN):
+        query = select(files.c.sha256, files.c.status).where(files.c.sha256.in_(shas[k:k + _IN]))
+        out.update((r.sha256, r.status) for r in c.execute(query))
+    return out
+
+
+def _set_paths(c: Connection, pairs: Sequence[tuple[str, str]]) -> None:
+    """Record that each path holds its content: new paths added, a path whose content changed
+    since (the file was edited and imported again) pointed at the new one."""
+    latest = dict(pairs)
+    known: dict[str, str] = {}
+    names = list(latest)
+    for k in range(0, len(names), _IN):
+        known.update((r.path, r.sha256) for r in
+                     c.execute(select(paths.c.path, paths.c.sha256).where(paths.c.path.in_(names[k:k + _IN]))))
+    fresh = [{"path": p, "sha256": h} for p, h in latest.items() if p not in known]
+    if fresh:
+        c.execute(insert(paths), fresh)
+    for p, h in latest.items():
+        if p in known and known[p] != h:
+            c.execute(paths.update().where(paths.c.path == p).values(sha256=h))
 
 
 def _insert(c: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
