@@ -20,6 +20,7 @@ from .checks import run_checks
 from .errors import ExtractorError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report, Table
+from .paths import path_bytes, shown
 from .readers import SUFFIXES, Limits, read_path
 from .reportdoc import ReportDoc
 from .structure.breakdowns import find_breakdowns
@@ -105,20 +106,25 @@ def extract_text(text: str, source: str = "<text>") -> list[Record]:
 
 def extract_path(path: str | Path, limits: Limits | None = None, checks: bool = True) -> list[Record] | ErrorRecord:
     """Records of one file, or an error record that says why there are none. Never raises for a
-    bad file; an unexpected exception in extraction is reported as ``internal_error``."""
-    source = str(path)
+    bad file; an unexpected exception in extraction is reported as ``internal_error``.
+
+    A path that is not UTF-8 is the record's ``source`` as :func:`~extractor.paths.shown` writes
+    it, its bytes in ``meta.path_bytes`` (of the records, or of the error row)."""
+    source = shown(path)
+    raw = path_bytes(path)
+    meta = {"path_bytes": raw} if raw else {}
     try:
         doc = read_path(path, limits)
     except ExtractorError as e:
-        return ErrorRecord(source, e.code, e.message)
+        return ErrorRecord(source, e.code, shown(e.message), meta)
     except Exception as e:  # a reader's bug on a strange file must not stop a batch either
         log.exception("reading failed on %s", source)
-        return ErrorRecord(source, "internal_error", f"内部错误（读取）：{type(e).__name__}: {e}")
+        return ErrorRecord(source, "internal_error", shown(f"内部错误（读取）：{type(e).__name__}: {e}"), meta)
     try:
         return extract_document(doc, checks)
     except Exception as e:  # a bug must not stop a batch; it is reported, not hidden
         log.exception("extraction failed on %s", source)
-        return ErrorRecord(source, "internal_error", f"内部错误：{type(e).__name__}: {e}")
+        return ErrorRecord(source, "internal_error", shown(f"内部错误：{type(e).__name__}: {e}"), meta)
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:

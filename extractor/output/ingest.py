@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from ..model import ErrorRecord
+from ..paths import shown
 from ..pipeline import extract_path, iter_paths
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
@@ -47,8 +48,8 @@ def process_file(path: str) -> FileResult:
         sha = _sha256(p)
         size = p.stat().st_size
     except OSError as e:
-        return FileResult(path, hashlib.sha256(path.encode()).hexdigest(), 0, (), "read_failed",
-                          f"无法读取文件：{e.strerror or e}")
+        return FileResult(path, hashlib.sha256(os.fsencode(path)).hexdigest(), 0, (), "read_failed",
+                          f"无法读取文件：{e.strerror or shown(str(e))}")
     result = extract_path(p)
     if isinstance(result, ErrorRecord):
         d = error_to_dict(result)

@@ -20,12 +20,13 @@ import importlib.util
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
 from ..errors import DependencyMissingError, EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
 from ..model import Document
+from ..paths import path_bytes, shown
 
 __all__ = ["FORMATS", "SUFFIXES", "Limits", "read_bytes", "read_path", "sniff"]
 
@@ -100,17 +101,23 @@ def _zip_format(data: bytes, name: str) -> str:
 
 
 def read_path(path: str | Path, limits: Limits | None = None) -> Document:
-    """Read one file into a Document; raise an ExtractorError that says why when it cannot."""
+    """Read one file into a Document; raise an ExtractorError that says why when it cannot.
+
+    The Document's ``source`` is the path as :func:`~extractor.paths.shown` writes it; a path
+    that is not UTF-8 also gives ``meta["path_bytes"]``, its exact bytes."""
     p = Path(path)
     limits = limits or Limits()
+    source = shown(p)
     try:
         size = p.stat().st_size
         if size > limits.max_bytes:
-            raise FileTooLargeError(str(p), f"{size} bytes > limit {limits.max_bytes}")
+            raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
         data = p.read_bytes()
     except OSError as e:
-        raise ReadError(str(p), e.strerror or str(e)) from e
-    return read_bytes(data, str(p), limits)
+        raise ReadError(source, e.strerror or str(e)) from e
+    doc = read_bytes(data, source, limits)
+    raw = path_bytes(p)
+    return doc if raw is None else replace(doc, meta={**doc.meta, "path_bytes": raw})
 
 
 def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:

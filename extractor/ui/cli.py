@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -87,7 +88,9 @@ def _audit(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     from ..output.ingest import ingest, paths_from
 
-    inputs = paths_from(args.paths, sys.stdin)
+    # a listed name that is not UTF-8 is read as the file system's own names are (surrogateescape)
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.getfilesystemencoding(), errors="surrogateescape")
+    inputs = paths_from(args.paths, stdin)
     summary = ingest(inputs, args.db, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                      batch_size=args.batch_size, progress=sys.stderr)
     print(summary.text(), file=sys.stderr)

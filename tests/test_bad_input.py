@@ -1,0 +1,96 @@
+"""Bad input (issue 13): every input ends as records or as an error row that says why, and none
+crashes a batch, hangs it or eats the machine.
+
+The inputs are made by ``scripts/make_bad_inputs.py`` into a temporary folder. The bombs run in a
+child process under an address-space limit and a timeout: a regression fails the test instead
+of taking the machine with it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor.output.ingest import ingest
+from extractor.output.store import open_store
+from extractor.ui.cli import main
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_bad_inputs as bad
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# -- 1. file names that are not UTF-8 --------------------------------------------------------
+
+#: name (bytes) → content: three reports, and a file of no report under a name that is not UTF-8
+NAMES: dict[bytes, bytes] = {
+    b"a.txt": bad.seed(),
+    bad.NON_UTF8_NAME: bad.seed() + "\n附：慰问名单另附。\n".encode(),
+    b"c\xff.txt": b"",
+    b"z.txt": bad.seed() + b"\n",
+}
+
+
+@pytest.fixture
+def names(tmp_path: Path) -> Path:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    for name, data in NAMES.items():
+        (folder / os.fsdecode(name)).write_bytes(data)
+    return folder
+
+
+def _by_name(rows: list[dict[str, Any]]) -> dict[bytes, list[dict[str, Any]]]:
+    """Rows by the file name they come from, read back from ``meta.path_bytes`` when the record
+    has it and from ``source`` when it does not (a UTF-8 name)."""
+    out: dict[bytes, list[dict[str, Any]]] = {}
+    for r in rows:
+        raw = (r.get("meta") or {}).get("path_bytes")
+        path = base64.b64decode(raw) if raw else r["source"].encode("utf-8")
+        out.setdefault(path.rsplit(b"/", 1)[-1], []).append(r)
+    return out
+
+
+def _check_names(rows: list[dict[str, Any]], folder: Path) -> None:
+    got = _by_name(rows)
+    assert sorted(got) == sorted(NAMES)
+    assert {n: len(rows) for n, rows in got.items()} == {b"a.txt": 5, bad.NON_UTF8_NAME: 5, b"c\xff.txt": 1,
+                                                          b"z.txt": 5}
+    for name in (bad.NON_UTF8_NAME, b"c\xff.txt"):
+        for r in got[name]:
+            # shown with the bytes that are not UTF-8 as \xHH, exact in meta.path_bytes
+            assert r["source"] == f"{folder}/" + name.decode("utf-8", "backslashreplace")
+            assert base64.b64decode(r["meta"]["path_bytes"]) == os.fsencode(folder) + b"/" + name
+    assert got[b"c\xff.txt"][0]["error"]["code"] == "empty_file"
+    assert "附：慰问名单另附" in got[bad.NON_UTF8_NAME][-1]["text"]
+    for r in got[b"a.txt"]:
+        assert "path_bytes" not in r["meta"]  # a UTF-8 name: the record as before
+
+
+def test_extract_takes_a_name_that_is_not_utf8(names: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(names), "-o", str(out)]) == 1  # c\xff.txt is empty: an error row
+    _check_names(_rows(out), names)
+
+
+def test_ingest_takes_a_name_that_is_not_utf8(names: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    summary = ingest([names], db)
+    assert (summary.files, summary.documents, dict(summary.errors)) == (4, 15, {"empty_file": 1})
+    stored = list(open_store(db).records())
+    _check_names(stored, names)
+    # and the store gives back what extract writes
+    out = tmp_path / "out.jsonl"
+    main(["extract", str(names), "-o", str(out)])
+    assert stored == _rows(out)
