@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt"
 SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
-__all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "html_deep", "html_deep_tables",
-           "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_lying_count", "seed", "terminal_escapes",
-           "utf8_with_gbk_line"]
+__all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "gbk_with_stray_byte", "html_deep",
+           "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_lying_count", "seed",
+           "terminal_escapes", "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -58,6 +58,11 @@ def utf8_with_gbk_line() -> bytes:
     lines = seed().decode("utf-8").split("\n")
     k = next(i for i, line in enumerate(lines) if "12.5万元" in line)
     return b"\n".join(line.encode("gbk" if i == k else "utf-8") for i, line in enumerate(lines))
+
+
+def gbk_with_stray_byte() -> bytes:
+    """The seed in GBK with a byte that no encoding has (0xFF) at its end."""
+    return seed().decode("utf-8").encode("gbk") + b"\xff"
 
 
 def bom_only() -> bytes:
@@ -178,6 +183,7 @@ def pdf_lying_count(pages: int = 40, says: int = 1) -> bytes:
 INPUTS: dict[str, Callable[[], bytes]] = {
     "mojibake-tail.txt": mojibake_tail,
     "utf8-with-gbk-line.txt": utf8_with_gbk_line,
+    "gbk-with-stray-byte.txt": gbk_with_stray_byte,
     "bom-only.txt": bom_only,
     "noise.docx": noise,
     "noise.pdf": noise,

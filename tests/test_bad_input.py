@@ -9,16 +9,21 @@ of taking the machine with it.
 from __future__ import annotations
 
 import base64
+import codecs
 import json
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from extractor.model import ErrorRecord, Record
 from extractor.output.ingest import ingest
 from extractor.output.store import open_store
+from extractor.pipeline import extract_path
 from extractor.ui.cli import main
 
 from .conftest import ROOT
@@ -94,3 +99,61 @@ def test_ingest_takes_a_name_that_is_not_utf8(names: Path, tmp_path: Path) -> No
     out = tmp_path / "out.jsonl"
     main(["extract", str(names), "-o", str(out)])
     assert stored == _rows(out)
+
+
+# -- 2. damaged text is read as Chinese, the damage said; 5. a BOM alone is empty --------------
+
+@dataclass(frozen=True)
+class Damaged:
+    id: str
+    make: Callable[[], bytes]
+    encoding: str
+    errors: int  # meta.decode_errors: the U+FFFD put in
+    mixed: dict[str, int]  # meta.mixed_encodings: lines read in another encoding
+
+
+DAMAGED = [
+    Damaged("utf8-stray-bytes-at-end", bad.mojibake_tail, "utf-8", 3, {}),
+    Damaged("utf8-with-a-gbk-line", bad.utf8_with_gbk_line, "utf-8", 0, {"gb18030": 1}),
+    Damaged("gbk-with-a-stray-byte", bad.gbk_with_stray_byte, "gb18030", 1, {}),
+]
+
+
+def _facts(records: list[Record]) -> list[list[tuple[str, str, tuple[int, int]]]]:
+    return [[(f.kind, f.text, f.span) for f in r.facts] for r in records]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in DAMAGED])
+def test_damaged_text_is_read_as_chinese(case: Damaged, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(case.make())
+    got = extract_path(path)
+    assert not isinstance(got, ErrorRecord), got
+    seed = extract_path(bad.SEED)
+    assert not isinstance(seed, ErrorRecord)
+    assert [r.title for r in got] == [r.title for r in seed]
+    assert _facts(got) == _facts(seed)  # the same facts at the same places: not mojibake
+    for r in got:
+        assert r.meta["encoding"] == case.encoding
+        assert (r.meta["decode_errors"], r.meta["mixed_encodings"]) == (case.errors, case.mixed)
+    assert "".join(r.text for r in got).count("\ufffd") == case.errors
+
+
+def test_undamaged_text_says_nothing_of_damage() -> None:
+    seed = extract_path(bad.SEED)
+    assert not isinstance(seed, ErrorRecord)
+    assert all("decode_errors" not in r.meta and "mixed_encodings" not in r.meta for r in seed)
+
+
+@pytest.mark.parametrize(("name", "data", "code"), [
+    ("noise.txt", bad.noise(), "decode_failed"),  # damaged all through: no text, not mojibake
+    ("bom-only.txt", bad.bom_only(), "empty_file"),
+    ("bom-and-blanks.txt", bad.bom_only() + b" \r\n\t\n", "empty_file"),
+    ("utf16-bom-only.txt", codecs.BOM_UTF16_LE, "empty_file"),
+    ("bom-only.md", bad.bom_only(), "empty_file"),
+], ids=["noise", "bom-only", "bom-and-blanks", "utf16-bom-only", "bom-only-markdown"])
+def test_text_that_is_no_report(name: str, data: bytes, code: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    got = extract_path(path)
+    assert isinstance(got, ErrorRecord) and got.code == code, got
