@@ -21,6 +21,7 @@ __all__ = [
     "FileTooLargeError",
     "LimitExceededError",
     "NoTextLayerError",
+    "NotAFileError",
     "ReadError",
     "UnsupportedFormatError",
 ]
@@ -48,6 +49,13 @@ class ReadError(ExtractorError):
 
     code = "read_failed"
     zh = "无法读取文件"
+
+
+class NotAFileError(ExtractorError):
+    """The path names a FIFO, a device or a socket: read, it could block or never end."""
+
+    code = "not_a_file"
+    zh = "不是普通文件，未读取"
 
 
 class EmptyFileError(ExtractorError):

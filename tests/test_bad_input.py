@@ -12,6 +12,7 @@ import base64
 import codecs
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,3 +158,108 @@ def test_text_that_is_no_report(name: str, data: bytes, code: str, tmp_path: Pat
     path.write_bytes(data)
     got = extract_path(path)
     assert isinstance(got, ErrorRecord) and got.code == code, got
+
+
+# -- 3. bombs, devices and pipes: bounded by what is read, in a child process ---------------
+
+#: the address space a child may take: a regression fails instead of eating the machine
+CHILD_MEMORY = 1 << 30
+#: seconds a child may take: a regression that hangs fails
+CHILD_SECONDS = 60
+
+_CHILD = """
+import json, resource, sys
+from extractor.pipeline import extract_path
+from extractor.readers import Limits
+got = extract_path(sys.argv[1], Limits(**json.loads(sys.argv[2])))
+out = {"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+out.update(records=len(got)) if isinstance(got, list) else out.update(code=got.code, message=got.message)
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+
+def run_limited(argv: list[str], timeout: float = CHILD_SECONDS) -> subprocess.CompletedProcess[str]:
+    """``argv`` run in a child process under :data:`CHILD_MEMORY` and a timeout; a child that
+    runs out of time fails the test (it hung)."""
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, preexec_fn=_limited,
+                              env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{argv[-2:]} still running after {timeout} s: it hangs")
+
+
+def extract_limited(path: Path | str, limits: dict[str, int] | None = None) -> dict[str, Any]:
+    """What :func:`extract_path` makes of ``path`` in a limited child: its error code and
+    message, or its number of records; and the child's peak RSS in MiB."""
+    done = run_limited([sys.executable, "-c", _CHILD, str(path), json.dumps(limits or {})])
+    assert done.returncode == 0, done.stderr[-2000:]
+    out: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return out
+
+
+@dataclass(frozen=True)
+class Bomb:
+    id: str
+    name: str  # the file name ("" for a path given as it is)
+    make: Callable[[Path], Path]
+    code: str
+    says: str  # a part of the message
+    limits: dict[str, int] | None = None
+
+
+def _write(name: str, make: Callable[[], bytes]) -> Callable[[Path], Path]:
+    def write(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(make())
+        return path
+
+    return write
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "fifo.txt"
+    os.mkfifo(path)
+    return path
+
+
+BOMBS = [
+    Bomb("fifo", "fifo.txt", _fifo, "not_a_file", "管道"),
+    Bomb("dev-zero", "", lambda _: Path("/dev/zero"), "not_a_file", "设备"),
+    Bomb("dev-urandom", "", lambda _: Path("/dev/urandom"), "not_a_file", "设备"),
+]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in BOMBS])
+def test_bomb_is_an_error_row_in_bounded_memory_and_time(case: Bomb, tmp_path: Path) -> None:
+    got = extract_limited(case.make(tmp_path), case.limits)
+    assert (got.get("code"), got.get("records")) == (case.code, None), got
+    assert case.says in got["message"], got
+    assert got["peak_mib"] < 400, got
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+def test_a_batch_of_bombs_goes_through(command: str, tmp_path: Path) -> None:
+    """Every bad input and a good report in one run: each gives its error row, the report its
+    records, and the run ends."""
+    paths = [str(c.make(tmp_path)) for c in BOMBS if c.limits is None]
+    (tmp_path / "good.txt").write_bytes(bad.seed())
+    paths.append(str(tmp_path / "good.txt"))
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "extractor", command, *paths]
+    argv += ["-o", str(out)] if command == "extract" else ["--db", str(out)]
+    done = run_limited(argv, timeout=120)
+    assert done.returncode == (1 if command == "extract" else 0), done.stderr[-2000:]
+    if command == "extract":
+        rows = _rows(out)
+        codes = sorted(r["error"]["code"] for r in rows if "error" in r)
+        assert len(rows) - len(codes) == 5
+    else:
+        codes = sorted(r["error"]["code"] for r in open_store(str(out)).records() if "error" in r)
+    assert codes == sorted(c.code for c in BOMBS if c.limits is None)

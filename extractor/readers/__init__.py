@@ -18,17 +18,26 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import io
+import os
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
-from ..errors import DependencyMissingError, EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
+from ..errors import (
+    DependencyMissingError,
+    EmptyFileError,
+    FileTooLargeError,
+    NotAFileError,
+    ReadError,
+    UnsupportedFormatError,
+)
 from ..model import Document
 from ..paths import path_bytes, shown
 
-__all__ = ["FORMATS", "SUFFIXES", "Limits", "read_bytes", "read_path", "sniff"]
+__all__ = ["FORMATS", "SUFFIXES", "Limits", "open_file", "read_bytes", "read_path", "sniff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +117,49 @@ def read_path(path: str | Path, limits: Limits | None = None) -> Document:
     p = Path(path)
     limits = limits or Limits()
     source = shown(p)
-    try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
-        data = p.read_bytes()
-    except OSError as e:
-        raise ReadError(source, e.strerror or str(e)) from e
+    with open_file(p) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes:
+                raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
+            data = fh.read(limits.max_bytes + 1)  # no more than the limit, whatever the size said
+        except OSError as e:
+            raise ReadError(source, e.strerror or shown(str(e))) from e
+    if len(data) > limits.max_bytes:
+        raise FileTooLargeError(source, f"more than the limit of {limits.max_bytes} bytes (it grew while read)")
     doc = read_bytes(data, source, limits)
     raw = path_bytes(p)
     return doc if raw is None else replace(doc, meta={**doc.meta, "path_bytes": raw})
+
+
+#: what a path that is no regular file names (``stat.S_IFMT``), for the error row
+_NOT_FILES = {stat.S_IFIFO: ("命名管道（FIFO）", "a FIFO"), stat.S_IFCHR: ("字符设备", "a character device"),
+              stat.S_IFBLK: ("块设备", "a block device"), stat.S_IFSOCK: ("套接字", "a socket")}
+
+
+def open_file(path: str | Path) -> BinaryIO:
+    """``path`` opened for reading when it is a regular file (or a link to one); else raise
+    :class:`NotAFileError` (a FIFO, a device, a socket: reading one could block or never end) or
+    :class:`ReadError` (missing, a folder, permission denied). Never blocks: the file is opened
+    non-blocking and what it is asked of the open file, not of its name before."""
+    source = shown(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise ReadError(source, e.strerror or shown(str(e))) from e
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError(source, "Is a directory")
+        if not stat.S_ISREG(mode):
+            zh, en = _NOT_FILES.get(stat.S_IFMT(mode), ("特殊文件", "a special file"))
+            raise NotAFileError(source, f"这是{zh}，读取可能阻塞或没有尽头 ({en}: reading it could block or never end)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
