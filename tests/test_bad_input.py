@@ -230,6 +230,8 @@ def _fifo(folder: Path) -> Path:
 
 
 BOMBS = [
+    Bomb("docx-directory-understates", "understated.docx", _write("understated.docx", bad.docx_understated),
+         "limit_exceeded", "压缩炸弹"),
     Bomb("fifo", "fifo.txt", _fifo, "not_a_file", "管道"),
     Bomb("dev-zero", "", lambda _: Path("/dev/zero"), "not_a_file", "设备"),
     Bomb("dev-urandom", "", lambda _: Path("/dev/urandom"), "not_a_file", "设备"),
