@@ -230,6 +230,8 @@ def _fifo(folder: Path) -> Path:
 
 
 BOMBS = [
+    Bomb("pdf-page-count-lies", "lying-count.pdf", _write("lying-count.pdf", lambda: bad.pdf_lying_count(40, 1)),
+         "limit_exceeded", "页", {"max_pages": 10}),
     Bomb("docx-directory-understates", "understated.docx", _write("understated.docx", bad.docx_understated),
          "limit_exceeded", "压缩炸弹"),
     Bomb("fifo", "fifo.txt", _fifo, "not_a_file", "管道"),

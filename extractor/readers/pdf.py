@@ -58,7 +58,9 @@ Blocks carry their 1-based page; ``meta["pages"]`` is the page count. Bad files 
 errors: :class:`EncryptedFileError` (a password is needed), :class:`CorruptFileError` (broken,
 truncated — no ``%%EOF`` at the end, since pages may be missing — or no pages),
 :class:`NoTextLayerError` (a scan: no page has text), :class:`LimitExceededError` (more pages
-than ``limits.max_pages``, checked from the page tree before any page is read). Reading order is
+than ``limits.max_pages``: checked from the page tree's /Count before any page is read, and
+counted again as the pages are built one by one, so a /Count that lies stops at the limit too).
+Reading order is
 top to bottom; text set in several columns on one page is read line by line across them.
 
 >>> _drop_inserted_spaces([("慰", 0, 12), (None, 0, 0), ("问", 19, 31), (" ", 31, 34), ("2", 34, 40)], 12.0)
@@ -80,7 +82,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
@@ -237,7 +239,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
     count = _page_count(pdf, source, limits.max_pages)
     if count > limits.max_pages:
         raise LimitExceededError(source, f"{count} pages > limit {limits.max_pages}")
-    pages, images, cids = _read_pages(pdf, source)
+    pages, images, cids = _read_pages(pdf, source, limits.max_pages)
     if not pages:
         raise CorruptFileError(source, "the PDF has no pages")
     if not any(p.items for p in pages):
@@ -283,12 +285,29 @@ def _page_count(pdf: PDF, source: str, limit: int) -> int:
         raise CorruptFileError(source, f"broken page tree ({type(e).__name__}: {e})") from e
 
 
-def _read_pages(pdf: PDF, source: str) -> tuple[list[_Page], int, int]:
+def _pages(pdf: PDF, source: str, limit: int) -> Iterator[Page]:
+    """The pages of the page tree, built one at a time as they are read (pdfplumber's ``pages``
+    builds them all first); :class:`LimitExceededError` at the first page past ``limit``, whatever
+    the tree's /Count said."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    doctop = 0.0
+    for number, obj in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        if number > limit:
+            raise LimitExceededError(source, f"超过 {limit} 页的上限，页面树的 /Count 与实际页数不符 "
+                                             f"(more than the limit of {limit} pages, though /Count said fewer)")
+        page = Page(pdf, obj, page_number=number, initial_doctop=doctop)
+        doctop += float(page.height)
+        yield page
+
+
+def _read_pages(pdf: PDF, source: str, limit: int) -> tuple[list[_Page], int, int]:
     """Every page's lines and tables; the number of images and of unmapped glyphs seen."""
     pages: list[_Page] = []
     images = cids = 0
     try:
-        for number, page in enumerate(pdf.pages, 1):
+        for number, page in enumerate(_pages(pdf, source, limit), 1):
             images += len(page.images)
             chars = page.chars
             unmapped = sum(1 for c in chars if _CID.match(c["text"]))
@@ -298,6 +317,8 @@ def _read_pages(pdf: PDF, source: str) -> tuple[list[_Page], int, int]:
             else:
                 pages.append(_Page(number, float(page.width), float(page.height), _page_items(page, number)))
             page.close()
+    except LimitExceededError:
+        raise
     except Exception as e:  # a content stream pdfminer cannot parse
         raise CorruptFileError(source, f"page {len(pages) + 1} cannot be read ({type(e).__name__}: {e})") from e
     return pages, images, cids
