@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt"
 SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
-__all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "gbk_with_stray_byte", "html_deep",
-           "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_lying_count", "seed",
-           "terminal_escapes", "utf8_with_gbk_line"]
+__all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "docx_wide_span", "gbk_with_stray_byte",
+           "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_lying_count",
+           "seed", "terminal_escapes", "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -118,6 +118,20 @@ def docx_understated(unpacked: int = 600 << 20) -> bytes:
     return _replace_member(packed, "word/document.xml", _deflate_padded(xml, unpacked))
 
 
+def docx_wide_span(span: int = 100_000_000) -> bytes:
+    """The seed's .docx with the merged header cell of its table spanning ``span`` grid columns
+    (``w:gridSpan``): a few bytes that, laid out slot by slot, are ``span`` slots a row."""
+    with zipfile.ZipFile(SEED_DOCX) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "word/document.xml":
+                data = data.replace(b'<w:gridSpan w:val="2"/>', f'<w:gridSpan w:val="{span}"/>'.encode(), 1)
+            z.writestr(info, data)
+    return out.getvalue()
+
+
 def _deflate_padded(prefix: bytes, pad: int) -> bytes:
     """A raw deflate stream of ``prefix`` and then ``pad`` spaces, made without compressing them
     all: a block of 1 MiB of spaces after a full flush packs to the same bytes every time."""
@@ -192,6 +206,7 @@ INPUTS: dict[str, Callable[[], bytes]] = {
     "deep-tables.html": html_deep_tables,
     "deep-100000.html": html_deep,
     "understated.docx": docx_understated,
+    "wide-span.docx": docx_wide_span,
     "lying-count.pdf": lambda: pdf_lying_count(4500, 1),
 }
 

@@ -230,6 +230,12 @@ def _fifo(folder: Path) -> Path:
 
 
 BOMBS = [
+    Bomb("docx-grid-span", "wide-span.docx", _write("wide-span.docx", bad.docx_wide_span), "limit_exceeded",
+         "单元格"),
+    Bomb("html-spans", "span-bomb.html", _write("span-bomb.html", bad.html_span_bomb), "limit_exceeded", "单元格"),
+    Bomb("html-200-nested-tables", "deep-tables.html", _write("deep-tables.html", bad.html_deep_tables),
+         "limit_exceeded", "嵌套"),
+    Bomb("html-100000-deep", "deep.html", _write("deep.html", bad.html_deep), "limit_exceeded", "嵌套"),
     Bomb("pdf-page-count-lies", "lying-count.pdf", _write("lying-count.pdf", lambda: bad.pdf_lying_count(40, 1)),
          "limit_exceeded", "页", {"max_pages": 10}),
     Bomb("docx-directory-understates", "understated.docx", _write("understated.docx", bad.docx_understated),
@@ -267,3 +273,15 @@ def test_a_batch_of_bombs_goes_through(command: str, tmp_path: Path) -> None:
     else:
         codes = sorted(r["error"]["code"] for r in open_store(str(out)).records() if "error" in r)
     assert codes == sorted(c.code for c in BOMBS if c.limits is None)
+
+
+@pytest.mark.parametrize(("make", "facts"), [
+    (lambda: bad.html_deep(100), ["700户"]),
+    (lambda: bad.html_deep_tables(20), ["700户"]),
+], ids=["100-deep", "20-nested-tables"])
+def test_deep_html_within_the_parser_limit_is_read(make: Callable[[], bytes], facts: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_bytes(make())
+    got = extract_path(path)
+    assert not isinstance(got, ErrorRecord), got
+    assert [f.text for r in got for f in r.facts if f.kind == "count"] == facts

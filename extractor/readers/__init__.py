@@ -52,6 +52,9 @@ class Limits:
     max_unpacked_bytes: int = 256 * 1024 * 1024
     #: seconds a converter (antiword, LibreOffice) may run on one file
     max_seconds: float = 60.0
+    #: slots of one table's grid (rows × columns, a merged cell counting every slot it covers) in a
+    #: page or a .docx: ``rowspan``/``colspan`` may make a few bytes into millions of them
+    max_table_cells: int = 250_000
 
 
 Reader = Callable[[bytes, str, Limits], Document]

@@ -95,7 +95,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
         raise UnsupportedFormatError(source, "a legacy OLE file (.doc), not a .docx")
     check_zip(data, source, limits)
     document = _open(data, source)
-    reader = _Reader(document, source)
+    reader = _Reader(document, source, limits.max_table_cells)
     builder = TextBuilder(source, "docx")
     headers, footers = reader.headers_footers()
     for text in headers:
@@ -460,9 +460,10 @@ def _outline(ppr: _El | None) -> int | None:
 class _Reader:
     """One document's walk: its styles and numbering, and the counters numbering keeps."""
 
-    def __init__(self, document: DocxDocument, source: str) -> None:
+    def __init__(self, document: DocxDocument, source: str, max_cells: int = 250_000) -> None:
         self.document = document
         self.source = source
+        self.max_cells = max_cells
         self.styles: dict[str, _Style] = {}
         self.default_style: str | None = None
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -622,7 +623,9 @@ class _Reader:
         slot, None in the slots it covers, and each cell's (rowspan, colspan).
 
         Rows with no text are left out here (the builder would drop them and lose the rowspans
-        that cross them), and a rowspan counts only the rows kept."""
+        that cross them), and a rowspan counts only the rows kept. A grid of more than
+        ``max_cells`` slots (a ``w:gridSpan`` or ``w:gridBefore`` of millions) is
+        :class:`LimitExceededError`, before its slots are made."""
         origins: list[_Origin] = []
         owner: dict[tuple[int, int], _Origin] = {}
         nrows = 0
@@ -651,11 +654,15 @@ class _Reader:
                 else:
                     target = _Origin(r, col, self.cell_text(tc), 1, span)
                     origins.append(target)
+                if len(owner) + span > self.max_cells or col + span > self.max_cells:
+                    raise self._too_many_cells()
                 for c in range(col, col + span):
                     owner[(r, c)] = target
                 col += span
             width = max(width, col)
         keep = [r for r in range(nrows) if any(o.row == r and o.text.strip() for o in origins)]
+        if len(keep) * width > self.max_cells:
+            raise self._too_many_cells()
         new_index = {r: i for i, r in enumerate(keep)}
         kept = set(keep)
         rows: list[list[str | None]] = [[None] * width for _ in keep]
@@ -672,6 +679,11 @@ class _Reader:
                 if (r, c) not in owner:
                     rows[i][c] = ""
         return rows, spans
+
+
+    def _too_many_cells(self) -> LimitExceededError:
+        return LimitExceededError(self.source, f"表格的单元格超过 {self.max_cells} 个（合并单元格跨度过大）"
+                                               f"(a table of more than {self.max_cells} cells: max_table_cells)")
 
 
 @dataclass(slots=True)
