@@ -36,8 +36,8 @@ SEED = ROOT / "corpus" / "seed" / "000_b2e30e7327201b52.txt"
 SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
 __all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "docx_wide_span", "gbk_with_stray_byte",
-           "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_lying_count",
-           "seed", "terminal_escapes", "utf8_with_gbk_line"]
+           "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_flate_bomb",
+           "pdf_lying_count", "seed", "terminal_escapes", "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -193,6 +193,33 @@ def pdf_lying_count(pages: int = 40, says: int = 1) -> bytes:
     return data.replace(real, f"/Count {says}".encode().ljust(len(real)))
 
 
+def pdf_flate_bomb(unpacked: int = 1 << 30) -> bytes:
+    """A one-page PDF (1 MB at 1 GiB) whose content stream inflates to a line of text and then
+    ``unpacked`` spaces: pdfminer inflates a stream whole, then parses all of it."""
+    text = b"BT /F1 12 Tf 10 10 Td (700) Tj ET\n"
+    adler = zlib.adler32(text)
+    mib = b" " * (1 << 20)
+    for _ in range(unpacked >> 20):
+        adler = zlib.adler32(mib, adler)
+    stream = b"\x78\xda" + _deflate_padded(text, unpacked) + struct.pack(">I", adler)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 #: file name → builder, as ``main`` writes them
 INPUTS: dict[str, Callable[[], bytes]] = {
     "mojibake-tail.txt": mojibake_tail,
@@ -208,6 +235,7 @@ INPUTS: dict[str, Callable[[], bytes]] = {
     "understated.docx": docx_understated,
     "wide-span.docx": docx_wide_span,
     "lying-count.pdf": lambda: pdf_lying_count(4500, 1),
+    "flate-bomb.pdf": pdf_flate_bomb,
 }
 
 

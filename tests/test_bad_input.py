@@ -230,6 +230,8 @@ def _fifo(folder: Path) -> Path:
 
 
 BOMBS = [
+    Bomb("pdf-flate-stream", "flate-bomb.pdf", _write("flate-bomb.pdf", bad.pdf_flate_bomb), "limit_exceeded",
+         "解压"),
     Bomb("docx-grid-span", "wide-span.docx", _write("wide-span.docx", bad.docx_wide_span), "limit_exceeded",
          "单元格"),
     Bomb("html-spans", "span-bomb.html", _write("span-bomb.html", bad.html_span_bomb), "limit_exceeded", "单元格"),

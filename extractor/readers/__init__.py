@@ -48,7 +48,7 @@ class Limits:
     max_bytes: int = 64 * 1024 * 1024
     #: pages of a PDF
     max_pages: int = 2000
-    #: bytes a .docx may unpack to (a zip bomb stops here)
+    #: bytes a .docx, or the compressed streams of a PDF, may unpack to (a zip bomb stops here)
     max_unpacked_bytes: int = 256 * 1024 * 1024
     #: seconds a converter (antiword, LibreOffice) may run on one file
     max_seconds: float = 60.0

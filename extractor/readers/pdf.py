@@ -59,7 +59,10 @@ errors: :class:`EncryptedFileError` (a password is needed), :class:`CorruptFileE
 truncated — no ``%%EOF`` at the end, since pages may be missing — or no pages),
 :class:`NoTextLayerError` (a scan: no page has text), :class:`LimitExceededError` (more pages
 than ``limits.max_pages``: checked from the page tree's /Count before any page is read, and
-counted again as the pages are built one by one, so a /Count that lies stops at the limit too).
+counted again as the pages are built one by one, so a /Count that lies stops at the limit too;
+or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
+chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
+any: :func:`check_streams`).
 Reading order is
 top to bottom; text set in several columns on one page is read line by line across them.
 
@@ -81,6 +84,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -98,7 +102,8 @@ if TYPE_CHECKING:
 
     from . import Limits
 
-__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "MEASURE_MIN", "RAGGED", "RAGGED_FULL", "X_TOLERANCE", "read"]
+__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "MEASURE_MIN", "RAGGED", "RAGGED_FULL", "X_TOLERANCE",
+           "check_streams", "read"]
 
 #: characters further apart than this many em start a new word (pdfplumber ``x_tolerance_ratio``)
 X_TOLERANCE = 0.5
@@ -227,6 +232,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
 
     if b"%%EOF" not in data[-4096:]:
         raise CorruptFileError(source, "truncated PDF: no %%EOF marker at the end (pages may be missing)")
+    check_streams(data, source, limits.max_unpacked_bytes)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as e:
@@ -254,6 +260,42 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
     if empty:
         builder.meta["pages_without_text"] = empty
     return builder.build()
+
+
+# the keyword that opens a stream's data (not the end of ``endstream``)
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+#: bytes inflated at a time when streams are counted
+_CHUNK = 1 << 16
+
+
+def check_streams(data: bytes, source: str, limit: int) -> None:
+    """Inflate every zlib stream of the file a chunk at a time, keeping nothing, and raise
+    :class:`LimitExceededError` once they come to more than ``limit`` bytes in all: a 1 MB PDF
+    whose content stream inflates to 1 GiB of spaces took 1.1 GB and more than two minutes.
+
+    A stream is found by its ``stream`` keyword and is taken for zlib data when it starts with a
+    zlib header (FlateDecode); any other (an image's DCT, an encrypted stream) fails at once and
+    is passed over, and so is a broken one (pdfminer will say what it makes of it)."""
+    total = 0
+    view = memoryview(data)
+    for m in _STREAM.finditer(data):
+        k = m.end()
+        if len(data) < k + 2 or data[k] & 0x0F != 8 or (data[k] << 8 | data[k + 1]) % 31:
+            continue
+        inflate = zlib.decompressobj()
+        try:
+            while k < len(data) and not inflate.eof:
+                pending = bytes(view[k:k + _CHUNK])
+                k += _CHUNK
+                while pending and not inflate.eof:
+                    total += len(inflate.decompress(pending, _CHUNK))
+                    pending = inflate.unconsumed_tail
+                    if total > limit:
+                        raise LimitExceededError(
+                            source, f"压缩数据流解压后超过 {limit} 字节，疑似压缩炸弹 "
+                                    f"(compressed streams unpack to more than {limit} bytes: max_unpacked_bytes)")
+        except zlib.error:
+            continue
 
 
 def _open_error(source: str, cause: object) -> Exception:
