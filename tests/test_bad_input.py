@@ -12,6 +12,7 @@ import base64
 import codecs
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -287,3 +288,36 @@ def test_deep_html_within_the_parser_limit_is_read(make: Callable[[], bytes], fa
     got = extract_path(path)
     assert not isinstance(got, ErrorRecord), got
     assert [f.text for r in got for f in r.facts if f.kind == "count"] == facts
+
+
+# -- 4. nothing of a document reaches the terminal as a control sequence ----------------------
+
+#: the SGR codes the audit itself writes in colour
+_OWN_SGR = re.compile(r"\x1b\[(?:0|1|2|1;4|31|33|36)m")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _controls(out: str, color: bool) -> list[str]:
+    """The control characters of ``out`` but line feeds, tabs and (``color``) the audit's own SGR codes."""
+    return _CONTROL.findall(_OWN_SGR.sub("", out) if color else out)
+
+
+@pytest.mark.parametrize("color", ["never", "always"])
+def test_text_audit_prints_no_escape_from_the_document(color: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "report\x1b[2J.txt"
+    path.write_bytes(bad.terminal_escapes())
+    (tmp_path / "empty\x1b]0;x\x07.txt").write_bytes(b"")  # an error row: its name and message are printed too
+    assert main(["audit", str(tmp_path), "--color", color, "--fail-on", "warning"]) == 1
+    out = capsys.readouterr().out
+    assert "sum_mismatch" in out and "春节慰问活动总结" in out and "empty_file" in out  # what is printed...
+    assert _controls(out, color == "always") == []  # ...has no control character of the document's
+    assert "\\x1b]0;pwned\\x07" in out  # but shows that they were there
+
+
+def test_cli_messages_echo_no_escape_from_a_file_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a\x1b[2Jb\x9b31m.txt").write_bytes(b"")
+    assert main(["extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "empty_file" in err and "a\\x1b[2Jb" in err
+    assert _controls(err, False) == []

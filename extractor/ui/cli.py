@@ -5,7 +5,8 @@
 
 ``extract`` exits 0 when every file was read, 1 when some file gave an error row (the others
 are processed all the same). ``audit`` exits 0 when nothing at or above ``--fail-on`` (default
-``error``) was found, 1 when something was. Both exit 2 for a usage error.
+``error``) was found, 1 when something was. Both exit 2 for a usage error. What they print of a
+document or a file name has its control characters written ``\\xHH`` (:mod:`extractor.ui.terminal`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .. import __version__
 from ..errors import ExtractorError
 from ..model import Severity
+from .terminal import printable
 
 if TYPE_CHECKING:
     from ..model import ErrorRecord, Record
@@ -44,7 +46,7 @@ def _extract(args: argparse.Namespace) -> int:
             result = extract_path(path, checks=not args.no_checks)
             if isinstance(result, ErrorRecord):
                 failed += 1
-                print(f"{result.source}: [{result.code}] {result.message}", file=sys.stderr)
+                print(printable(f"{result.source}: [{result.code}] {result.message}"), file=sys.stderr)
                 out.write(to_json_line(result) + "\n")
                 continue
             for rec in result:
@@ -54,7 +56,7 @@ def _extract(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     if args.output:
-        print(f"{files} files, {records} reports, {failed} errors → {args.output}", file=sys.stderr)
+        print(printable(f"{files} files, {records} reports, {failed} errors → {args.output}"), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -192,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except ExtractorError as e:  # a bad configuration (EXTRACTOR_MODELS naming no folder...): said, not a traceback
-        print(f"错误：{e.message}（{e.code}）", file=sys.stderr)
+        print(printable(f"错误：{e.message}（{e.code}）"), file=sys.stderr)
         return 2
     if argv is None:
         # the process ends with the command: what it loaded (spaCy alone some 80,000 objects)
