@@ -23,6 +23,7 @@ __all__ = [
     "NoTextLayerError",
     "NotAFileError",
     "ReadError",
+    "UnreadableFolderError",
     "UnsupportedFormatError",
 ]
 
@@ -49,6 +50,14 @@ class ReadError(ExtractorError):
 
     code = "read_failed"
     zh = "无法读取文件"
+
+
+class UnreadableFolderError(ExtractorError):
+    """A folder that cannot be listed (permission denied): the files in it are not read, and
+    this says so rather than leave them out without a word."""
+
+    code = "unreadable"
+    zh = "无法读取文件夹，其中的文件未处理"
 
 
 class NotAFileError(ExtractorError):

@@ -130,14 +130,40 @@ def extract_path(path: str | Path, limits: Limits | None = None, checks: bool = 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and under folders named (sorted, recursively) the files of a format the
     readers know (``readers.SUFFIXES``), but a folder's own README. A file named is always read,
-    whatever its name."""
+    whatever its name.
+
+    Nothing under a folder is left out without a word: a sub-folder that cannot be listed is
+    given itself (its error row says ``unreadable``), and so is a FIFO, a device or a dangling
+    link of a known suffix (``not_a_file``, ``read_failed``). Links to folders are not followed."""
     for p in map(Path, paths):
         if p.is_dir():
             # in the order of the paths' parts (Path's own), kept as strings while sorted: a folder of
             # a million files is held as a million strings, not a million Path objects
-            found = sorted((str(f) for f in p.rglob("*") if f.suffix.lower() in SUFFIXES
-                            and not f.name.upper().startswith("README") and f.is_file()),
-                           key=lambda s: s.split(os.sep))
-            yield from map(Path, found)
+            yield from map(Path, sorted(_walk(str(p)), key=lambda s: s.split(os.sep)))
         else:
             yield p
+
+
+def _walk(top: str) -> Iterator[str]:
+    """The paths under the folder ``top`` that :func:`iter_paths` gives, as strings written as
+    Path writes them; a folder that cannot be listed as its own path."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            yield folder
+            continue
+        base = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+                is_link = e.is_symlink()
+            except OSError:
+                is_dir = is_link = False
+            if is_dir and not is_link:
+                stack.append(base + e.name)
+            elif not is_dir and Path(e.name).suffix.lower() in SUFFIXES and not e.name.upper().startswith("README"):
+                yield base + e.name

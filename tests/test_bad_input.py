@@ -321,3 +321,90 @@ def test_cli_messages_echo_no_escape_from_a_file_name(tmp_path: Path, capsys: py
     err = capsys.readouterr().err
     assert "empty_file" in err and "a\\x1b[2Jb" in err
     assert _controls(err, False) == []
+
+
+# -- 5. an unreadable folder, a file that is not what its name says ----------------------------
+
+@pytest.fixture
+def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder ``in`` of two reports and a sub-folder ``in/locked`` (holding one) that cannot be
+    listed. Tests run as root, which chmod 000 does not stop: the listing is refused by
+    ``os.scandir`` (which pathlib's walks use too), as the kernel refuses it to another user."""
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    for k, name in enumerate(("a.txt", "locked/b.txt", "z.txt")):
+        (root / name).write_bytes(bad.seed() + b"\n" * k)  # three contents: the store keeps each
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == str(root / "locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return root
+
+
+def _check_locked(rows: list[dict[str, Any]], root: Path) -> None:
+    errors = [r for r in rows if "error" in r]
+    assert [(r["source"], r["error"]["code"]) for r in errors] == [(str(root / "locked"), "unreadable")]
+    assert "无法读取文件夹" in errors[0]["error"]["message"]
+    assert sorted({r["source"] for r in rows if "error" not in r}) == [str(root / "a.txt"), str(root / "z.txt")]
+
+
+def test_extract_says_a_folder_cannot_be_read(locked: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(locked), "-o", str(out)]) == 1
+    _check_locked(_rows(out), locked)
+
+
+def test_ingest_says_a_folder_cannot_be_read(locked: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    assert dict(ingest([locked], db).errors) == {"unreadable": 1}
+    _check_locked(list(open_store(db).records()), locked)
+
+
+def test_a_folder_named_that_cannot_be_read(locked: Path, tmp_path: Path) -> None:
+    got = extract_path(locked / "locked")
+    assert isinstance(got, ErrorRecord) and got.code == "unreadable", got
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a folder of mode 000: the fixture `locked` stands in")
+def test_a_folder_of_mode_000(tmp_path: Path) -> None:
+    (tmp_path / "in" / "locked").mkdir(parents=True)
+    (tmp_path / "in" / "locked" / "b.txt").write_bytes(bad.seed())
+    (tmp_path / "in" / "locked").chmod(0)
+    try:
+        out = tmp_path / "out.jsonl"
+        assert main(["extract", str(tmp_path / "in"), "-o", str(out)]) == 1
+        assert [r["error"]["code"] for r in _rows(out)] == ["unreadable"]
+    finally:
+        (tmp_path / "in" / "locked").chmod(0o755)
+
+
+def test_a_fifo_in_a_folder_is_an_error_row(tmp_path: Path) -> None:
+    """Met while a folder is walked, too (it was skipped without a word)."""
+    (tmp_path / "a.txt").write_bytes(bad.seed())
+    os.mkfifo(tmp_path / "pipe.txt")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(tmp_path), "-o", str(out)]) == 1
+    assert [(Path(r["source"]).name, r["error"]["code"]) for r in _rows(out) if "error" in r] == [
+        ("pipe.txt", "not_a_file")]
+
+
+@pytest.mark.parametrize(("name", "data", "code", "says"), [
+    ("noise.docx", bad.noise(), "corrupt_file", ".docx"),
+    ("noise.pdf", bad.noise(), "corrupt_file", ".pdf"),
+    ("noise.doc", bad.noise(), "corrupt_file", ".doc"),
+    ("report.doc", bad.seed(), None, ""),  # text saved under a Word name is read as the text it is
+], ids=["noise-docx", "noise-pdf", "noise-doc", "text-named-doc"])
+def test_a_file_that_is_not_what_its_name_says(name: str, data: bytes, code: str | None, says: str,
+                                               tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    got = extract_path(path)
+    if code is None:
+        assert isinstance(got, list) and len(got) == 5, got
+    else:
+        assert isinstance(got, ErrorRecord) and got.code == code, got
+        assert says in got.message and "不是有效的" in got.message, got

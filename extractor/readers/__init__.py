@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from ..errors import (
+    CorruptFileError,
+    DecodeError,
     DependencyMissingError,
     EmptyFileError,
+    ExtractorError,
     FileTooLargeError,
     NotAFileError,
     ReadError,
+    UnreadableFolderError,
     UnsupportedFormatError,
 )
 from ..model import Document
@@ -143,17 +147,21 @@ _NOT_FILES = {stat.S_IFIFO: ("命名管道（FIFO）", "a FIFO"), stat.S_IFCHR: 
 def open_file(path: str | Path) -> BinaryIO:
     """``path`` opened for reading when it is a regular file (or a link to one); else raise
     :class:`NotAFileError` (a FIFO, a device, a socket: reading one could block or never end) or
-    :class:`ReadError` (missing, a folder, permission denied). Never blocks: the file is opened
-    non-blocking and what it is asked of the open file, not of its name before."""
+    :class:`ReadError` (missing, a folder, permission denied) or :class:`UnreadableFolderError`
+    (a folder that cannot be listed: :func:`~extractor.pipeline.iter_paths` gives such a folder
+    as it is, so that its error row says its files were not read). Never blocks: the file is
+    opened non-blocking and what it is asked of the open file, not of its name before."""
     source = shown(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
+        if isinstance(e, PermissionError) and os.path.isdir(path):
+            raise UnreadableFolderError(source, e.strerror or shown(str(e))) from e
         raise ReadError(source, e.strerror or shown(str(e))) from e
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise ReadError(source, "Is a directory")
+            raise _folder_error(path, source)
         if not stat.S_ISREG(mode):
             zh, en = _NOT_FILES.get(stat.S_IFMT(mode), ("特殊文件", "a special file"))
             raise NotAFileError(source, f"这是{zh}，读取可能阻塞或没有尽头 ({en}: reading it could block or never end)")
@@ -163,6 +171,17 @@ def open_file(path: str | Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def _folder_error(path: str | Path, source: str) -> ExtractorError:
+    """The error of a folder read as a file: :class:`UnreadableFolderError` when it cannot be
+    listed, else :class:`ReadError` (a folder named where a file was wanted)."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as e:
+        return UnreadableFolderError(source, e.strerror or shown(str(e)))
+    return ReadError(source, "Is a directory")
 
 
 def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
@@ -175,7 +194,22 @@ def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Docume
     _require(fmt, source)
     module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     reader = cast(Reader, module.read)
-    return reader(data, source, limits or Limits())
+    try:
+        return reader(data, source, limits or Limits())
+    except DecodeError as e:
+        named = _NAMED.get(Path(source).suffix.lower())
+        if named is None:
+            raise
+        # bytes with no magic of their format and no text in them: a damaged file, not a text
+        raise CorruptFileError(source, f"不是有效的 {named[0]} 文件：既不是{named[1]}，也不是文本 "
+                                       f"(named {named[0]} but holds neither {named[2]} nor text)") from e
+
+
+#: suffix → (the suffix, what such a file is in Chinese, and in English): a file named so that has
+#: none of its format's magic bytes and does not decode as text is corrupt, not undecodable text
+_NAMED = {".docx": (".docx", " Word 文档（zip 压缩包）", "a Word document (a zip archive)"),
+          ".pdf": (".pdf", " PDF", "a PDF"),
+          ".doc": (".doc", " Word 97-2003 文档", "a Word 97-2003 document")}
 
 
 def _require(fmt: str, source: str) -> None:
