@@ -26,6 +26,7 @@ __all__ = [
     "LimitExceededError",
     "NoInputError",
     "NoTextLayerError",
+    "NotAFileError",
     "OutputError",
     "QueryError",
     "ReadError",
@@ -34,6 +35,7 @@ __all__ = [
     "StoreMissingError",
     "StoreReadOnlyError",
     "StoreUnavailableError",
+    "UnreadableFolderError",
     "UnsupportedFormatError",
     "UsageError",
 ]
@@ -61,6 +63,21 @@ class ReadError(ExtractorError):
 
     code = "read_failed"
     zh = "无法读取文件"
+
+
+class UnreadableFolderError(ExtractorError):
+    """A folder that cannot be listed (permission denied): the files in it are not read, and
+    this says so rather than leave them out without a word."""
+
+    code = "unreadable"
+    zh = "无法读取文件夹，其中的文件未处理"
+
+
+class NotAFileError(ExtractorError):
+    """The path names a FIFO, a device or a socket: read, it could block or never end."""
+
+    code = "not_a_file"
+    zh = "不是普通文件，未读取"
 
 
 class EmptyFileError(ExtractorError):

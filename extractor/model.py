@@ -293,11 +293,13 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class ErrorRecord:
-    """A file that gave no report, and why: nothing is lost silently."""
+    """A file that gave no report, and why: nothing is lost silently. ``meta`` holds what a
+    record's meta would say of the file itself (``path_bytes`` for a name that is not UTF-8)."""
 
     source: str
     code: str
     message: str
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def _fast_init(cls: type) -> None:

@@ -21,6 +21,7 @@ from .checks import run_checks
 from .errors import ExtractorError, LimitExceededError
 from .facts import extract_facts
 from .model import Document, ErrorRecord, Record, Report, Table
+from .paths import path_bytes, shown
 from .readers import SUFFIXES, Limits, read_path
 from .reportdoc import ReportDoc
 from .structure.breakdowns import find_breakdowns
@@ -123,35 +124,66 @@ def extract_text(text: str, source: str = "<text>") -> list[Record]:
 
 def extract_path(path: str | Path, limits: Limits | None = None, checks: bool = True) -> list[Record] | ErrorRecord:
     """Records of one file, or an error record that says why there are none. Never raises for a
-    bad file; an unexpected exception in extraction is reported as ``internal_error``."""
-    source = str(path)
+    bad file; an unexpected exception in extraction is reported as ``internal_error``.
+
+    A path that is not UTF-8 is the record's ``source`` as :func:`~extractor.paths.shown` writes
+    it, its bytes in ``meta.path_bytes`` (of the records, or of the error row)."""
+    source = shown(path)
+    raw = path_bytes(path)
+    meta = {"path_bytes": raw} if raw else {}
     try:
         doc = read_path(path, limits)
     except ExtractorError as e:
-        return ErrorRecord(source, e.code, e.message)
+        return ErrorRecord(source, e.code, shown(e.message), meta)
     except Exception as e:  # a reader's bug on a strange file must not stop a batch either
         log.exception("reading failed on %s", source)
-        return ErrorRecord(source, "internal_error", f"内部错误（读取）：{type(e).__name__}: {e}")
+        return ErrorRecord(source, "internal_error", shown(f"内部错误（读取）：{type(e).__name__}: {e}"), meta)
     try:
         return extract_document(doc, checks, limits)
     except ExtractorError as e:
         return ErrorRecord(source, e.code, e.message)
     except Exception as e:  # a bug must not stop a batch; it is reported, not hidden
         log.exception("extraction failed on %s", source)
-        return ErrorRecord(source, "internal_error", f"内部错误：{type(e).__name__}: {e}")
+        return ErrorRecord(source, "internal_error", shown(f"内部错误：{type(e).__name__}: {e}"), meta)
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and under folders named (sorted, recursively) the files of a format the
     readers know (``readers.SUFFIXES``), but a folder's own README. A file named is always read,
-    whatever its name."""
+    whatever its name.
+
+    Nothing under a folder is left out without a word: a sub-folder that cannot be listed is
+    given itself (its error row says ``unreadable``), and so is a FIFO, a device or a dangling
+    link of a known suffix (``not_a_file``, ``read_failed``). Links to folders are not followed."""
     for p in map(Path, paths):
         if p.is_dir():
             # in the order of the paths' parts (Path's own), kept as strings while sorted: a folder of
             # a million files is held as a million strings, not a million Path objects
-            found = sorted((str(f) for f in p.rglob("*") if f.suffix.lower() in SUFFIXES
-                            and not f.name.upper().startswith("README") and f.is_file()),
-                           key=lambda s: s.split(os.sep))
-            yield from map(Path, found)
+            yield from map(Path, sorted(_walk(str(p)), key=lambda s: s.split(os.sep)))
         else:
             yield p
+
+
+def _walk(top: str) -> Iterator[str]:
+    """The paths under the folder ``top`` that :func:`iter_paths` gives, as strings written as
+    Path writes them; a folder that cannot be listed as its own path."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            yield folder
+            continue
+        base = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+                is_link = e.is_symlink()
+            except OSError:
+                is_dir = is_link = False
+            if is_dir and not is_link:
+                stack.append(base + e.name)
+            elif not is_dir and Path(e.name).suffix.lower() in SUFFIXES and not e.name.upper().startswith("README"):
+                yield base + e.name

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from ..errors import DependencyMissingError
+from ..errors import DependencyMissingError, ExtractorError, ReadError
 from ..model import ErrorRecord
+from ..paths import shown
 from ..pipeline import extract_path, iter_paths
 from ..progress import Progress, Tally, totals
+from ..readers import open_file
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
 
@@ -33,10 +35,15 @@ __all__ = ["IngestSummary", "Progress", "ingest", "paths_from", "process_batch",
 
 
 def _sha256(path: Path) -> str:
+    """The SHA-256 of a regular file's content; :class:`ExtractorError` for anything else (a FIFO
+    or a device is never read: it could block or never end) or when it cannot be read."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
+    with open_file(path) as fh:
+        try:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        except OSError as e:
+            raise ReadError(shown(path), e.strerror or shown(str(e))) from e
     return h.hexdigest()
 
 
@@ -46,9 +53,10 @@ def process_file(path: str) -> FileResult:
     try:
         sha = _sha256(p)
         size = p.stat().st_size
-    except OSError as e:
-        return FileResult(path, hashlib.sha256(path.encode()).hexdigest(), 0, (), "read_failed",
-                          f"无法读取文件：{e.strerror or e}")
+    except (OSError, ExtractorError) as e:
+        code, message = (e.code, e.message) if isinstance(e, ExtractorError) else (
+            "read_failed", f"无法读取文件：{e.strerror or shown(str(e))}")
+        return FileResult(path, hashlib.sha256(os.fsencode(path)).hexdigest(), 0, (), code, shown(message))
     result = extract_path(p)
     if isinstance(result, ErrorRecord):
         d = error_to_dict(result)
@@ -181,7 +189,7 @@ def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple
     for p in chunk:
         try:
             hashed.append((str(p), _sha256(p)))
-        except OSError:
+        except (OSError, ExtractorError):
             todo.append(str(p))
     stored = store.stored_among([sha for _, sha in hashed])
     aliases: list[tuple[str, str]] = []

@@ -69,9 +69,14 @@ def record_to_dict(r: Record) -> dict[str, Any]:
 
 
 def error_to_dict(e: ErrorRecord) -> dict[str, Any]:
-    """An error row: the contract's fields, empty, and ``error`` with a stable code."""
-    return {"source": e.source, "index": None, "title": None, "text": "", "facts": [], "breakdowns": [],
-            "findings": [], "error": {"code": e.code, "message": e.message}}
+    """An error row: the contract's fields, empty, ``meta`` when there is something to say of
+    the file (``path_bytes``), and ``error`` with a stable code."""
+    d: dict[str, Any] = {"source": e.source, "index": None, "title": None, "text": "", "facts": [],
+                         "breakdowns": [], "findings": []}
+    if e.meta:
+        d["meta"] = e.meta
+    d["error"] = {"code": e.code, "message": e.message}
+    return d
 
 
 def to_json_line(obj: Record | ErrorRecord) -> str:

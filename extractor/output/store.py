@@ -7,8 +7,12 @@ Schema (one row per...):
 * ``files``: input file, by the SHA-256 of its content (``sha256`` is the key, so a file is
   stored once whatever its name or how often it is ingested): ``path``, ``size``, ``status``
   (``done`` / ``error``), ``error_code``, ``error_message``, ``documents``, ``ingested_at``,
-  ``seq`` (the order files were written in);
-* ``paths``: every path a content was seen at (``path`` → ``sha256``);
+  ``seq`` (the order files were written in), ``path_bytes``;
+* ``paths``: every path a content was seen at (``path`` → ``sha256``), ``path_bytes``;
+
+A path is stored as :func:`extractor.paths.shown` writes it (a byte that is not UTF-8 as
+``\\xHH``), and then ``path_bytes`` holds its exact bytes in base64 (null for a UTF-8 path), as
+the record's ``meta.path_bytes`` does;
 * ``documents``: report (``sha256``, ``idx`` unique together), ``source``, ``title``, ``text``,
   ``year`` (of its date line, else of its dates when they agree), ``meta`` (JSON);
 * ``facts``: ``document_id``, ``kind``, ``text``, ``start``, ``end``, ``value`` (float, for
@@ -31,7 +35,7 @@ Indexes serve the auditor's questions: findings by rule and severity, documents 
 year, facts by kind, date, category, region and organization.
 
 A store made by an older version is brought up to date when opened: columns added since
-(``facts.org``, the fields above beyond the contract, ``files.seq``, ``extra``) are added with
+(``facts.org``, the fields above beyond the contract, ``files.seq``, ``extra``, ``path_bytes``) are added with
 ``ALTER TABLE … ADD COLUMN`` and their indexes created. Rows written before then have null in
 them (``period`` null, ``shape`` null...).
 """
@@ -72,6 +76,8 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 
 from ..model import span_id
+from ..paths import path_bytes
+from ..paths import shown as shown_path
 
 __all__ = ["FileResult", "Store", "engine_url", "errors_said", "open_store", "shown", "store_error"]
 
@@ -88,11 +94,13 @@ files = Table(
     Column("documents", Integer, nullable=False, default=0),
     Column("ingested_at", String(32), nullable=False),
     Column("seq", Integer),
+    Column("path_bytes", Text),
 )
 paths = Table(
     "paths", metadata,
     Column("path", Text, primary_key=True),
     Column("sha256", String(64), ForeignKey("files.sha256"), nullable=False),
+    Column("path_bytes", Text),
 )
 documents = Table(
     "documents", metadata,
@@ -504,11 +512,12 @@ class Store:
             seq = c.execute(select(func.max(files.c.seq))).scalar() or 0
             for r in fresh:
                 seq += 1
+                path, raw = shown_path(r.path), path_bytes(r.path)
                 file_rows.append({
-                    "sha256": r.sha256, "path": r.path, "size": r.size,
+                    "sha256": r.sha256, "path": path, "size": r.size,
                     "status": "error" if r.error_code else "done", "error_code": r.error_code,
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
-                    "seq": seq,
+                    "seq": seq, "path_bytes": raw,
                 })
                 for rec in r.records:
                     doc_id, next_id = next_id, next_id + 1
@@ -534,14 +543,15 @@ class Store:
         from ..model import ErrorRecord
         from .jsonl import error_to_dict
 
-        order = select(files.c.sha256, files.c.path, files.c.status, files.c.error_code,
-                       files.c.error_message).order_by(func.coalesce(files.c.seq, 0), files.c.path)
+        order = select(files.c.sha256, files.c.path, files.c.status, files.c.error_code, files.c.error_message,
+                       files.c.path_bytes).order_by(func.coalesce(files.c.seq, 0), files.c.path)
         with self.engine.connect() as c:
             for part in c.execution_options(stream_results=True, yield_per=batch).execute(order).partitions():
                 stored = _records_of(c, [f.sha256 for f in part if f.status != "error"])
                 for f in part:
                     if f.status == "error":
-                        yield error_to_dict(ErrorRecord(f.path, f.error_code or "", f.error_message or ""))
+                        meta = {"path_bytes": f.path_bytes} if f.path_bytes else {}
+                        yield error_to_dict(ErrorRecord(f.path, f.error_code or "", f.error_message or "", meta))
                     else:
                         yield from stored.get(f.sha256, ())
 
@@ -558,16 +568,16 @@ def _stored(c: Connection, shas: Sequence[str]) -> dict[str, str]:
 def _set_paths(c: Connection, pairs: Sequence[tuple[str, str]]) -> None:
     """Record that each path holds its content: new paths added, a path whose content changed
     since (the file was edited and imported again) pointed at the new one."""
-    latest = dict(pairs)
+    latest = {shown_path(p): (h, path_bytes(p)) for p, h in pairs}  # a name not UTF-8 as \xHH, its bytes apart
     known: dict[str, str] = {}
     names = list(latest)
     for k in range(0, len(names), _IN):
         known.update((r.path, r.sha256) for r in
                      c.execute(select(paths.c.path, paths.c.sha256).where(paths.c.path.in_(names[k:k + _IN]))))
-    fresh = [{"path": p, "sha256": h} for p, h in latest.items() if p not in known]
+    fresh = [{"path": p, "sha256": h, "path_bytes": raw} for p, (h, raw) in latest.items() if p not in known]
     if fresh:
         c.execute(insert(paths), fresh)
-    for p, h in latest.items():
+    for p, (h, _) in latest.items():
         if p in known and known[p] != h:
             c.execute(paths.update().where(paths.c.path == p).values(sha256=h))
 

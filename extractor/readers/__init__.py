@@ -18,16 +18,30 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import io
+import os
+import stat
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
-from ..errors import DependencyMissingError, EmptyFileError, FileTooLargeError, ReadError, UnsupportedFormatError
+from ..errors import (
+    CorruptFileError,
+    DecodeError,
+    DependencyMissingError,
+    EmptyFileError,
+    ExtractorError,
+    FileTooLargeError,
+    NotAFileError,
+    ReadError,
+    UnreadableFolderError,
+    UnsupportedFormatError,
+)
 from ..model import Document
+from ..paths import path_bytes, shown
 
-__all__ = ["FORMATS", "SUFFIXES", "Limits", "read_bytes", "read_path", "sniff"]
+__all__ = ["FORMATS", "SUFFIXES", "Limits", "open_file", "read_bytes", "read_path", "sniff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +52,7 @@ class Limits:
     max_bytes: int = 64 * 1024 * 1024
     #: pages of a PDF
     max_pages: int = 2000
-    #: bytes a .docx may unpack to (a zip bomb stops here)
+    #: bytes a .docx, or the compressed streams of a PDF, may unpack to (a zip bomb stops here)
     max_unpacked_bytes: int = 256 * 1024 * 1024
     #: seconds a converter (antiword, LibreOffice) may run on one file
     max_seconds: float = 60.0
@@ -49,6 +63,9 @@ class Limits:
     #: seconds the extraction of one file's reports may take (checked between pieces) before the
     #: file is given up with ``limit_exceeded``
     max_extract_seconds: float = 300.0
+    #: slots of one table's grid (rows × columns, a merged cell counting every slot it covers) in a
+    #: page or a .docx: ``rowspan``/``colspan`` may make a few bytes into millions of them
+    max_table_cells: int = 250_000
 
 
 Reader = Callable[[bytes, str, Limits], Document]
@@ -107,17 +124,71 @@ def _zip_format(data: bytes, name: str) -> str:
 
 
 def read_path(path: str | Path, limits: Limits | None = None) -> Document:
-    """Read one file into a Document; raise an ExtractorError that says why when it cannot."""
+    """Read one file into a Document; raise an ExtractorError that says why when it cannot.
+
+    The Document's ``source`` is the path as :func:`~extractor.paths.shown` writes it; a path
+    that is not UTF-8 also gives ``meta["path_bytes"]``, its exact bytes."""
     p = Path(path)
     limits = limits or Limits()
+    source = shown(p)
+    with open_file(p) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limits.max_bytes:
+                raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
+            data = fh.read(limits.max_bytes + 1)  # no more than the limit, whatever the size said
+        except OSError as e:
+            raise ReadError(source, e.strerror or shown(str(e))) from e
+    if len(data) > limits.max_bytes:
+        raise FileTooLargeError(source, f"more than the limit of {limits.max_bytes} bytes (it grew while read)")
+    doc = read_bytes(data, source, limits)
+    raw = path_bytes(p)
+    return doc if raw is None else replace(doc, meta={**doc.meta, "path_bytes": raw})
+
+
+#: what a path that is no regular file names (``stat.S_IFMT``), for the error row
+_NOT_FILES = {stat.S_IFIFO: ("命名管道（FIFO）", "a FIFO"), stat.S_IFCHR: ("字符设备", "a character device"),
+              stat.S_IFBLK: ("块设备", "a block device"), stat.S_IFSOCK: ("套接字", "a socket")}
+
+
+def open_file(path: str | Path) -> BinaryIO:
+    """``path`` opened for reading when it is a regular file (or a link to one); else raise
+    :class:`NotAFileError` (a FIFO, a device, a socket: reading one could block or never end) or
+    :class:`ReadError` (missing, a folder, permission denied) or :class:`UnreadableFolderError`
+    (a folder that cannot be listed: :func:`~extractor.pipeline.iter_paths` gives such a folder
+    as it is, so that its error row says its files were not read). Never blocks: the file is
+    opened non-blocking and what it is asked of the open file, not of its name before."""
+    source = shown(path)
     try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise FileTooLargeError(str(p), f"{size} bytes > limit {limits.max_bytes}")
-        data = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
-        raise ReadError(str(p), e.strerror or str(e)) from e
-    return read_bytes(data, str(p), limits)
+        if isinstance(e, PermissionError) and os.path.isdir(path):
+            raise UnreadableFolderError(source, e.strerror or shown(str(e))) from e
+        raise ReadError(source, e.strerror or shown(str(e))) from e
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _folder_error(path, source)
+        if not stat.S_ISREG(mode):
+            zh, en = _NOT_FILES.get(stat.S_IFMT(mode), ("特殊文件", "a special file"))
+            raise NotAFileError(source, f"这是{zh}，读取可能阻塞或没有尽头 ({en}: reading it could block or never end)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _folder_error(path: str | Path, source: str) -> ExtractorError:
+    """The error of a folder read as a file: :class:`UnreadableFolderError` when it cannot be
+    listed, else :class:`ReadError` (a folder named where a file was wanted)."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as e:
+        return UnreadableFolderError(source, e.strerror or shown(str(e)))
+    return ReadError(source, "Is a directory")
 
 
 def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
@@ -130,7 +201,22 @@ def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Docume
     _require(fmt, source)
     module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     reader = cast(Reader, module.read)
-    return reader(data, source, limits or Limits())
+    try:
+        return reader(data, source, limits or Limits())
+    except DecodeError as e:
+        named = _NAMED.get(Path(source).suffix.lower())
+        if named is None:
+            raise
+        # bytes with no magic of their format and no text in them: a damaged file, not a text
+        raise CorruptFileError(source, f"不是有效的 {named[0]} 文件：既不是{named[1]}，也不是文本 "
+                                       f"(named {named[0]} but holds neither {named[2]} nor text)") from e
+
+
+#: suffix → (the suffix, what such a file is in Chinese, and in English): a file named so that has
+#: none of its format's magic bytes and does not decode as text is corrupt, not undecodable text
+_NAMED = {".docx": (".docx", " Word 文档（zip 压缩包）", "a Word document (a zip archive)"),
+          ".pdf": (".pdf", " PDF", "a PDF"),
+          ".doc": (".doc", " Word 97-2003 文档", "a Word 97-2003 document")}
 
 
 def _require(fmt: str, source: str) -> None:

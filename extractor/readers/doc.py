@@ -189,7 +189,7 @@ def _libreoffice(exe: str, path: Path, source: str, limits: Limits) -> Document:
         why = (done.stderr or done.stdout).decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
         raise CorruptFileError(source, f"neither antiword nor LibreOffice can read it ({why})")
     text, encoding = decode_html(out.read_bytes(), source)
-    doc = document_from_html(text, source, "doc", encoding, main_content=False)
+    doc = document_from_html(text, source, "doc", encoding, main_content=False, limits=limits)
     doc.meta["converter"] = "libreoffice"
     return doc
 

@@ -14,12 +14,16 @@ Not read: text boxes and shapes (``w:txbxContent``), footnotes, endnotes, commen
 revisions, ruby text and images. Paragraphs and tables inside block content controls
 (``w:sdt``) are read, which python-docx's ``iter_inner_content`` would skip.
 
-Bad input raises a typed error. The zip directory is checked before python-docx unpacks
-anything: past ``limits.max_unpacked_bytes``, or a member with a compression ratio no Word part
-has (a zip bomb) → :class:`LimitExceededError`; a truncated or broken archive, or one python-docx
-cannot open as a package → :class:`CorruptFileError`; an encrypted Office file (an OLE compound
-file holding an ``EncryptedPackage`` stream, see :func:`is_encrypted_ole`) →
-:class:`EncryptedFileError`; a .docm or template → :class:`UnsupportedFormatError`.
+Bad input raises a typed error. The zip is checked before python-docx unpacks anything: from
+its directory, past ``limits.max_unpacked_bytes``, or a member with a compression ratio no Word
+part has (a zip bomb) → :class:`LimitExceededError`; then each member is inflated a chunk at a
+time and counted, and one that unpacks to more than its directory states (a bomb whose directory
+lies: python-docx's zipfile inflates a member whole before cutting it at its stated size, 2 GiB
+at once) → :class:`LimitExceededError`; a truncated or broken archive, a member compressed as Word
+never does, or one python-docx cannot open as a package → :class:`CorruptFileError`; an
+encrypted Office file (an OLE compound file holding an ``EncryptedPackage`` stream, see
+:func:`is_encrypted_ole`) → :class:`EncryptedFileError`; a .docm or template →
+:class:`UnsupportedFormatError`.
 
 >>> is_encrypted_ole(b"PK\\x03\\x04 not OLE")
 False
@@ -34,6 +38,7 @@ import logging
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -90,7 +95,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
         raise UnsupportedFormatError(source, "a legacy OLE file (.doc), not a .docx")
     check_zip(data, source, limits)
     document = _open(data, source)
-    reader = _Reader(document, source)
+    reader = _Reader(document, source, limits.max_table_cells)
     builder = TextBuilder(source, "docx")
     headers, footers = reader.headers_footers()
     for text in headers:
@@ -103,10 +108,8 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
 
 def check_zip(data: bytes, source: str, limits: Limits) -> None:
     """Raise unless ``data`` is a whole zip archive holding ``word/document.xml`` that stays within
-    ``limits`` once unpacked; read from the zip directory, nothing is decompressed.
-
-    The sizes are those the directory states; python-docx's zipfile stops a member at its stated
-    size (and fails its CRC), so a lying directory does not unpack further."""
+    ``limits`` once unpacked: first from the sizes the directory states, then from what each
+    member actually inflates to (:func:`_check_members`), never more than a chunk at a time."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -122,6 +125,53 @@ def check_zip(data: bytes, source: str, limits: Limits) -> None:
                                              f" times its size (> {MAX_RATIO}): a zip bomb")
     if not any(i.filename == "word/document.xml" for i in infos):
         raise CorruptFileError(source, "a zip archive without word/document.xml: not a Word document")
+    _check_members(data, infos, source)
+
+
+#: bytes inflated at a time when members are counted
+_CHUNK = 1 << 16
+
+
+def _check_members(data: bytes, infos: list[zipfile.ZipInfo], source: str) -> None:
+    """Inflate each member a chunk at a time, keeping nothing, and raise
+    :class:`LimitExceededError` at the first byte past the size the directory states for it: the
+    directory's sizes were checked against the limits, so the members then stay within them too.
+
+    python-docx reads a member with zipfile's ``read()``, which inflates all of its compressed
+    bytes at once (up to 2 GiB) and only then cuts the result at the stated size: without this,
+    a 3 MB file whose directory understates its sizes took 2.2 GB."""
+    view = memoryview(data)
+    for i in infos:
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise CorruptFileError(source, f"member {i.filename} is compressed with method {i.compress_type}, "
+                                           "which Word never uses（Word 不使用此压缩方式）")
+        if i.flag_bits & 1:
+            raise EncryptedFileError(source, f"member {i.filename} is encrypted（zip 成员已加密）")
+        start = i.header_offset + 30
+        if len(data) < start or data[i.header_offset:i.header_offset + 4] != b"PK\x03\x04":
+            raise CorruptFileError(source, f"member {i.filename} has no local header where the directory says")
+        name_len, extra_len = struct.unpack_from("<HH", data, i.header_offset + 26)
+        start += name_len + extra_len
+        if i.compress_type == zipfile.ZIP_STORED:
+            continue  # read as stored: never more bytes than there are
+        inflate = zlib.decompressobj(-15)
+        size = 0
+        packed = view[start:start + i.compress_size]
+        for k in range(0, len(packed), _CHUNK):
+            pending = bytes(packed[k:k + _CHUNK])
+            while pending and not inflate.eof:
+                try:
+                    size += len(inflate.decompress(pending, _CHUNK))
+                except zlib.error as e:
+                    raise CorruptFileError(source, f"member {i.filename} does not inflate ({e})") from e
+                pending = inflate.unconsumed_tail
+                if size > i.file_size:
+                    raise LimitExceededError(
+                        source, f"{i.filename} 解压后超过 zip 目录所记的 {i.file_size} 字节，疑似压缩炸弹 "
+                                f"(member {i.filename} unpacks past the {i.file_size} bytes its directory states: "
+                                "a zip bomb)")
+            if inflate.eof:
+                break
 
 
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -410,9 +460,10 @@ def _outline(ppr: _El | None) -> int | None:
 class _Reader:
     """One document's walk: its styles and numbering, and the counters numbering keeps."""
 
-    def __init__(self, document: DocxDocument, source: str) -> None:
+    def __init__(self, document: DocxDocument, source: str, max_cells: int = 250_000) -> None:
         self.document = document
         self.source = source
+        self.max_cells = max_cells
         self.styles: dict[str, _Style] = {}
         self.default_style: str | None = None
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -572,7 +623,9 @@ class _Reader:
         slot, None in the slots it covers, and each cell's (rowspan, colspan).
 
         Rows with no text are left out here (the builder would drop them and lose the rowspans
-        that cross them), and a rowspan counts only the rows kept."""
+        that cross them), and a rowspan counts only the rows kept. A grid of more than
+        ``max_cells`` slots (a ``w:gridSpan`` or ``w:gridBefore`` of millions) is
+        :class:`LimitExceededError`, before its slots are made."""
         origins: list[_Origin] = []
         owner: dict[tuple[int, int], _Origin] = {}
         nrows = 0
@@ -601,11 +654,15 @@ class _Reader:
                 else:
                     target = _Origin(r, col, self.cell_text(tc), 1, span)
                     origins.append(target)
+                if len(owner) + span > self.max_cells or col + span > self.max_cells:
+                    raise self._too_many_cells()
                 for c in range(col, col + span):
                     owner[(r, c)] = target
                 col += span
             width = max(width, col)
         keep = [r for r in range(nrows) if any(o.row == r and o.text.strip() for o in origins)]
+        if len(keep) * width > self.max_cells:
+            raise self._too_many_cells()
         new_index = {r: i for i, r in enumerate(keep)}
         kept = set(keep)
         rows: list[list[str | None]] = [[None] * width for _ in keep]
@@ -622,6 +679,11 @@ class _Reader:
                 if (r, c) not in owner:
                     rows[i][c] = ""
         return rows, spans
+
+
+    def _too_many_cells(self) -> LimitExceededError:
+        return LimitExceededError(self.source, f"表格的单元格超过 {self.max_cells} 个（合并单元格跨度过大）"
+                                               f"(a table of more than {self.max_cells} cells: max_table_cells)")
 
 
 @dataclass(slots=True)

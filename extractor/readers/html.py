@@ -25,6 +25,13 @@ breadcrumbs (``当前位置：``), share bars, print/close buttons, previous/nex
 copyright or registration lines (``版权所有``, ``ICP备``, ``网站标识码``). When the page has one
 ``<article>`` (or else one ``<main>``) only that is read.
 
+**Limits.** libxml2 stops at 256 levels of nested elements (and at a text node of some 10 MB)
+and keeps what it read so far: a page it cut short so is :class:`LimitExceededError`, not a page
+read in part (200 nested tables, 100,000 nested ``<div>``), and our walks of the tree, recursive,
+stay well within Python's recursion limit. A table whose grid would hold more than
+``limits.max_table_cells`` slots (a 9 KB page of 200 rows, each a cell of ``rowspan=65534
+colspan=1000``, is 20 million) is :class:`LimitExceededError` before it is laid out.
+
 **What is kept.** Headings (``heading`` blocks), paragraphs, list items (``list_item``),
 ``<br>`` as a line break inside a paragraph, ``<pre>`` as written, and data tables through
 :meth:`TextBuilder.table` with their ``rowspan``/``colspan``. A table that holds another table,
@@ -49,7 +56,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
-from ..errors import EmptyFileError
+from ..errors import EmptyFileError, LimitExceededError
 from ..model import BlockKind, Document
 from .build import TextBuilder
 from .text import decode_text
@@ -221,13 +228,18 @@ def decode_html(data: bytes, source: str) -> tuple[str, str]:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _parse(text: str) -> etree._Element | None:
+def _parse(text: str, source: str) -> etree._Element | None:
     # a control character means nothing in a page; lxml raises on it rather than skip it
     text = _NOT_XML.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         return None
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
-    return etree.fromstring(text, parser)
+    root = etree.fromstring(text, parser)
+    cut = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if cut is not None:  # libxml2 stopped there and kept the page so far: the rest would be lost
+        raise LimitExceededError(source, f"网页元素嵌套过深或文本节点过大，解析器在第 {cut.line} 行停止 "
+                                         f"(the parser stopped at line {cut.line}: {cut.message.strip()})")
+    return root
 
 
 def _tag(el: etree._Element) -> str:
@@ -404,9 +416,11 @@ def _is_layout(table: etree._Element) -> bool:
     return any(_visible_len("".join(c.itertext())) > LAYOUT_CELL_CHARS for r in rows for c in _cells(r))
 
 
-def _grid(table: etree._Element) -> tuple[list[list[str | None]], list[list[tuple[int, int]]]]:
+def _grid(table: etree._Element, source: str, max_cells: int) -> tuple[list[list[str | None]],
+                                                                      list[list[tuple[int, int]]]]:
     """Rows of cell texts (None where a merged cell covers) and each cell's (rowspan, colspan);
-    rows with no text are left out and the rowspans over them shortened."""
+    rows with no text are left out and the rowspans over them shortened. A grid of more than
+    ``max_cells`` slots is :class:`LimitExceededError`, before its slots are made."""
     rows = _rows(table)
     anchors: dict[tuple[int, int], tuple[str, int, int]] = {}
     taken: set[tuple[int, int]] = set()
@@ -416,11 +430,15 @@ def _grid(table: etree._Element) -> tuple[list[list[str | None]], list[list[tupl
             while (r, c) in taken:
                 c += 1
             rs, cs = _span(cell, "rowspan", len(rows) - r), _span(cell, "colspan", 1000)
+            if len(taken) + rs * cs > max_cells:
+                raise _too_many_cells(source, max_cells)
             anchors[(r, c)] = (_cell_text(cell), rs, cs)
             taken.update((r + i, c + j) for i in range(rs) for j in range(cs))
             c += cs
     ncols = max((c for _, c in taken), default=-1) + 1
     keep = [r for r in range(len(rows)) if any(v[0] for (ar, _), v in anchors.items() if ar == r)]
+    if len(keep) * ncols > max_cells:
+        raise _too_many_cells(source, max_cells)
     out: list[list[str | None]] = []
     spans: list[list[tuple[int, int]]] = []
     for r in keep:
@@ -439,11 +457,17 @@ def _grid(table: etree._Element) -> tuple[list[list[str | None]], list[list[tupl
     return out, spans
 
 
+def _too_many_cells(source: str, max_cells: int) -> LimitExceededError:
+    return LimitExceededError(source, f"表格的单元格超过 {max_cells} 个（rowspan/colspan 过大）"
+                                      f"(a table of more than {max_cells} cells: max_table_cells)")
+
+
 class _Writer:
     """Walks the cleaned tree and writes its blocks to a TextBuilder."""
 
-    def __init__(self, builder: TextBuilder, drop_chrome_lines: bool) -> None:
+    def __init__(self, builder: TextBuilder, drop_chrome_lines: bool, max_cells: int) -> None:
         self.b = builder
+        self.max_cells = max_cells
         self.lines: list[str] = [""]
         self.kind: BlockKind = "paragraph"
         self.clean = _clean_line if drop_chrome_lines else _collapse
@@ -468,7 +492,7 @@ class _Writer:
             caption = el.find("caption")
             if caption is not None:
                 self.b.paragraph(_cell_text(caption))
-            rows, spans = _grid(el)
+            rows, spans = _grid(el, self.b.source, self.max_cells)
             self.b.table(rows, spans=spans)
         elif tag == "pre":
             self.flush()
@@ -490,10 +514,13 @@ class _Writer:
 
 
 def document_from_html(text: str, source: str, fmt: str = "html", encoding: str | None = None,
-                       main_content: bool = True) -> Document:
+                       main_content: bool = True, limits: Limits | None = None) -> Document:
     """The Document of a page's decoded text. ``main_content=False`` keeps every block and line
     (for HTML a converter wrote from a document, which has no site chrome)."""
-    root = _parse(text)
+    from . import Limits
+
+    max_cells = (limits or Limits()).max_table_cells
+    root = _parse(text, source)
     builder = TextBuilder(source, fmt)
     if root is None:
         return builder.build(encoding)
@@ -510,7 +537,7 @@ def document_from_html(text: str, source: str, fmt: str = "html", encoding: str 
     else:
         for el in [e for e in body.iter() if _tag(e) in ("script", "style") or not _tag(e)]:
             _drop(el)
-    writer = _Writer(builder, drop_chrome_lines=main_content)
+    writer = _Writer(builder, drop_chrome_lines=main_content, max_cells=max_cells)
     writer.walk(body)
     writer.flush()
     return builder.build(encoding)
@@ -519,7 +546,7 @@ def document_from_html(text: str, source: str, fmt: str = "html", encoding: str 
 def read(data: bytes, source: str, limits: Limits) -> Document:
     """A saved web page: its article's text, headings, lists and tables."""
     text, encoding = decode_html(data, source)
-    doc = document_from_html(text, source, "html", encoding)
+    doc = document_from_html(text, source, "html", encoding, limits=limits)
     if not doc.text.strip():
         raise EmptyFileError(source, "the page has no article text (only navigation, scripts or markup)")
     return doc

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..errors import UnsupportedFormatError
+from ..errors import EmptyFileError, UnsupportedFormatError
 from ..model import Document
 from .build import TextBuilder
-from .text import decode_text
+from .text import decode
 
 if TYPE_CHECKING:
     from . import Limits
@@ -236,8 +237,12 @@ def markdown_to_document(text: str, source: str, encoding: str | None = None) ->
 
 
 def read(data: bytes, source: str, limits: Limits) -> Document:
-    """A Markdown file: decoded as a text file is, then its markup taken out."""
-    text, encoding = decode_text(data, source)
-    if "\x00" in text:
+    """A Markdown file: decoded as a text file is (the damage of damaged text in its meta), then
+    its markup taken out."""
+    decoded = decode(data, source)
+    if not decoded.text.strip():
+        raise EmptyFileError(source, "no text but a byte-order mark or white space（只有字节顺序标记或空白）")
+    if "\x00" in decoded.text:
         raise UnsupportedFormatError(source, "binary content (NUL characters) is not text")
-    return markdown_to_document(text, source, encoding)
+    doc = markdown_to_document(decoded.text, source, decoded.encoding)
+    return replace(doc, meta={**doc.meta, **decoded.meta}) if decoded.meta else doc

@@ -58,7 +58,12 @@ Blocks carry their 1-based page; ``meta["pages"]`` is the page count. Bad files 
 errors: :class:`EncryptedFileError` (a password is needed), :class:`CorruptFileError` (broken,
 truncated — no ``%%EOF`` at the end, since pages may be missing — or no pages),
 :class:`NoTextLayerError` (a scan: no page has text), :class:`LimitExceededError` (more pages
-than ``limits.max_pages``, checked from the page tree before any page is read). Reading order is
+than ``limits.max_pages``: checked from the page tree's /Count before any page is read, and
+counted again as the pages are built one by one, so a /Count that lies stops at the limit too;
+or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
+chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
+any: :func:`check_streams`).
+Reading order is
 top to bottom; text set in several columns on one page is read line by line across them.
 
 >>> _drop_inserted_spaces([("慰", 0, 12), (None, 0, 0), ("问", 19, 31), (" ", 31, 34), ("2", 34, 40)], 12.0)
@@ -79,8 +84,9 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
@@ -96,7 +102,8 @@ if TYPE_CHECKING:
 
     from . import Limits
 
-__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "MEASURE_MIN", "RAGGED", "RAGGED_FULL", "X_TOLERANCE", "read"]
+__all__ = ["CJK_GAP", "EDGE_SLACK", "MARGIN_ZONE", "MEASURE_MIN", "RAGGED", "RAGGED_FULL", "X_TOLERANCE",
+           "check_streams", "read"]
 
 #: characters further apart than this many em start a new word (pdfplumber ``x_tolerance_ratio``)
 X_TOLERANCE = 0.5
@@ -225,6 +232,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
 
     if b"%%EOF" not in data[-4096:]:
         raise CorruptFileError(source, "truncated PDF: no %%EOF marker at the end (pages may be missing)")
+    check_streams(data, source, limits.max_unpacked_bytes)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as e:
@@ -237,7 +245,7 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
     count = _page_count(pdf, source, limits.max_pages)
     if count > limits.max_pages:
         raise LimitExceededError(source, f"{count} pages > limit {limits.max_pages}")
-    pages, images, cids = _read_pages(pdf, source)
+    pages, images, cids = _read_pages(pdf, source, limits.max_pages)
     if not pages:
         raise CorruptFileError(source, "the PDF has no pages")
     if not any(p.items for p in pages):
@@ -252,6 +260,42 @@ def read(data: bytes, source: str, limits: Limits) -> Document:
     if empty:
         builder.meta["pages_without_text"] = empty
     return builder.build()
+
+
+# the keyword that opens a stream's data (not the end of ``endstream``)
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+#: bytes inflated at a time when streams are counted
+_CHUNK = 1 << 16
+
+
+def check_streams(data: bytes, source: str, limit: int) -> None:
+    """Inflate every zlib stream of the file a chunk at a time, keeping nothing, and raise
+    :class:`LimitExceededError` once they come to more than ``limit`` bytes in all: a 1 MB PDF
+    whose content stream inflates to 1 GiB of spaces took 1.1 GB and more than two minutes.
+
+    A stream is found by its ``stream`` keyword and is taken for zlib data when it starts with a
+    zlib header (FlateDecode); any other (an image's DCT, an encrypted stream) fails at once and
+    is passed over, and so is a broken one (pdfminer will say what it makes of it)."""
+    total = 0
+    view = memoryview(data)
+    for m in _STREAM.finditer(data):
+        k = m.end()
+        if len(data) < k + 2 or data[k] & 0x0F != 8 or (data[k] << 8 | data[k + 1]) % 31:
+            continue
+        inflate = zlib.decompressobj()
+        try:
+            while k < len(data) and not inflate.eof:
+                pending = bytes(view[k:k + _CHUNK])
+                k += _CHUNK
+                while pending and not inflate.eof:
+                    total += len(inflate.decompress(pending, _CHUNK))
+                    pending = inflate.unconsumed_tail
+                    if total > limit:
+                        raise LimitExceededError(
+                            source, f"压缩数据流解压后超过 {limit} 字节，疑似压缩炸弹 "
+                                    f"(compressed streams unpack to more than {limit} bytes: max_unpacked_bytes)")
+        except zlib.error:
+            continue
 
 
 def _open_error(source: str, cause: object) -> Exception:
@@ -283,12 +327,29 @@ def _page_count(pdf: PDF, source: str, limit: int) -> int:
         raise CorruptFileError(source, f"broken page tree ({type(e).__name__}: {e})") from e
 
 
-def _read_pages(pdf: PDF, source: str) -> tuple[list[_Page], int, int]:
+def _pages(pdf: PDF, source: str, limit: int) -> Iterator[Page]:
+    """The pages of the page tree, built one at a time as they are read (pdfplumber's ``pages``
+    builds them all first); :class:`LimitExceededError` at the first page past ``limit``, whatever
+    the tree's /Count said."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    doctop = 0.0
+    for number, obj in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        if number > limit:
+            raise LimitExceededError(source, f"超过 {limit} 页的上限，页面树的 /Count 与实际页数不符 "
+                                             f"(more than the limit of {limit} pages, though /Count said fewer)")
+        page = Page(pdf, obj, page_number=number, initial_doctop=doctop)
+        doctop += float(page.height)
+        yield page
+
+
+def _read_pages(pdf: PDF, source: str, limit: int) -> tuple[list[_Page], int, int]:
     """Every page's lines and tables; the number of images and of unmapped glyphs seen."""
     pages: list[_Page] = []
     images = cids = 0
     try:
-        for number, page in enumerate(pdf.pages, 1):
+        for number, page in enumerate(_pages(pdf, source, limit), 1):
             images += len(page.images)
             chars = page.chars
             unmapped = sum(1 for c in chars if _CID.match(c["text"]))
@@ -298,6 +359,8 @@ def _read_pages(pdf: PDF, source: str) -> tuple[list[_Page], int, int]:
             else:
                 pages.append(_Page(number, float(page.width), float(page.height), _page_items(page, number)))
             page.close()
+    except LimitExceededError:
+        raise
     except Exception as e:  # a content stream pdfminer cannot parse
         raise CorruptFileError(source, f"page {len(pages) + 1} cannot be read ({type(e).__name__}: {e})") from e
     return pages, images, cids

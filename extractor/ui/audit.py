@@ -24,6 +24,7 @@ from ..lang.segment import SENTENCE_ENDS, sentence_around
 from ..model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
 from ..reportdoc import ReportDoc
 from ..structure.breakdowns import per_unit
+from .terminal import printable
 
 __all__ = ["SEVERITY_ORDER", "AuditDoc", "Role", "audit", "exit_code", "figure_roles", "render_json", "render_text",
            "standards_by_category", "summary", "totals_by_category"]
@@ -254,41 +255,46 @@ _MARK, _RESET, _BOLD, _DIM = "\033[1;4m", "\033[0m", "\033[1m", "\033[2m"
 
 
 def _highlight(text: str, sentence: Span, marks: Iterable[Span], color: bool) -> str:
+    """The sentence with its figures marked; the document's own control characters made
+    :func:`~extractor.ui.terminal.printable`, the marks' are ours."""
     s, e = sentence
     spans = sorted({(max(a, s), min(b, e)) for a, b in marks if a < e and b > s})
     out, pos = [], s
     for a, b in spans:
         if a < pos:
             continue
-        out.append(text[pos:a])
-        out.append(f"{_MARK}{text[a:b]}{_RESET}" if color else f"【{text[a:b]}】")
+        out.append(printable(text[pos:a]))
+        figure = printable(text[a:b])
+        out.append(f"{_MARK}{figure}{_RESET}" if color else f"【{figure}】")
         pos = b
-    out.append(text[pos:e])
+    out.append(printable(text[pos:e]))
     return "".join(out).replace("\n", " ").strip()
 
 
 def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
     """Findings per document by severity, with the sentence (figures marked) and the
-    arithmetic of every breakdown; then a summary table."""
+    arithmetic of every breakdown; then a summary table. What comes from a document or a file
+    name is :func:`~extractor.ui.terminal.printable`: no control sequence of theirs reaches the
+    terminal."""
     lines: list[str] = []
     bold = _BOLD if color else ""
     reset = _RESET if color else ""
     for d in docs:
-        where = d.source + (f" #{d.index}" if d.index is not None else "")
+        where = printable(d.source) + (f" #{d.index}" if d.index is not None else "")
         if d.error is not None:
             lines.append(f"{bold}== {where}{reset}")
-            lines.append(f"  {SEVERITY_ZH[Severity.ERROR]} [{d.error.code}] {d.error.message}")
+            lines.append(f"  {SEVERITY_ZH[Severity.ERROR]} [{printable(d.error.code)}] {printable(d.error.message)}")
             lines.append("")
             continue
         if not d.findings and not d.sums:
             continue
-        lines.append(f"{bold}== {where}  {d.title or ''}{reset}")
+        lines.append(f"{bold}== {where}  {printable(d.title or '')}{reset}")
         for ev in d.findings:
             f = ev.finding
             tag = SEVERITY_ZH[f.severity]
             if color:
                 tag = f"{_COLORS[f.severity]}{tag}{_RESET}"
-            lines.append(f"  {tag} {f.rule}: {f.message}")
+            lines.append(f"  {tag} {f.rule}: {printable(f.message)}")
             marks = [f.span, *f.evidence]
             s, e = ev.sentence
             lead = "…" if s > 0 and d.text[s - 1] not in SENTENCE_ENDS else ""
@@ -297,7 +303,7 @@ def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
         if d.sums:
             lines.append("  核算:")
             for _, line, _ok in d.sums:
-                lines.append(f"      {line}")
+                lines.append(f"      {printable(line)}")
         lines.append("")
     lines.extend(_summary_table(docs))
     return "\n".join(lines) + "\n"
@@ -317,13 +323,13 @@ def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
         for c in s["by_category"]:
             mark = "约" if c["approx"] else ""
             again = f"，{c['restated']} 项重复表述未计" if c["restated"] else ""
-            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  "
-                        f"{c['facts']} 项{again}")
+            rows.append(printable(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  "
+                                  f"{c['facts']} 项{again}"))
     if s["standards"]:
         rows.append(f"  {STANDARDS_CAPTION}：")
         for c in s["standards"]:
-            rows.append(f"    {c['name']}（{c['category'] or '-'}）  {STANDARD_ZH[Role(c['kind'])]} "
-                        f"{standard_range(c)}{c['unit']}  {c['facts']} 项")
+            rows.append(printable(f"    {c['name']}（{c['category'] or '-'}）  {STANDARD_ZH[Role(c['kind'])]} "
+                                  f"{standard_range(c)}{c['unit']}  {c['facts']} 项"))
     worst = s["documents_by_worst"]
     rows.append("  文档按最严重级别：" + "，".join(
         f"{SEVERITY_ZH[Severity(k)] if k != 'clean' else '无发现'} {v}" for k, v in worst.items()))

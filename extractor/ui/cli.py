@@ -18,6 +18,9 @@ Exit codes, the same for every command:
 * 130: interrupted (Ctrl-C).
 
 ``--debug`` (before or after the command) lets the error through with its traceback instead.
+
+What the commands print of a document or a file name has its control characters written
+``\\xHH`` (:mod:`extractor.ui.terminal`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import contextlib
 import errno
 import gc
+import io
 import json
 import os
 import sys
@@ -46,6 +50,7 @@ from ..errors import (
 )
 from ..model import Severity
 from ..readers import SUFFIXES
+from .terminal import printable
 
 if TYPE_CHECKING:
     from ..model import ErrorRecord, Record
@@ -113,7 +118,7 @@ def _extracted(args: argparse.Namespace, tally: Tally, checks: bool = True) -> I
             tally.errors[result.code] += 1
             if bar is not None:
                 sys.stderr.write("\r\033[K")  # the error line is not written over the bar
-            print(f"{result.source}: [{result.code}] {result.message}", file=sys.stderr)
+            print(printable(f"{result.source}: [{result.code}] {result.message}"), file=sys.stderr)
             yield result
         else:
             tally.documents += len(result)
@@ -146,7 +151,7 @@ def _extract(args: argparse.Namespace) -> int:
         return _no_input(args.paths)
     if args.output:
         failed = sum(tally.errors.values())
-        print(f"{tally.files} files, {records} reports, {failed} errors → {args.output}", file=sys.stderr)
+        print(printable(f"{tally.files} files, {records} reports, {failed} errors → {args.output}"), file=sys.stderr)
     return 1 if tally.errors else 0
 
 
@@ -184,7 +189,9 @@ def _ingest(args: argparse.Namespace) -> int:
     from ..output.store import errors_said
 
     _check_inputs(a for a in args.paths if a != "-" and not any(c in a for c in "*?["))
-    inputs = paths_from(args.paths, sys.stdin)
+    # a listed name that is not UTF-8 is read as the file system's own names are (surrogateescape)
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.getfilesystemencoding(), errors="surrogateescape")
+    inputs = paths_from(args.paths, stdin)
     with errors_said(args.db):
         summary = ingest(inputs, args.db, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                          batch_size=args.batch_size, progress=sys.stderr)
@@ -342,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         error = _explained(e, args)
-        print(f"错误：{error.message}（{error.code}）", file=sys.stderr)
+        print(printable(f"错误：{error.message}（{error.code}）"), file=sys.stderr)
         return 2
     if argv is None:
         # the process ends with the command: what it loaded (spaCy alone some 80,000 objects)
