@@ -534,11 +534,11 @@ def _safe_next(url: str) -> str:
     return url if url.startswith("/") and not url.startswith("//") else "/findings"
 
 
-def _finding_filter(rule: str | None = None, severity: Literal["error", "warning", "info"] | None = None,
+def _finding_filter(rule: str | None = None, severity: Literal["error", "warning", "info", ""] | None = None,
                     category: str | None = None, region: str | None = None,
                     year: Annotated[str | None, Query(description="a year, or 0 for none")] = None,
                     source: str | None = None,
-                    state: Literal["default", "all", "open", "confirmed", "dismissed"] = "default") -> FindingFilter:
+                    state: Literal["default", "all", "open", "confirmed", "dismissed", ""] = "default") -> FindingFilter:
     """The findings filters of a query string ("" is the same as absent, but for ``category`` and
     ``region``, where ``-`` asks for findings with none)."""
     def value(v: str | None) -> str | None:
