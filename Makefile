@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 
 ## run: extract every report of the bundled corpus into out/records.jsonl and score it (facts,
 ## findings and breakdowns against the gold; categories against corpus/labels); and the real
-## reports of ../shared/eval/real-dev when they are beside the repo
+## reports of ../shared/eval/real-dev when they are beside the repo; then import the corpus into
+## out/facts.db and print how to open the workspace (extractor serve) on it
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/extractor extract corpus -o out/records.jsonl
@@ -22,15 +23,22 @@ run: $(STAMP)
 	$(BIN)/python scripts/score_categories.py out/records.jsonl
 	@if [ -d ../shared/eval/real-dev ]; then $(BIN)/python scripts/score_real.py; \
 	else echo "../shared/eval/real-dev is not beside the repo: real reports not scored"; fi
+	$(BIN)/extractor ingest corpus --db out/facts.db > /dev/null
+	@echo ""
+	@echo "The corpus is imported into out/facts.db. Open the auditor's workspace on it:"
+	@echo "    $(BIN)/extractor serve --db out/facts.db        # then http://127.0.0.1:8000/findings"
+	@echo "(reads are open on 127.0.0.1; the write token for reviews and uploads is printed at start,"
+	@echo " or set with --token / EXTRACTOR_TOKEN)"
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
-## test, antiword and LibreOffice for legacy .doc files);
+## and workspace browser tests: a font that covers Chinese, not only fontconfig, antiword and LibreOffice for legacy .doc files);
 ## installed when missing and we are root, else the browser test skips and says so
 system-deps:
 	@missing=""; \
-	for p in chromium:chromium fc-list:fonts-wqy-microhei antiword:antiword soffice:libreoffice-writer-nogui; do \
+	for p in chromium:chromium antiword:antiword soffice:libreoffice-writer-nogui; do \
 	  command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
 	done; \
+	if [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then missing="$$missing fontconfig fonts-wqy-microhei"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \

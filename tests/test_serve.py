@@ -485,3 +485,10 @@ def test_record_from_dict_reverses_record_to_dict() -> None:
             assert record_from_dict(d) == rec, path
             n += 1
     assert n > 30
+
+
+def test_serve_command_refuses_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from extractor.ui.cli import main
+
+    assert main(["serve", "--db", str(tmp_path / "none.db")]) == 2
+    assert "没有这个库" in capsys.readouterr().err

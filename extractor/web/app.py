@@ -200,11 +200,18 @@ class Workspace:
         self.engine: Engine = self.store.engine
         tables.create(self.engine)
         search.create(self.engine)
-        self.sync = tables.Sync(self.engine, settings.sync_every)
-        self.sync.now()
         self.facet_cache = queries.FacetCache()
+        self.sync = tables.Sync(self.engine, settings.sync_every)
+        self.sync.on_change = self.warm
+        self.sync.now()
+        self.warm()
         self.write_lock = threading.Lock()
         self.upload_dir = settings.upload_dir or _default_upload_dir(settings.db)
+
+    def warm(self) -> None:
+        """Count the facets of the landing page (no filter) ahead of its first visitor."""
+        with self.engine.connect() as c:
+            _facets(self, c, FindingFilter())
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -538,7 +545,8 @@ def _finding_filter(rule: str | None = None, severity: Literal["error", "warning
                     category: str | None = None, region: str | None = None,
                     year: Annotated[str | None, Query(description="a year, or 0 for none")] = None,
                     source: str | None = None,
-                    state: Literal["default", "all", "open", "confirmed", "dismissed", ""] = "default") -> FindingFilter:
+                    state: Literal["default", "all", "open", "confirmed", "dismissed", ""] = "default",
+                    ) -> FindingFilter:
     """The findings filters of a query string ("" is the same as absent, but for ``category`` and
     ``region``, where ``-`` asks for findings with none)."""
     def value(v: str | None) -> str | None:
@@ -558,13 +566,11 @@ def _finding_filter(rule: str | None = None, severity: Literal["error", "warning
 
 def _facets(ws: Workspace, c: Connection, flt: FindingFilter) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     key = (ws.sync.version, flt)
-    hit = ws.facet_cache.get(key)
+    hit: tuple[dict[str, list[tuple[Any, int]]], int] | None = ws.facet_cache.get(key)
     if hit is None:
         hit = queries.facets(c, flt)
-        hit["_total"] = [(None, queries.count_findings(c, flt))]
         ws.facet_cache.put(key, hit)
-    facets = {k: v for k, v in hit.items() if k != "_total"}
-    return facets, hit["_total"][0][1]
+    return hit
 
 
 def _facet_value(v: Any) -> str:

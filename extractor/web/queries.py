@@ -18,10 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, null, select, tuple_
+from sqlalchemy import Connection, and_, func, null, select, tuple_
 
 from ..output import store as st
-from .tables import STATES, parse_key, reviews, web_findings
+from .tables import SEV_RANK, STATES, parse_key, reviews, web_findings
 
 __all__ = ["BadCursor", "FactFilter", "FindingFilter", "Page", "decode_cursor", "encode_cursor"]
 
@@ -83,12 +83,14 @@ class FindingFilter:
     def conditions(self, without: str | None = None) -> list[Any]:
         w = web_findings.c
         out: list[Any] = []
-        for name in ("rule", "severity", "category", "region", "source"):
+        for name in ("rule", "category", "region", "source"):
             value = getattr(self, name)
             if value is None or name == without:
                 continue
             col = getattr(w, name)
             out.append(col.is_(null()) if value == "" and name in ("category", "region") else col == value)
+        if self.severity is not None and without != "severity":  # by its rank: the list's own index
+            out.append(w.sev == SEV_RANK.get(self.severity, -1))
         if self.year is not None and without != "year":
             out.append(w.year.is_(null()) if self.year == 0 else w.year == self.year)
         if without != "state":
@@ -147,15 +149,23 @@ def review_dict(r: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def list_findings(c: Connection, flt: FindingFilter, cursor: str | None = None, limit: int = 50) -> Page:
-    """A page of findings, errors first, then in the order they were stored."""
+    """A page of findings, errors first, then in the order they were stored.
+
+    In two steps: the page's findings from the index table alone (where the planner has only
+    its indexes to choose from, each in the list's order), then their messages, reports and
+    reviews by id."""
     w = web_findings.c
     after = decode_cursor(cursor)
-    q: Select[Any] = select(*_finding_columns()).select_from(_findings_from()).where(*flt.conditions())
+    q = select(w.sev, w.finding_id).where(*flt.conditions())
     if after is not None:
         q = q.where(tuple_(w.sev, w.finding_id) > tuple_(*after))
-    rows = c.execute(q.order_by(w.sev, w.finding_id).limit(limit + 1)).mappings().all()
-    items = [finding_dict(r) for r in rows[:limit]]
-    nxt = encode_cursor([rows[limit - 1]["sev"], rows[limit - 1]["finding_id"]]) if len(rows) > limit else None
+    keys = c.execute(q.order_by(w.sev, w.finding_id).limit(limit + 1)).all()
+    ids = [k.finding_id for k in keys[:limit]]
+    rows = c.execute(select(*_finding_columns()).select_from(_findings_from())
+                     .where(w.finding_id.in_(ids))).mappings().all() if ids else []
+    by_id = {r["finding_id"]: r for r in rows}
+    items = [finding_dict(by_id[i]) for i in ids if i in by_id]
+    nxt = encode_cursor([keys[limit - 1].sev, keys[limit - 1].finding_id]) if len(keys) > limit else None
     return Page(items, nxt)
 
 
@@ -172,40 +182,76 @@ class FacetCache:
     import changes the version): the same filter twice costs one count."""
 
     def __init__(self, size: int = 256) -> None:
-        self._data: OrderedDict[tuple[Any, ...], dict[str, list[tuple[Any, int]]]] = OrderedDict()
+        self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> dict[str, list[tuple[Any, int]]] | None:
+    def get(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
             hit = self._data.get(key)
             if hit is not None:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, key: tuple[Any, ...], value: dict[str, list[tuple[Any, int]]]) -> None:
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
         with self._lock:
             self._data[key] = value
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
 
 
-def facets(c: Connection, flt: FindingFilter, top: int = 30) -> dict[str, list[tuple[Any, int]]]:
+_GROUPED = ("rule", "severity", "category", "region", "year", "state")
+
+
+def _passes(flt: FindingFilter, row: Any) -> tuple[bool, ...]:
+    """Whether a group of findings (one value of each grouped column) passes the filter's
+    condition on each grouped column, in ``_GROUPED`` order (the same conditions as the SQL's)."""
+    out = []
+    for name in ("rule", "severity", "category", "region"):
+        want = getattr(flt, name)
+        out.append(want is None or getattr(row, name) == (None if want == "" else want))
+    out.append(flt.year is None or row.year == (None if flt.year == 0 else flt.year))
+    out.append(row.state != "dismissed" if flt.state == "default"
+               else row.state == flt.state if flt.state in STATES else True)
+    return tuple(out)
+
+
+def facets(c: Connection, flt: FindingFilter, top: int = 30,
+           sources_under: int = 20_000) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """For each facet, its values and how many findings each has under the other filters (a
-    facet's own filter left out, so its other values stay in view), most first, ``top`` at most;
-    one ``GROUP BY`` an indexed column each."""
-    out: dict[str, list[tuple[Any, int]]] = {}
-    for name in FACETS:
-        col = getattr(web_findings.c, name)
+    facet's own filter left out, so that its other values stay in view), most first, ``top`` at
+    most; and the number of findings the whole filter keeps.
+
+    One ``GROUP BY`` over the faceted columns (rule, severity, category, region, year, state: one
+    covering index, ``ix_web_findings_facets``) gives every combination that occurs and its count;
+    each facet is summed from those groups. The files facet (a value a file: as many as there are
+    files) is counted only when the other filters leave fewer than ``sources_under`` findings."""
+    w = web_findings.c
+    cols = [getattr(w, name) for name in _GROUPED]
+    scope = FindingFilter(source=flt.source, document=flt.document, state="all").conditions()
+    groups = c.execute(select(*cols, func.count().label("n")).where(*scope).group_by(*cols)).all()
+    counts: list[dict[Any, int]] = [{} for _ in _GROUPED]
+    total = 0
+    for g in groups:
+        passes = _passes(flt, g)
+        failed = passes.count(False)
+        if failed == 0:
+            total += g.n
+        if failed > 1:
+            continue
+        for k, ok in enumerate(passes):  # counted in a facet when only that facet's filter fails, or none
+            if failed == 0 or not ok:
+                value = g[k]
+                counts[k][value] = counts[k].get(value, 0) + g.n
+    out = {name: sorted(counts[k].items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+           for k, name in enumerate(_GROUPED)}
+    out["source"] = []
+    if total < sources_under or flt.source is not None:
         n = func.count().label("n")
-        q = (select(col, n).where(*flt.conditions(without=name)).group_by(col)
-             .order_by(n.desc(), col).limit(top))
-        out[name] = [(v, int(k)) for v, k in c.execute(q)]
-    return out
-
-
-def count_findings(c: Connection, flt: FindingFilter) -> int:
-    return int(c.execute(select(func.count()).select_from(web_findings).where(*flt.conditions())).scalar() or 0)
+        q = (select(w.source, n).where(*flt.conditions(without="source")).group_by(w.source)
+             .order_by(n.desc(), w.source).limit(top))
+        out["source"] = [(v, int(k)) for v, k in c.execute(q)]
+    return out, total
 
 
 # --- facts, breakdowns, documents -------------------------------------------------------

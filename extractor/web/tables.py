@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -71,16 +71,19 @@ web_findings = Table(
     Column("year", Integer),
     Column("source", Text, nullable=False),
     Column("state", String(10), nullable=False),
+    # the list's order, and each filter in that order (an equality on one column, then the page
+    # read in order from the index: no sort; the severity filter is one on ``sev``)
     Index("ix_web_findings_order", "sev", "finding_id"),
     Index("ix_web_findings_rule", "rule", "sev", "finding_id"),
-    Index("ix_web_findings_severity", "severity"),
-    Index("ix_web_findings_category", "category"),
-    Index("ix_web_findings_region", "region"),
-    Index("ix_web_findings_year", "year"),
-    Index("ix_web_findings_source", "source"),
+    Index("ix_web_findings_by_category", "category", "sev", "finding_id"),
+    Index("ix_web_findings_by_region", "region", "sev", "finding_id"),
+    Index("ix_web_findings_by_year", "year", "sev", "finding_id"),
+    Index("ix_web_findings_by_source", "source", "sev", "finding_id"),
     Index("ix_web_findings_state", "state", "sev", "finding_id"),
     Index("ix_web_findings_key", "key"),
     Index("ix_web_findings_doc", "sha256", "idx"),
+    # the facet counts: one GROUP BY over these columns, read from the index alone
+    Index("ix_web_findings_facets", "rule", "severity", "category", "region", "year", "state"),
 )
 
 _REVIEW_COLUMNS = (
@@ -109,10 +112,12 @@ web_state = Table(
 )
 
 #: indexes on the store's own tables that the API's filters use (created if missing, like
-#: ``store._upgrade`` adds columns): facts by value range and by kind in id order (keyset paging)
+#: ``store._upgrade`` adds columns): facts by value range, by kind (and category) in id order
+#: (keyset paging), breakdowns by kind, documents by file
 STORE_INDEXES = (
     Index("ix_web_facts_value", st.facts.c.value),
     Index("ix_web_facts_kind_id", st.facts.c.kind, st.facts.c.id),
+    Index("ix_web_facts_kind_category_id", st.facts.c.kind, st.facts.c.category, st.facts.c.id),
     Index("ix_web_breakdowns_kind_id", st.breakdowns.c.kind, st.breakdowns.c.id),
     Index("ix_web_documents_sha", st.documents.c.sha256, st.documents.c.idx),
 )
@@ -149,7 +154,7 @@ def parse_key(key: str) -> tuple[str, int, str, int, int] | None:
 def create(engine: Engine) -> None:
     """The workspace's tables and indexes, created where missing."""
     metadata.create_all(engine)
-    for index in STORE_INDEXES:
+    for index in (*STORE_INDEXES, *web_findings.indexes):  # an index added since the table was made
         index.create(engine, checkfirst=True)
 
 
@@ -232,6 +237,7 @@ class Sync:
         self.engine = engine
         self.every = every
         self.version = 0  # grows whenever the indexed data changes (the facet cache keys on it)
+        self.on_change: Callable[[], None] | None = None  # run after a sync that changed something
         self._lock = threading.Lock()
         self._last = 0.0
 
@@ -258,6 +264,12 @@ class Sync:
         changed = search.sync(self.engine) or changed
         if changed:
             self.bump()
+            if self.engine.dialect.name == "sqlite":  # the planner's statistics, where they are stale
+                with self.engine.begin() as c:
+                    c.exec_driver_sql("PRAGMA analysis_limit=1000")
+                    c.exec_driver_sql("PRAGMA optimize")
+            if self.on_change is not None:
+                self.on_change()
         self._last = time.monotonic()
 
     def _findings(self) -> bool:
