@@ -21,8 +21,8 @@ large store).
 
 Both are filled by :func:`sync` with the documents ingested since (``web_state.documents``).
 
->>> bigrams("困难职工共400名，低保户")
-['困难', '难职', '职工', '低保', '保户']
+>>> bigrams("困难职工400名，低保户")
+['困难', '难职', '职工', '名', '低保', '保户']
 """
 
 from __future__ import annotations

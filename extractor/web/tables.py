@@ -127,7 +127,7 @@ def finding_key(sha256: str, idx: int, rule: str, start: int, end: int) -> str:
     """A finding's stable key: its file's content, its report, its rule and its span — the same
     whenever that file is ingested, whatever row ids the store gives it.
 
-    >>> finding_key("ab" * 32, 2, "sum_mismatch", 596, 601)[-25:]
+    >>> finding_key("ab" * 32, 2, "sum_mismatch", 596, 601)[-27:]
     'abab:2:sum_mismatch:596-601'
     """
     return f"{sha256}:{idx}:{rule}:{start}-{end}"
