@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 
 ## run: extract every report of the bundled corpus into out/records.jsonl and score it (facts,
 ## findings and breakdowns against the gold; categories against corpus/labels); and the real
-## reports of ../shared/eval/real-dev when they are beside the repo
+## reports of ../shared/eval/real-dev when they are beside the repo; then import the corpus into
+## out/facts.db and print how to open the workspace (extractor serve) on it
 run: $(STAMP)
 	mkdir -p out
 	$(BIN)/extractor extract corpus -o out/records.jsonl
@@ -22,9 +23,15 @@ run: $(STAMP)
 	$(BIN)/python scripts/score_categories.py out/records.jsonl
 	@if [ -d ../shared/eval/real-dev ]; then $(BIN)/python scripts/score_real.py; \
 	else echo "../shared/eval/real-dev is not beside the repo: real reports not scored"; fi
+	$(BIN)/extractor ingest corpus --db out/facts.db > /dev/null
+	@echo ""
+	@echo "The corpus is imported into out/facts.db. Open the auditor's workspace on it:"
+	@echo "    $(BIN)/extractor serve --db out/facts.db        # then http://127.0.0.1:8000/findings"
+	@echo "(reads are open on 127.0.0.1; the write token for reviews and uploads is printed at start,"
+	@echo " or set with --token / EXTRACTOR_TOKEN)"
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
-## test, antiword and LibreOffice for legacy .doc files);
+## and workspace browser tests: a font that covers Chinese, not only fontconfig; antiword and LibreOffice for legacy .doc files);
 ## installed with apt-get when missing and we are root, else the tests that need them skip and say so;
 ## EXTRACTOR_NO_SYSTEM_DEPS=1 installs none (the same tests skip)
 system-deps:

@@ -271,6 +271,15 @@ class Segmenter:
             pos = end
         return out
 
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` in order, untagged (the workspace's search index: about twice as
+        fast as :meth:`tagged`; a run of Latin letters or digits may be cut otherwise than there).
+
+        >>> get_segmenter().words("低保边缘户320余户")[0]
+        '低保边缘户'
+        """
+        return self._load().words(text)
+
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """The words of ``text`` in order, each with its part-of-speech tag."""
         return self._load().tagged(text)
@@ -310,6 +319,9 @@ class _Compiled:
         known[word] = found = tag if self._jieba.has_word(word) else _tag(word, {})
         return found
 
+    def words(self, text: str) -> list[str]:
+        return list(self._jieba.cut(text, False))
+
     def tagged(self, text: str) -> list[tuple[str, str]]:
         known, other = self._known, self._other_tag
         return [(word, known.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
@@ -343,6 +355,9 @@ class _Python:
 
     def is_word(self, word: str) -> bool:
         return int(self._tok.FREQ.get(word, 0)) > 0
+
+    def words(self, text: str) -> list[str]:
+        return list(self._tok.cut(text, HMM=False))
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         tags = self._tags

@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..about.taxonomy import TAXONOMY
-from ..model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Record
+from ..model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Money, Qualifier, Record, Severity, Span
 
-__all__ = ["dict_to_json_line", "error_to_dict", "fact_to_dict", "record_to_dict", "to_json_line"]
+__all__ = ["dict_to_json_line", "error_to_dict", "fact_to_dict", "record_from_dict", "record_to_dict",
+           "to_json_line"]
 
 
 def _num(v: Decimal | None) -> int | float | None:
@@ -106,3 +107,62 @@ try:  # orjson writes the same JSON several times faster; the standard library d
         return orjson.dumps(d).decode("utf-8")
 except ImportError:  # pragma: no cover
     pass
+
+
+# -- back: a record's dicts (a JSON line, the store's records) to the record's values -------
+
+def _dec(v: int | float | None) -> Decimal | None:
+    """A JSON number as the Decimal it was written from (a float by its shortest repr).
+
+    >>> _dec(125000), _dec(33866.39), _dec(None)
+    (Decimal('125000'), Decimal('33866.39'), None)
+    """
+    return None if v is None else Decimal(str(v))
+
+
+def _span(v: Any) -> Span:
+    return (int(v[0]), int(v[1]))
+
+
+def fact_from_dict(d: dict[str, Any]) -> Fact:
+    """The fact of a record's dict (:func:`fact_to_dict` reversed; ``id`` and ``category_name``
+    are derived, not read)."""
+    if d["kind"] == "date":
+        return DateFact(d["text"], _span(d["span"]), d.get("start"), d.get("end"), bool(d.get("placeholder")),
+                        d.get("period") or "day")
+    common: dict[str, Any] = {
+        "approx": bool(d.get("approx")), "qualifier": Qualifier(d["qualifier"]) if d.get("qualifier") else None,
+        "placeholder": bool(d.get("placeholder")), "subject": d.get("subject"),
+        "subject_span": _span(d["subject_span"]) if d.get("subject_span") else None,
+        "category": d.get("category"), "region": d.get("region"), "approx_word": d.get("approx_word"),
+        "quantum": _dec(d.get("quantum")) or Decimal(1), "rounded": bool(d.get("rounded")),
+        "category_by": d.get("category_by"), "category_confidence": d.get("category_confidence"),
+        "category_reason": d.get("category_reason"), "org": d.get("org"),
+    }
+    if d["kind"] == "count":
+        return Count(d["text"], _span(d["span"]), _dec(d.get("value")), d.get("unit") or "", **common)
+    return Money(d["text"], _span(d["span"]), _dec(d.get("value")), **common)
+
+
+def breakdown_from_dict(d: dict[str, Any]) -> Breakdown:
+    certain = d.get("certain")
+    total_index: int = d["total_index"] if d.get("total_index") is not None else -1
+    return Breakdown(d["kind"], _dec(d.get("total")), tuple(_dec(p) for p in d["parts"]), d.get("unit") or "",
+                     _span(d["span"]), total_index,
+                     tuple(d.get("part_indexes") or ()), tuple(_span(s) for s in d.get("part_spans") or ()),
+                     d.get("consistent"), d.get("shape") or "", True if certain is None else bool(certain))
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    return Finding(d["rule"], Severity(d["severity"]), d["message"], _span(d["span"]),
+                   tuple(_span(s) for s in d.get("evidence") or ()))
+
+
+def record_from_dict(d: dict[str, Any]) -> Record:
+    """The record of a contract dict (a line ``extract`` wrote, a record the store gives back):
+    :func:`record_to_dict` reversed, for the views that draw records (the workspace's report page).
+    Fields beyond the contract that the record's values have no place for are dropped."""
+    return Record(d["source"], d["index"], d.get("title"), d["text"],
+                  tuple(fact_from_dict(f) for f in d["facts"]),
+                  tuple(breakdown_from_dict(b) for b in d["breakdowns"]),
+                  tuple(finding_from_dict(f) for f in d["findings"]), d.get("meta") or {})

@@ -242,6 +242,15 @@ EPILOG = ("exit codes: 0 done; 1 some input failed, findings at --fail-on, or no
           "141 the reader of the output went away (| head)")
 
 
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from ..web.app import serve
+    except ImportError as e:  # the web extra is not installed
+        print(f"错误：extractor serve 需要 {e.name}，请安装：pip install 'extractor[web]'", file=sys.stderr)
+        return 2
+    return serve(args.db, args.host, args.port, args.token, args.upload_dir, args.max_upload_mb)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="extractor", description="Extract facts from Chinese summary reports.", epilog=EPILOG)
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -296,6 +305,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--sql", help="run this SQL instead")
     q.set_defaults(func=_query)
     q.setup = _query_names  # every command's parser is a _Deferred (parser_class above)
+
+    sv = sub.add_parser("serve", help="the auditor's workspace and the records API over a store (http://127.0.0.1:8000)")
+    sv.add_argument("--db", default="facts.db", help="a SQLite file (default facts.db) or postgresql://...")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: reads need no token)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--token", help="the write token (default: $EXTRACTOR_TOKEN, else one made and printed at start)")
+    sv.add_argument("--upload-dir", help="where uploaded files are kept (default: uploads/ beside a SQLite store)")
+    sv.add_argument("--max-upload-mb", type=int, default=20, help="largest upload accepted (default 20 MB)")
+    sv.set_defaults(func=_serve)
     return ap
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import html
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -24,7 +24,7 @@ from itertools import pairwise
 from ..about.taxonomy import TAXONOMY
 from ..checks import REGISTRY
 from ..lang.segment import SENTENCE_ENDS
-from ..model import Count, DateFact, Fact, Qualifier, Severity
+from ..model import Count, DateFact, Fact, Finding, Qualifier, Severity
 from .audit import (
     SEVERITY_ORDER,
     SEVERITY_ZH,
@@ -38,7 +38,7 @@ from .audit import (
     summary,
 )
 
-__all__ = ["render_html"]
+__all__ = ["SCRIPT", "STYLE", "FindingExtra", "render_html", "render_section"]
 
 _KIND_ZH = {"money": "金额", "count": "数量", "date": "日期"}
 _QUALIFIER_ZH = {Qualifier.MIN: "至少", Qualifier.MAX: "至多"}
@@ -210,20 +210,20 @@ def _snippet(d: AuditDoc, ev: Evidence) -> str:
     return f'<blockquote class="evidence">{lead}{_nest(d.text, wraps, (), s, e)}{tail}</blockquote>'
 
 
-def _finding_item(doc_id: str, n: int, d: AuditDoc, ev: Evidence) -> str:
+def _finding_item(doc_id: str, n: int, d: AuditDoc, ev: Evidence, extra: FindingExtra | None = None) -> str:
     f = ev.finding
     sev = f.severity.value
     return (f'<li id="{doc_id}-f{n}" class="finding-item sev-{sev}">'
             f'<a class="num" href="#{doc_id}-r{n}" title="回到正文">{n}</a>'
             f'<span class="badge sev-{sev}">{SEVERITY_ZH[f.severity]}</span>'
             f'<code class="rule">{_esc(f.rule)}</code> <span class="message">{_esc(f.message)}</span>'
-            f"{_snippet(d, ev)}</li>")
+            f"{_snippet(d, ev)}{extra(f) if extra else ''}</li>")
 
 
-def _findings_list(doc_id: str, d: AuditDoc) -> str:
+def _findings_list(doc_id: str, d: AuditDoc, extra: FindingExtra | None = None) -> str:
     if not d.findings:
         return '<p class="none">无发现。</p>'
-    items = "".join(_finding_item(doc_id, n, d, e) for n, e in enumerate(_ordered(d.findings), 1))
+    items = "".join(_finding_item(doc_id, n, d, e, extra) for n, e in enumerate(_ordered(d.findings), 1))
     return f'<h3>发现（{len(d.findings)}）</h3><ol class="findings">{items}</ol>'
 
 
@@ -252,17 +252,59 @@ def _where(d: AuditDoc) -> str:
     return d.source + (f" #{d.index}" if d.index is not None else "")
 
 
-def _section(n: int, d: AuditDoc) -> str:
-    doc_id = f"doc-{n}"
+#: markup a page that embeds a report adds to each finding's item (the workspace's review form)
+FindingExtra = Callable[[Finding], str]
+
+
+def render_section(d: AuditDoc, doc_id: str, *, number: int | None = None, extra: FindingExtra | None = None,
+                   breakdown_tables: bool = False, top_link: bool = True) -> str:
+    """One report as the audit shows it: its title, where it comes from, its text with every fact
+    and finding marked, the arithmetic of its breakdowns and its findings explained. The static
+    audit page (:func:`render_html`) and the workspace's report page (``extractor serve``) both
+    draw a report with this; ``extra`` adds markup to each finding's item, ``breakdown_tables``
+    a small table a breakdown.
+
+    >>> 'id="r-1"' in render_section(AuditDoc("a.txt", 0, "标题", "共100元"), "r-1", top_link=False)
+    True
+    """
     c = _counts(d)
     tally = "，".join(f"{SEVERITY_ZH[s]} {c[s]}" for s in _SEVERITIES if c[s]) or "无发现"
     worst = d.worst.value if d.worst else "clean"
+    num = f'<span class="docnum">{number}</span>' if number is not None else ""
+    tables = _breakdown_tables(d) if breakdown_tables else ""
+    top = '<p class="top"><a href="#index">↑ 返回目录</a></p>' if top_link else ""
     return (f'<section id="{doc_id}" class="doc worst-{worst}" data-findings="{len(d.findings)}" '
             f'data-facts="{len(d.facts)}">'
-            f'<h2><span class="docnum">{n}</span>{_esc(d.title or "（无标题）")}</h2>'
+            f'<h2>{num}{_esc(d.title or "（无标题）")}</h2>'
             f'<p class="where"><code>{_esc(_where(d))}</code> · {tally} · 事实 {len(d.facts)} 个</p>'
-            f"{_text_block(doc_id, d)}{_sums_list(doc_id, d)}{_findings_list(doc_id, d)}"
-            f'<p class="top"><a href="#index">↑ 返回目录</a></p></section>')
+            f"{_text_block(doc_id, d)}{_sums_list(doc_id, d)}{tables}{_findings_list(doc_id, d, extra)}"
+            f"{top}</section>")
+
+
+def _section(n: int, d: AuditDoc) -> str:
+    return render_section(d, f"doc-{n}", number=n)
+
+
+def _breakdown_tables(d: AuditDoc) -> str:
+    """Each breakdown as a small table: the total, then each part, with its text and value."""
+    if not d.breakdowns:
+        return ""
+    out = []
+    for n, (b, (_, line, ok)) in enumerate(zip(d.breakdowns, d.sums, strict=False), 1):
+        state = {True: "ok", False: "bad", None: "unknown"}[ok]
+        rows = [("总数", b.total_index, b.total)]
+        rows += [(f"分项 {k}", i, v) for k, (i, v) in enumerate(zip(b.part_indexes, b.parts, strict=False), 1)]
+        body = "".join(
+            f'<tr class="{"total" if k == 0 else "part"}"><th>{label}</th>'
+            f"<td>{_esc(d.facts[i].text) if 0 <= i < len(d.facts) else ''}</td>"
+            f'<td class="n">{_number(v) if v is not None else "—"}</td></tr>'
+            for k, (label, i, v) in enumerate(rows))
+        verdict = {"ok": "相符 ✓", "bad": "不符 ✗", "unknown": "未核"}[state]
+        about = " · ".join(x for x in (_KIND_ZH[b.kind], b.unit, b.shape, "" if b.certain else "不确定") if x)
+        out.append(f'<table class="breakdown sum-{state}" data-n="{n}" title="{_esc(line)}"><caption>'
+                   f'<b class="verdict">{verdict}</b> <span class="shape">{_esc(about)}</span></caption>'
+                   f"<tbody>{body}</tbody></table>")
+    return f'<h3>分项表</h3><div class="breakdowns">{"".join(out)}</div>'
 
 
 def _folder(sources: Iterable[str]) -> str:
@@ -376,7 +418,7 @@ def _toolbar() -> str:
             '<label><input type="checkbox" data-toggle="no-facts"> 不高亮事实</label></div>')
 
 
-_CSS = """
+STYLE = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --paper: #ffffff; --panel: #f6f8fa;
   --money: #c9f0d6; --count: #cfe3ff; --date: #eadcff;
   --error: #c62828; --warning: #b26a00; --info: #0b7285;
@@ -454,6 +496,14 @@ li.sum-bad code { color: var(--error); font-weight: 700; }
 .legend .sum-ok { color: #1a7f37; }
 .legend .sum-bad { color: var(--error); background: var(--error-bg); }
 a.goto { font-size: 12px; margin-left: 6px; }
+.breakdowns { display: flex; flex-wrap: wrap; gap: 8px 16px; }
+table.breakdown { width: auto; min-width: 240px; margin: 4px 0; font-size: 13px; border-left: 4px solid var(--line); }
+table.breakdown.sum-ok { border-left-color: #2da44e; }
+table.breakdown.sum-bad { border-left-color: var(--error); }
+table.breakdown caption { font-weight: 400; }
+table.breakdown caption .shape { color: var(--muted); font-size: 12px; }
+table.breakdown.sum-bad caption .verdict { color: var(--error); }
+table.breakdown tr.total th, table.breakdown tr.total td { font-weight: 600; }
 ol.findings { list-style: none; padding: 0; margin: 0; }
 li.finding-item { margin: 0 0 10px; padding: 6px 10px; border-left: 4px solid var(--line); background: var(--panel); }
 li.finding-item.sev-error { border-left-color: var(--error); }
@@ -486,7 +536,7 @@ body.hide-clean section.doc[data-findings="0"], body.hide-clean table.index tr[d
 }
 """
 
-_JS = """
+SCRIPT = """
 document.querySelectorAll("input[data-toggle]").forEach(function (box) {
   box.addEventListener("change", function () { document.body.classList.toggle(box.dataset.toggle, box.checked); });
 });
@@ -499,6 +549,6 @@ def render_html(docs: Sequence[AuditDoc]) -> str:
     sections = "".join(_section(n, d) for n, d in numbered if d.error is None)
     return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>抽取审计报告</title><style>{_CSS}</style></head><body>"
+            f"<title>抽取审计报告</title><style>{STYLE}</style></head><body>"
             f"{_header(docs)}{_index(numbered)}<main>{sections}</main>"
-            f"<script>{_JS}</script></body></html>\n")
+            f"<script>{SCRIPT}</script></body></html>\n")
