@@ -133,6 +133,13 @@ BAD = [
     Bad("export-db-random-bytes", ["export", "--db", "{random}"], 2, "store_corrupt"),
     Bad("export-db-truncated", ["export", "--db", "{truncated}"], 2, "store_corrupt", copy_store=True),
     Bad("export-db-unreachable", ["export", "--db", UNREACHABLE], 2, "store_unavailable"),
+    # serve
+    Bad("serve-missing-store", ["serve", "--db", "{root}/nonexist.db"], 2, "store_missing",
+        absent=("{root}/nonexist.db",)),
+    Bad("serve-db-random-bytes", ["serve", "--db", "{random}"], 2, "store_corrupt"),
+    Bad("serve-db-folder", ["serve", "--db", "{root}"], 2, "store_unavailable"),
+    Bad("serve-db-unreachable", ["serve", "--db", UNREACHABLE], 2, "store_unavailable"),
+    Bad("serve-bad-port", ["serve", "--db", "{store}", "--port", "http"], 2, "usage"),
 ]
 
 

@@ -714,9 +714,10 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
     """Run the workspace until interrupted (``extractor serve``)."""
     import uvicorn
 
-    if "://" not in db and not Path(db).exists():
-        print(f"错误：没有这个库：{db}（先运行 extractor ingest 文件夹 --db {db}）", file=sys.stderr)
-        return 2
+    from ..output.store import errors_said
+
+    with errors_said(db):  # a store that is not there, not a store, or out of reach: one line, exit 2
+        open_store(db, create=False).engine.dispose()
     made = False
     token = token or os.environ.get(TOKEN_ENV)
     if not token:
@@ -724,7 +725,8 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
     settings = Settings(db=db, token=token, host=host, max_upload=max_upload_mb * 1024 * 1024,
                         upload_dir=Path(upload_dir) if upload_dir else None)
     print(f"正在打开 {db} …", file=sys.stderr)
-    app = create_app(settings)
+    with errors_said(db):
+        app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
     print(f"审计工作台：{base}/findings    API：{base}/api/findings    说明：{base}/openapi.json", file=sys.stderr)
