@@ -491,4 +491,4 @@ def test_serve_command_refuses_a_missing_store(tmp_path: Path, capsys: pytest.Ca
     from extractor.ui.cli import main
 
     assert main(["serve", "--db", str(tmp_path / "none.db")]) == 2
-    assert "没有这个库" in capsys.readouterr().err
+    assert "数据库不存在" in capsys.readouterr().err

@@ -305,7 +305,7 @@ def open_store(db: str, *, create: bool = True) -> Store:
                 raise StoreUnavailableError(where, f"{where} 是文件夹，不是数据库文件")
             if not path.exists():
                 if not create:
-                    raise StoreMissingError(where, f"{where}（query 和 export 只读取已有的数据库，不会新建；"
+                    raise StoreMissingError(where, f"{where}（query、export 和 serve 只打开已有的数据库，不会新建；"
                                                    "请检查路径，或先用 ingest 导入）")
                 if not path.parent.is_dir():
                     raise StoreUnavailableError(where, f"{where} 所在的文件夹 {path.parent} 不存在")
