@@ -41,3 +41,12 @@ def test_each_target_takes_good_and_bad_input(name: str) -> None:
     fn("共慰问困难职工400名，其中低保户120名。".encode())
     fn(b"\xff\xfe\x00garbage PK\x03\x04 %PDF-1.4")
     fn(b"")
+
+
+def test_a_timeout_is_run_again_and_timed(tmp_path: Path) -> None:
+    """recheck runs a timeout's input again, warm, in a process of its own, and gives its CPU
+    time: a fast input is far under the 2 s that would make it a hang."""
+    art = tmp_path / "timeout-x"
+    art.write_bytes("共慰问困难职工400名，其中低保户120名、困难户280名。".encode())
+    seconds = _fuzz().recheck("txt", art)
+    assert 0 <= seconds < 2.0

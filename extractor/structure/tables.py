@@ -279,6 +279,8 @@ def _stream_table(text: str, view: str, figs: _Figures, cells: Sequence[Span]) -
     if first is None or first < 2:
         return None
     prefix = [c for c in cells[:first] if c[0] < c[1]]
+    if not prefix:
+        return None  # nothing but empty cells before the first figure: no header, no label
     if _serial_value(view, cells[first]) == 1 and first + 1 < len(cells) and _label_cell(view, figs, cells[first + 1]):
         head, body = prefix, list(cells[first:])  # 序号 … | 1 | 东关 | …
     else:
