@@ -21,10 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from extractor.output.ingest import ingest
 
 from .conftest import ROOT
+from .glyphs import crops_at, tofu
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,21 +77,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
-
-
-def _glyph_crops_differ(png: Path, boxes: list[dict[str, float]]) -> tuple[bool, str]:
-    """Whether the characters in these boxes of the screenshot are drawn (ink on the paper) and
-    drawn differently from each other."""
-    from PIL import Image, ImageChops
-
-    img = Image.open(png).convert("L")
-    crops = []
-    for b in boxes:
-        box = (round(b["x"]), round(b["y"]), round(b["x"] + b["width"]), round(b["y"] + b["height"]))
-        crops.append(img.crop(box).resize((32, 32)))
-    inks = [sum(1 for p in c.tobytes() if p < 128) for c in crops]
-    differing = sum(1 for p in ImageChops.difference(crops[0], crops[1]).tobytes() if p > 64)
-    return all(n > 15 for n in inks) and differing > 40, f"ink {inks}, differing pixels {differing}"
 
 
 _CHAR_BOXES = """
@@ -171,8 +158,10 @@ def test_filter_open_review_reload(server: str, tmp_path: Path) -> None:
             han = [ch for ch in dict.fromkeys(title) if "\u4e00" <= ch <= "\u9fff"]
             assert len(han) >= 2, title
             boxes = page.evaluate(_CHAR_BOXES, ["section.doc h2", han[0], han[1]])
-            ok, why = _glyph_crops_differ(shot, boxes)
-            assert ok, f"CJK glyphs not rendered ({han[0]} vs {han[1]}): {why}"
+            crops = crops_at(Image.open(shot), [(round(b["x"]), round(b["y"]), round(b["x"] + b["width"]),
+                                                 round(b["y"] + b["height"])) for b in boxes])
+            why = tofu(crops)
+            assert why is None, f"CJK glyphs not rendered ({han[0]} vs {han[1]}): {why}"
         finally:
             browser.close()
     assert os.path.getsize(ARTIFACTS / "serve_report.png") > 20_000
