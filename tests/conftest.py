@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -59,21 +60,30 @@ def pg_server() -> str:
     return url
 
 
-@pytest.fixture
-def pg_schema(pg_server: str) -> Iterator[str]:
-    """A URL of an empty schema of its own on the server (other tests and runs use the same
-    database), dropped afterwards."""
+@contextlib.contextmanager
+def schema_on(server: str, prefix: str = "t") -> Iterator[str]:
+    """A URL of an empty schema of its own on the PostgreSQL ``server`` (other tests and runs use
+    the same database), dropped when the block ends."""
     from sqlalchemy import create_engine, make_url
     from sqlalchemy import text as sql
 
     from extractor.output.store import engine_url
 
-    name = f"t_{os.getpid()}_{next(_schemas)}"
-    engine = create_engine(engine_url(pg_server))
+    name = f"{prefix}_{os.getpid()}_{next(_schemas)}"
+    engine = create_engine(engine_url(server))
     with engine.begin() as c:
         c.execute(sql(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         c.execute(sql(f"CREATE SCHEMA {name}"))
-    yield make_url(pg_server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
-    with engine.begin() as c:
-        c.execute(sql(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
+    try:
+        yield make_url(server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
+    finally:
+        with engine.begin() as c:
+            c.execute(sql(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_schema(pg_server: str) -> Iterator[str]:
+    """A URL of an empty schema of its own on the server, dropped afterwards."""
+    with schema_on(pg_server) as url:
+        yield url

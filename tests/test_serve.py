@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
-import os
 import re
 import shutil
 import warnings
@@ -27,22 +25,18 @@ with warnings.catch_warnings():  # starlette's client warns that it will move of
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from sqlalchemy import create_engine, delete, select
-from sqlalchemy import text as sql
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, select
 
 from extractor.output import store as st
 from extractor.output.ingest import ingest
 from extractor.web.app import Settings, create_app
 from extractor.web.tables import parse_key
 
-from .conftest import ROOT
+from .conftest import ROOT, schema_on
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CONTRACT_RECORD = {"source", "index", "title", "text", "facts", "breakdowns", "findings"}
-PG_DEFAULT = "postgresql+psycopg2://postgres@/extractor_test?host=/var/run/postgresql"
-_schemas = itertools.count()
 
 
 # --- stores ---------------------------------------------------------------------------------
@@ -52,33 +46,6 @@ def _corpus(folder: Path) -> Path:
     for name in ("seed", "dev"):
         shutil.copytree(ROOT / "corpus" / name, folder / name, ignore=shutil.ignore_patterns("gold", "*.json"))
     return folder
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> str:
-    pytest.importorskip("psycopg2")
-    url = os.environ.get("EXTRACTOR_PG_URL") or PG_DEFAULT
-    engine = create_engine(url)
-    try:
-        with engine.connect() as c:
-            c.execute(sql("SELECT 1"))
-    except Exception as e:  # no server here: say how to get one
-        pytest.skip(f"no PostgreSQL server at {url} ({type(e).__name__}): run scripts/pg_test_server.sh")
-    finally:
-        engine.dispose()
-    return url
-
-
-def _pg_schema(server: str) -> Iterator[str]:
-    name = f"serve_{os.getpid()}_{next(_schemas)}"
-    engine = create_engine(server)
-    with engine.begin() as c:
-        c.execute(sql(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
-        c.execute(sql(f"CREATE SCHEMA {name}"))
-    yield make_url(server).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(False)
-    with engine.begin() as c:
-        c.execute(sql(f"DROP SCHEMA {name} CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -91,12 +58,10 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
         ingest([corpus], url)
         yield url
         return
-    server = request.getfixturevalue("pg_server")
-    schemas = _pg_schema(server)
-    url = next(schemas)
-    ingest([corpus], url)
-    yield url
-    next(schemas, None)
+    server = request.getfixturevalue("pg_server")  # the suite's server (conftest): skips, saying why, without one
+    with schema_on(server, "serve") as url:
+        ingest([corpus], url)
+        yield url
 
 
 @pytest.fixture(scope="module")
