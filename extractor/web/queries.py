@@ -14,11 +14,11 @@ import binascii
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, null, select, tuple_
+from sqlalchemy import Connection, Select, and_, func, null, select, tuple_
 
 from ..output import store as st
 from .tables import SEV_RANK, STATES, parse_key, reviews, web_findings
@@ -295,13 +295,7 @@ def list_facts(c: Connection, flt: FactFilter, cursor: str | None = None, limit:
         q = q.where(d.c.sha256 == flt.document[0], d.c.idx == flt.document[1])
     if after is not None:
         q = q.where(f.c.id > after[0])
-    rows = c.execute(q.order_by(f.c.id).limit(limit + 1)).mappings().all()
-    items = []
-    for r in rows[:limit]:
-        item = st._fact_dict(_row(r))
-        item["document"] = _doc_ref(r)
-        items.append(item)
-    return Page(items, encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None)
+    return _page(c, q.order_by(f.c.id), limit, st._fact_dict)
 
 
 def list_breakdowns(c: Connection, kind: str | None = None, consistent: bool | None = None,
@@ -320,10 +314,16 @@ def list_breakdowns(c: Connection, kind: str | None = None, consistent: bool | N
         q = q.where(d.c.year == year)
     if after is not None:
         q = q.where(b.c.id > after[0])
-    rows = c.execute(q.order_by(b.c.id).limit(limit + 1)).mappings().all()
+    return _page(c, q.order_by(b.c.id), limit, st._breakdown_dict)
+
+
+def _page(c: Connection, q: Select[Any], limit: int, as_dict: Callable[[Mapping[str, Any]], dict[str, Any]]) -> Page:
+    """A page of ``q`` (ordered by its rows' ``id``): ``limit`` rows as the record's dicts, each
+    with its document, and the cursor of the next page when there is one (one row more read)."""
+    rows = c.execute(q.limit(limit + 1)).mappings().all()
     items = []
     for r in rows[:limit]:
-        item = st._breakdown_dict(_row(r))
+        item = as_dict(_row(r))
         item["document"] = _doc_ref(r)
         items.append(item)
     return Page(items, encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None)
