@@ -15,7 +15,10 @@ Each step is timed:
    ``extractor audit --format json`` of the seed; both must equal what this checkout's own
    install gives, and the installed package must load its models from inside itself;
 5. score: the extract output through the vendored scorer (scripts/eval/score.py); facts,
-   findings and breakdowns F1 must be 1.000.
+   findings and breakdowns F1 must be 1.000;
+6. serve: ``pip install '<the wheel>[web]'`` into the same virtualenv, ``extractor ingest`` of the
+   seed into a store, ``extractor serve`` on a free port, and its findings page fetched: it must
+   list the seed's findings (the templates and static files are package data).
 
 Exit 0 when every step passed, 1 otherwise.
 """
@@ -151,6 +154,43 @@ def check_run(venv: Path, work: Path, problems: list[str]) -> None:
         problems.append("score: facts, findings and breakdowns F1 must all be 1.000")
 
 
+def check_serve(venv: Path, work: Path, problems: list[str]) -> None:
+    """``extractor serve`` of the installed wheel (its templates and static files are package
+    data): a store ingested from the seed, the findings page fetched over HTTP; add what is
+    wrong to ``problems``."""
+    import socket
+    import urllib.request
+
+    store = work / "facts.db"
+    run([str(venv / "bin" / "extractor"), "ingest", str(SEED), "--db", str(store)], work)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("EXTRACTOR_MODELS", "PYTHONPATH")}
+    server = subprocess.Popen([str(venv / "bin" / "extractor"), "serve", "--db", str(store), "--port", str(port)],
+                              cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        page = ""
+        for _ in range(120):  # up to a minute for the first start (it builds the search index)
+            if server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/findings", timeout=5) as r:
+                    page = r.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        if "发现" not in page or "placeholder" not in page:
+            said = server.stderr.read() if server.stderr is not None and server.poll() is not None else ""
+            problems.append(f"serve: no findings page from the installed wheel ({len(page)} characters; "
+                            f"the server said: {said[-1000:]})")
+        else:
+            print(f"   serve: /findings {len(page)} characters from the installed wheel")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -175,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         with step(f"extract, audit and score the seed from {work}", times):
             check_run(venv, work, problems)
+        with step("install the web extra, ingest the seed and serve its findings page", times):
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-qq", f"{wheel}[web]"], check=True)
+            check_serve(venv, work, problems)
     except Failed as e:
         problems.append(str(e))
     finally:
