@@ -65,7 +65,7 @@ def test_extract_seed_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         _check_record(row)
     kinds = {f["kind"] for r in rows for f in r["facts"]}
     assert kinds == {"money", "count", "date"}  # the seed has all three, so every shape was checked
-    assert "5 reports" in capsys.readouterr().err
+    assert "报告 5，错误 0" in capsys.readouterr().err
 
 
 def test_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

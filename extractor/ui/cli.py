@@ -151,7 +151,7 @@ def _extract(args: argparse.Namespace) -> int:
         return _no_input(args.paths)
     if args.output:
         failed = sum(tally.errors.values())
-        print(printable(f"{tally.files} files, {records} reports, {failed} errors → {args.output}"), file=sys.stderr)
+        print(printable(f"文件 {tally.files}，报告 {records}，错误 {failed} → {args.output}"), file=sys.stderr)
     return 1 if tally.errors else 0
 
 
@@ -211,7 +211,7 @@ def _export(args: argparse.Namespace) -> int:
         _check_output(args.output)
     with errors_said(args.db):
         n = export(args.db, args.format, args.table, args.output)
-    print(f"{n} rows → {args.output or 'stdout'}", file=sys.stderr)
+    print(f"{n} 行 → {args.output or '标准输出'}", file=sys.stderr)
     return 0
 
 
