@@ -45,6 +45,7 @@ from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
+from .regions import Regions
 from .ruler import NamedSpan, named_spans_of
 from .taxonomy import TAXONOMY, Kind
 
@@ -184,6 +185,7 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
         return facts
     out = list(facts)
     topics = doc.topics
+    regions = Regions(doc.title, text, doc.view, [facts[i].span for i in targets])
     windows, members, reach = _windows(doc, targets)
     segmented = doc.tokens(windows)
     for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented, text),
@@ -203,7 +205,8 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
             assert isinstance(f, (Count, Money))
             # what stands around the figure (a clause of a thousand figures stays linear)
             fs, fe = f.span
-            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id))
+            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id,
+                                       regions))
         _follow(out, here)
     _same_figures(out)
     for b in doc.breakdowns:
@@ -305,18 +308,20 @@ class _Clause(NamedTuple):
     start: int
     topics: Topics
     campaign: str | None
+    regions: Regions
 
 
 def _about(f: Count | Money, c: _Clause) -> Count | Money:
     start, end = f.span
     local = [s for s in c.spans if s.start >= c.start and s.end <= end + _AFTER]
-    region = f.region or _text(_named(local, "PLACE", start, end, after=False))
+    region = f.region or c.regions.of(f.span, local)
     org = _text(_named(local, "ORG", start, end, after=False))
     if isinstance(f, Count):
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
         named = _place_or_org(subject[1], c.spans) if subject else None
         if subject and named is not None and TAXONOMY.match(subject[0], "group") is None:
-            region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
+            place = None if c.regions.own(subject[1]) else subject[0]  # not the report's own place
+            region, org = (place, org) if named.label == "PLACE" else (region, subject[0])
             subject = None
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
