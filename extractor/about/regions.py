@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..lang.chars import fold
 from ..lang.segment import get_segmenter
 from ..model import Span
 from .taxonomy import TAXONOMY
@@ -91,19 +92,22 @@ def place_suffixes() -> tuple[str, ...]:
 
 class Gazetteer:
     """The divisions by full name (衡阳市, 保华镇, 巴里坤县) and by short name (衡阳), read from the
-    table of ``scripts/build_gazetteer.py``; a name two divisions share is the higher one's."""
+    table of ``scripts/build_gazetteer.py``; a name two divisions share is the higher one's. Towns
+    are names only (a set: 35,000 of them), the tree above them :class:`Place` objects."""
 
     def __init__(self, table: str, parts: Iterable[str] = ()) -> None:
         self.full: dict[str, Place] = {}
         self.short: dict[str, Place] = {}
+        #: the towns' names before their suffix, by suffix (镇 → {保华, 大河…})
+        self.towns: dict[str, set[str]] = {}
         stack: list[Place] = []
+        suffixes = place_suffixes()
         for line in table.splitlines():
             if not line or line.startswith("#"):
                 continue
             if line.startswith("="):
                 suffix, _, stems = line[1:].partition("\t")
-                for stem in stems.split():
-                    self._add(stem + suffix, Place(stem + suffix, 3))
+                self.towns.setdefault(suffix, set()).update(stems.split())
                 continue
             depth = len(line) - len(line.lstrip("\t"))
             name, *others = line.strip("\t").split("\t")
@@ -112,15 +116,16 @@ class Gazetteer:
             stack.append(place)
             self._add(name, place)
             for other in others:
-                if other.endswith(place_suffixes()):
-                    self._add(other, place)
-                else:
-                    self._add(other, place, short=True)
+                self._add(other, place, short=not other.endswith(suffixes))
         for part in parts:
             self._add(part, Place(part, 4))
-        self.longest = max(map(len, self.full), default=0)
+        self.longest = max([*map(len, self.full), *(len(max(v, key=len)) + len(k) for k, v in self.towns.items())],
+                           default=0)
+        self._towns_by_end: dict[str, list[tuple[str, set[str]]]] = {}
+        for suffix, stems in self.towns.items():
+            self._towns_by_end.setdefault(suffix[-1], []).append((suffix, stems))
         #: the last characters of the full names: a word ending in none of them ends no name
-        self.ends = frozenset(name[-1] for name in self.full)
+        self.ends = frozenset({name[-1] for name in self.full} | {suffix[-1] for suffix in self.towns})
 
     def _add(self, name: str, place: Place, short: bool = False) -> None:
         table = self.short if short else self.full
@@ -128,9 +133,21 @@ class Gazetteer:
         if old is None or place.level < old.level:
             table[name] = place
 
+    def is_name(self, name: str) -> bool:
+        """Whether ``name`` is a division's full name (衡阳市, 保华镇) or a part of a place (市区)."""
+        if name in self.full:
+            return True
+        for suffix, stems in self._towns_by_end.get(name[-1:], ()):
+            if name.endswith(suffix) and name[:-len(suffix)] in stems:
+                return True
+        return False
+
     def known(self, word: str) -> Place | None:
         """The division named ``word`` in full or by its short name, or None."""
-        return self.full.get(word) or self.short.get(word)
+        place = self.full.get(word)
+        if place is None and self.is_name(word):
+            return Place(word, 3)
+        return place or self.short.get(word)
 
     def names(self, place: Place) -> set[str]:
         """Every name of a place and of the divisions above it (莒县 → 莒县, 日照市, 日照, 山东省, 山东)."""
@@ -181,7 +198,7 @@ def place_spans(words: Sequence[str], tags: Sequence[str]) -> list[tuple[int, in
                 name = words[a] + name
                 if len(name) > g.longest:
                     break
-                if name in g.full and name[0] not in SCOPE_CHARS:
+                if name[0] not in SCOPE_CHARS and g.is_name(name):
                     best = a
         if best is not None:
             out.append((best, i + 1))
@@ -197,6 +214,7 @@ _ISSUER = re.compile("总工会|工会|妇联|残联|红十字会|慈善总会|�
 # the place a team is stationed in, in a report's opening (市委宣传部驻陶庙村工作队): the report's own
 _STATIONED = re.compile(r"驻(?P<name>[\u4e00-\u9fff]{2,10}?(?:村|社区))")
 _OPENING = 300
+_TITLE = 80  # the title's first characters read for places
 
 
 class Scope:
@@ -208,7 +226,7 @@ class Scope:
         g = gazetteer()
         found: list[Place] = []
         if title:
-            tokens = get_segmenter().tokens(title)
+            tokens = get_segmenter().tokens(fold(title[:_TITLE]))
             words, tags = [t.text for t in tokens], [t.tag for t in tokens]
             for a, b in place_spans(words, tags):
                 p = g.known("".join(words[a:b]))
@@ -221,7 +239,7 @@ class Scope:
         self.names: set[str] = set()
         for m in _STATIONED.finditer(view, 0, min(len(view), _OPENING)):
             name = m.group("name")
-            p = g.full.get(name)
+            p = g.known(name) if g.is_name(name) else None
             if p is not None:
                 found.append(p)
             elif _suffix_place(name):
@@ -239,7 +257,7 @@ class Scope:
 def _name_before(view: str, end: int, g: Gazetteer) -> Place | None:
     """The division whose full name ends at ``end`` (the longest), or None."""
     for n in range(min(g.longest, end), 1, -1):
-        p = g.full.get(view[end - n:end])
+        p = g.known(view[end - n:end]) if g.is_name(view[end - n:end]) else None
         if p is not None:
             return p
     return None
@@ -257,8 +275,14 @@ _LINE_HEAD = re.compile(r"^[ \t\u3000]*(?:[(（]?[一二三四五六七八九十
                         r"(?P<name>[\u4e00-\u9fff]{2,12})[:：]", re.M)
 # words after a head that say the figure is no longer the head's (全县共计, 合计, 总计)
 _WHOLE = re.compile("全[省市县区镇乡州旗]|合计|共计|总计|累计")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+$")
 _HEAD_MAX = 12
+
+
+@lru_cache(maxsize=1)
+def _head_ends() -> frozenset[str]:
+    """The characters a head can end with: the last of a place suffix or of a division's name."""
+    return frozenset({s[-1] for s in place_suffixes()}) | gazetteer().ends
 
 
 def item_heads(view: str, figures: Sequence[Span]) -> list[tuple[str, Span] | None]:
@@ -269,10 +293,12 @@ def item_heads(view: str, figures: Sequence[Span]) -> list[tuple[str, Span] | No
     figure is the whole's (合计, 全县). A head not in the gazetteer is a place by its suffix only
     in a list of two or more such heads (桃源村…；石桥村…)."""
     candidates: list[tuple[int, int]] = []
+    ends = _head_ends()
     for s, _ in figures:
-        k = s
-        while k > 0 and s - k < _HEAD_MAX and _CJK.match(view, k - 1):
-            k -= 1
+        if s == 0 or view[s - 1] not in ends:
+            continue  # no place's last character right before the figure
+        run = _CJK_RUN.search(view, max(0, s - _HEAD_MAX), s)
+        k = run.start() if run else s
         if k < s and (k == 0 or view[k - 1] in _BEFORE_HEAD):
             a = k
             for w in _OPEN:
@@ -287,12 +313,15 @@ def item_heads(view: str, figures: Sequence[Span]) -> list[tuple[str, Span] | No
             by_suffix.setdefault(sfx, set()).add(view[a:b])
     heads = [(a, b) for a, b in candidates if _is_head(view[a:b], lambda sfx: len(by_suffix[sfx]) >= 2)]
     lines = [(m.start("name"), m.end("name")) for m in _LINE_HEAD.finditer(view)
-             if _is_head(m.group("name"), lambda _: True)]
-    ends = [m.start() for m in _ITEM_END.finditer(view)]
+             if m.group("name")[-1] in ends and _is_head(m.group("name"), lambda _: True)]
+    if not heads and not lines:
+        return [None] * len(figures)
+    stops = [m.start() for m in _ITEM_END.finditer(view)]
     wholes = [m.start() for m in _WHOLE.finditer(view)]
     out: list[tuple[str, Span] | None] = []
     for s, _ in figures:
-        item = ends[bisect.bisect_left(ends, s) - 1] + 1 if bisect.bisect_left(ends, s) else 0
+        k = bisect.bisect_left(stops, s)
+        item = stops[k - 1] + 1 if k else 0
         k = bisect.bisect_right(heads, (s, s)) - 1
         head = heads[k] if k >= 0 and heads[k][0] >= item else None
         if head is None:
@@ -348,7 +377,7 @@ def _is_head(name: str, enough: Callable[[str], bool]) -> bool:
     place suffix when ``enough`` says so of its suffix (a list of two such items or more)."""
     if name[0] in SCOPE_CHARS:
         return False
-    if name in gazetteer().full:
+    if gazetteer().is_name(name):
         return True
     sfx = _suffix_place(name)
     return sfx is not None and enough(sfx)
@@ -377,12 +406,14 @@ def visited(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
     them (``前往雅戈尔老年乐园及怡康院，…分别送上价值10万元和5万元``); a unit is a name of two
     characters or more before a unit's last word (data/lexicon/places.txt ``unit:``: 院, 站点)."""
     out: dict[Span, Span] = {}
+    visits = [(m, units) for m in _VISIT.finditer(view)
+              if (units := _units(view, *m.span("units" if m.group("units") is not None else "at")))]
+    if not visits:
+        return out
     starts = [a for a, _ in figures]
     stops = [m.start() for m in _SENTENCE_END.finditer(view)]
     wholes = [m.start() for m in _WHOLE.finditer(view)]
     eaches = [m.start() for m in re.finditer("分别", view)]
-    visits = [(m, units) for m in _VISIT.finditer(view)
-              if (units := _units(view, *m.span("units" if m.group("units") is not None else "at")))]
     for k, (m, units) in enumerate(visits):
         later = visits[k + 1][0].start() if k + 1 < len(visits) else len(view)  # a later visit takes over
         end = _next(stops, m.end(), len(view))
