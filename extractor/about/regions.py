@@ -122,8 +122,8 @@ class Gazetteer:
         self.longest = max([*map(len, self.full), *(len(max(v, key=len)) + len(k) for k, v in self.towns.items())],
                            default=0)
         self._towns_by_end: dict[str, list[tuple[str, set[str]]]] = {}
-        for suffix, stems in self.towns.items():
-            self._towns_by_end.setdefault(suffix[-1], []).append((suffix, stems))
+        for suffix, names in self.towns.items():
+            self._towns_by_end.setdefault(suffix[-1], []).append((suffix, names))
         #: the last characters of the full names: a word ending in none of them ends no name
         self.ends = frozenset({name[-1] for name in self.full} | {suffix[-1] for suffix in self.towns})
 
