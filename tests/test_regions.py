@@ -4,6 +4,8 @@ report visits; not generic words, not jieba's other place tags, not the report's
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +29,7 @@ REGIONS = [
     pytest.param("其中大学一本新生91名、二本新生309名。", [None, None], id="jieba-ns-that-is-no-place"),
     pytest.param("为今年中考被省溧中录取的15名困难职工家庭子女发放助学金。", [None], id="one-character-fragment"),
     pytest.param("热心单位、卜蜂莲花超市等共出资62万元。", [None], id="a-shop-is-no-city"),
+    pytest.param("推进小城镇建设，改造老城区危房120户。", [None], id="division-names-that-are-common-words"),
     # the report's own place: its title's, its issuer's, the village its team is stationed in
     pytest.param("衡阳206名寒门学子共获得52.4万元助学金\n衡阳市共有206名学子获助。", [None] * 3,
                  id="title-place-is-the-reports-own"),
@@ -118,6 +121,15 @@ def test_the_reports_own_place(title: str | None, view: str, own: list[str], not
     scope = Scope(title, view)
     assert [n for n in own if n in scope] == own
     assert [n for n in not_own if n in scope] == []
+
+
+@pytest.mark.skipif(not os.environ.get("JIONLP_WHEEL"),
+                    reason="JIONLP_WHEEL (jionlp's wheel, pip download jionlp==1.5.31 --no-deps) is not set")
+def test_gazetteer_in_sync_with_its_source() -> None:
+    script = ROOT / "scripts" / "build_gazetteer.py"
+    r = subprocess.run([sys.executable, str(script), "--source", os.environ["JIONLP_WHEEL"], "--check"],
+                       capture_output=True)
+    assert r.returncode == 0, r.stderr.decode()
 
 
 def test_build_script_names() -> None:

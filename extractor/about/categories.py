@@ -16,9 +16,11 @@ groups and funds its sentence named before it come from the report's :class:`top
   figure stated with words elsewhere (a table's 合计); a breakdown part takes its total's; the
   report's campaign's fund or group. An amount after a loss or income word (直接经济损失) has
   none. Null categories carry a reason; ``category_by`` says which rule decided.
-- ``region`` is a place and ``org`` an organization named before the figure in its clause (a
-  table row's header stays the region); a subject that is a place or an organization (``地直``)
-  is moved there.
+- ``region`` is the place or named unit the text ties to the figure (:mod:`.regions`: a table
+  row's header, the place named before it in its clause, the unit visited, the head of its list
+  item or line; never the report's own place), ``org`` an organization named before it in its
+  clause; a subject that is a place (not the report's own) or an organization (``地直``) is moved
+  there.
 
 >>> from extractor.facts import extract_facts
 >>> from extractor.reportdoc import ReportDoc
@@ -300,7 +302,8 @@ Subject = tuple[str, Span] | None
 
 class _Clause(NamedTuple):
     """What a figure's category is read from: its clause's tokens, the names of its sentence up to
-    the clause's end (``spans``), where the clause starts, the report's topics and campaign."""
+    the clause's end (``spans``), where the clause starts, the report's topics and campaign, and
+    what ties its figures to places (``regions``)."""
 
     text: str
     tokens: list[Token]

@@ -69,10 +69,10 @@ class Place:
 
 @lru_cache(maxsize=1)
 def _places_txt() -> dict[str, tuple[str, ...]]:
-    """data/lexicon/places.txt by kind of line: ``suffix`` and ``unit`` (longest first), and the
-    plain names (``""``)."""
+    """data/lexicon/places.txt by kind of line: ``suffix``, ``unit`` and ``not`` (longest first),
+    and the plain names (``""``)."""
     raw = resources.files("extractor").joinpath("data/lexicon/places.txt").read_text("utf-8")
-    out: dict[str, list[str]] = {"suffix": [], "unit": [], "": []}
+    out: dict[str, list[str]] = {"suffix": [], "unit": [], "not": [], "": []}
     for line in raw.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
@@ -95,8 +95,10 @@ class Gazetteer:
     table of ``scripts/build_gazetteer.py``; a name two divisions share is the higher one's. Towns
     are names only (a set: 35,000 of them), the tree above them :class:`Place` objects."""
 
-    def __init__(self, table: str, parts: Iterable[str] = ()) -> None:
+    def __init__(self, table: str, parts: Iterable[str] = (), words: Iterable[str] = ()) -> None:
         self.full: dict[str, Place] = {}
+        #: names that are common words first (小城镇): no place
+        self.words = frozenset(words)
         self.short: dict[str, Place] = {}
         #: the towns' names before their suffix, by suffix (镇 → {保华, 大河…})
         self.towns: dict[str, set[str]] = {}
@@ -128,6 +130,8 @@ class Gazetteer:
         self.ends = frozenset({name[-1] for name in self.full} | {suffix[-1] for suffix in self.towns})
 
     def _add(self, name: str, place: Place, short: bool = False) -> None:
+        if name in self.words:
+            return
         table = self.short if short else self.full
         old = table.get(name)
         if old is None or place.level < old.level:
@@ -137,6 +141,8 @@ class Gazetteer:
         """Whether ``name`` is a division's full name (衡阳市, 保华镇) or a part of a place (市区)."""
         if name in self.full:
             return True
+        if name in self.words:
+            return False
         for suffix, stems in self._towns_by_end.get(name[-1:], ()):
             if name.endswith(suffix) and name[:-len(suffix)] in stems:
                 return True
@@ -162,13 +168,13 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     """The package's gazetteer (data/gazetteer.tsv with places.txt's parts of a place), loaded once."""
     table = resources.files("extractor").joinpath("data/gazetteer.tsv").read_text("utf-8")
-    return Gazetteer(table, _places_txt()[""])
+    return Gazetteer(table, _places_txt()[""], _places_txt()["not"])
 
 
 def named_place(word: str, g: Gazetteer) -> bool:
     """Whether a word jieba tags as a place name is one: a division's short name (衡阳), or a word
     ending in a place suffix with two characters or more before it (桃源村), not a scope word."""
-    if len(word) < 2 or word[0] in SCOPE_CHARS:
+    if len(word) < 2 or word[0] in SCOPE_CHARS or word in g.words:
         return False
     if g.known(word) is not None:
         return True
@@ -345,7 +351,7 @@ def _suffix_place(name: str) -> str | None:
     characters or more, not a scope word, no group or fund of the taxonomy: 贫困村 is a kind of
     village), else None."""
     suffix = next((s for s in place_suffixes() if name.endswith(s)), None)
-    if suffix is None or len(name) - len(suffix) < 2 or name[0] in SCOPE_CHARS:
+    if suffix is None or len(name) - len(suffix) < 2 or name[0] in SCOPE_CHARS or name in gazetteer().words:
         return None
     stem = len(name) - len(suffix)
     if any(m is not None and m.start < stem for m in (TAXONOMY.match(name, "group"), TAXONOMY.match(name, "fund"))):
