@@ -115,6 +115,8 @@ def test_place_spans(words: list[str], tags: list[str], spans: list[tuple[int, i
     pytest.param("山东莒县总工会2022年送温暖活动", "", ["莒县", "日照市", "山东省", "山东"], ["城关镇"], id="title"),
     pytest.param(None, "近日，泗县总工会召开新闻发布会。", ["泗县", "宿州市"], ["衡阳市"], id="issuer-in-the-opening"),
     pytest.param(None, "市民政局驻石桥村工作队认真履行职责。", ["石桥村"], ["桃源村"], id="stationed-team"),
+    pytest.param("关于下达城关镇、河口镇帮扶资金的通知", "", ["城关镇"], ["河口镇"], id="title-first-place-only"),
+    pytest.param(None, "近日，城关镇总工会联合河口镇总工会开展慰问。", ["城关镇"], ["河口镇"], id="first-issuer-only"),
     pytest.param(None, "2022年，我区社会救助工作稳步推进。", [], ["钟山区"], id="no-place-named"),
 ])
 def test_the_reports_own_place(title: str | None, view: str, own: list[str], not_own: list[str]) -> None:

@@ -224,34 +224,37 @@ _TITLE = 80  # the title's first characters read for places
 
 
 class Scope:
-    """The report's own place: the places its title names, the place of an issuer its opening
-    names (``近日，泗县总工会…``) and the village a team of its opening is stationed in
-    (``驻陶庙村工作队``), with the divisions above them, by every name."""
+    """The report's own place: the place its title names first (with the places right after it:
+    山东莒县), the place of the first issuer its opening names (``近日，泗县总工会…``) and the village a
+    team of its opening is stationed in (``驻陶庙村工作队``), with the divisions above them, by every
+    name."""
 
     def __init__(self, title: str | None, view: str) -> None:
-        g = gazetteer()
-        found: list[Place] = []
+        self.names: set[str] = set()
         if title:
             tokens = get_segmenter().tokens(fold(title[:_TITLE]))
             words, tags = [t.text for t in tokens], [t.tag for t in tokens]
+            chain: list[tuple[int, int]] = []
             for a, b in place_spans(words, tags):
-                p = g.known("".join(words[a:b]))
-                if p is not None:
-                    found.append(p)
-        for m in _ISSUER.finditer(view, 0, min(len(view), _OPENING)):
-            p = _name_before(view, m.start(), g)
-            if p is not None:
-                found.append(p)
-        self.names: set[str] = set()
-        for m in _STATIONED.finditer(view, 0, min(len(view), _OPENING)):
-            name = m.group("name")
-            p = g.known(name) if g.is_name(name) else None
-            if p is not None:
-                found.append(p)
-            elif _suffix_place(name):
-                self.names.add(name)
-        for p in found:
-            self.names |= g.names(p)
+                if chain and a != chain[-1][1]:
+                    break
+                chain.append((a, b))
+            for a, b in chain:
+                self._add("".join(words[a:b]))
+        opening = min(len(view), _OPENING)
+        issuer = next((p for m in _ISSUER.finditer(view, 0, opening)
+                       if (p := _name_before(view, m.start(), gazetteer())) is not None), None)
+        if issuer is not None:
+            self._add(issuer.name)
+        for m in _STATIONED.finditer(view, 0, opening):
+            if gazetteer().is_name(m.group("name")) or _suffix_place(m.group("name")):
+                self._add(m.group("name"))
+
+    def _add(self, name: str) -> None:
+        """A place of the report's own, with every name of it and of the divisions above it."""
+        g = gazetteer()
+        p = g.known(name)
+        self.names |= g.names(p) if p is not None else {name}
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
