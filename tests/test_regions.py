@@ -159,5 +159,5 @@ def test_heads_and_visits_stay_linear(unit: str) -> None:
         return time.perf_counter() - t0
 
     run(100)
-    small, big = run(2_000), run(8_000)
-    assert big < 12 * small + 0.05
+    small, big = min(run(2_000) for _ in range(3)), min(run(8_000) for _ in range(3))  # the least disturbed
+    assert big < 12 * small + 0.05  # four times the text: quadratic would be sixteen times the time

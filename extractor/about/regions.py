@@ -193,16 +193,17 @@ def place_spans(words: Sequence[str], tags: Sequence[str]) -> list[tuple[int, in
     [(2, 3)]
     """
     g = gazetteer()
+    ends, longest = g.ends, g.longest
+    may = {w for w in set(words) if w[-1:] in ends}  # the words a division's name can end with
     out: list[tuple[int, int]] = []
-    for i, word in enumerate(words):
-        if not word or (word[-1] not in g.ends and tags[i] != "ns"):
-            continue
+    for i in [i for i, w in enumerate(words) if w in may or tags[i] == "ns"]:
+        word = words[i]
         best = None
-        if word[-1] in g.ends:
+        if word in may:
             name = ""
             for a in range(i, max(-1, i - _RUN), -1):
                 name = words[a] + name
-                if len(name) > g.longest:
+                if len(name) > longest:
                     break
                 if name[0] not in SCOPE_CHARS and g.is_name(name):
                     best = a
