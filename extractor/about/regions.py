@@ -194,7 +194,9 @@ def place_spans(words: Sequence[str], tags: Sequence[str]) -> list[tuple[int, in
     """
     g = gazetteer()
     ends, longest = g.ends, g.longest
-    may = {w for w in set(words) if w[-1:] in ends}  # the words a division's name can end with
+    # the words a division's name can end with: a suffix cut off (镇, 街道), a short word (口镇), a
+    # name whole (城关镇); not a longer word of another kind (开发区, 贫困县)
+    may = {w for w in set(words) if w[-1:] in ends and (len(w) <= 2 or g.is_name(w))}
     out: list[tuple[int, int]] = []
     for i in [i for i, w in enumerate(words) if w in may or tags[i] == "ns"]:
         word = words[i]
@@ -489,8 +491,8 @@ class Regions:
     the list items its figures stand in (:func:`item_heads`), read once a report."""
 
     def __init__(self, title: str | None, text: str, view: str, figures: Sequence[Span]) -> None:
-        self.text, self.view = text, view
-        self.scope = Scope(title, view)
+        self.text, self.view, self.title = text, view, title
+        self._scope: Scope | None = None  # read on first use: most figures have no place to weigh
         order = sorted(set(figures))
         self._heads = dict(zip(order, item_heads(view, order), strict=True))
         self._visited = visited(view, order)
@@ -501,16 +503,18 @@ class Regions:
         else the named unit visited (:func:`visited`); else the head of its list item or line;
         else None."""
         start = span[0]
-        orgs = [(n[1], n[2]) for n in names if n[0] == "ORG"]
-        best: Named | None = None
-        for n in names:  # the last by end, the longest of those (the first of equals)
-            if n[0] != "PLACE" or n[2] > start or (best is not None and _order(n) <= _order(best)):
-                continue
-            in_org = any(a <= n[1] and n[2] <= b and (a, b) != (n[1], n[2]) for a, b in orgs)
-            if not in_org and not self.own((n[1], n[2])):
-                best = n
-        if best is not None:
-            return best[3]
+        places = [n for n in names if n[0] == "PLACE" and n[2] <= start]
+        if places:
+            orgs = [(n[1], n[2]) for n in names if n[0] == "ORG"]
+            best: Named | None = None
+            for n in places:  # the last by end, the longest of those (the first of equals)
+                if best is not None and _order(n) <= _order(best):
+                    continue
+                in_org = any(a <= n[1] and n[2] <= b and (a, b) != (n[1], n[2]) for a, b in orgs)
+                if not in_org and not self.own((n[1], n[2])):
+                    best = n
+            if best is not None:
+                return best[3]
         unit = self._visited.get(span)
         if unit is not None:
             return self.text[unit[0]:unit[1]]
@@ -522,4 +526,6 @@ class Regions:
     def own(self, span: Span) -> bool:
         """Whether the place at ``span`` is the report's own or one above it (衡阳 in a report of
         衡阳市), read in the folded view (衡陽 is 衡阳)."""
-        return self.view[span[0]:span[1]] in self.scope
+        if self._scope is None:
+            self._scope = Scope(self.title, self.view)
+        return self.view[span[0]:span[1]] in self._scope
