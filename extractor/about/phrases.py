@@ -1,0 +1,93 @@
+"""Where a figure's subject stands when it is not the noun phrase next to it.
+
+The categories stage asks these when the phrase next to a figure says only *how* it is measured
+or paid (``金额``, ``资金``, ``标准``, ``每人``, a verb such as ``慰问``):
+
+- :func:`weakness`: whether a phrase names nothing of its own, and of which kind: a generic fund
+  noun (``资金``, ``金额``: a more specific fund or aid named before it is the subject) or a rate
+  or a verb (``标准``, ``每人``, ``慰问``: the recipients are);
+- :func:`line_head`: the head of a ``X：`` line that the figure follows (``一、学前教育资助：386人，
+  金额17.38万元`` → ``学前教育资助``);
+- :func:`aid_after`: the aid a group is named by (``582户享受了最低生活保障`` → ``最低生活保障``).
+
+>>> weakness("金额"), weakness("慰问标准平均"), weakness("低保金")
+('generic', 'rate', None)
+>>> text = "一、学前教育资助：386人，金额17.38万元；"
+>>> line_head(text, text.index("386"))
+('学前教育资助', (2, 8))
+>>> text = "第1批共有582户享受了最低生活保障，"
+>>> aid_after(text, text.index("户") + 1)
+('最低生活保障', (12, 18))
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from ..model import Span
+
+__all__ = ["aid_after", "line_head", "weakness"]
+
+Weakness = Literal["generic", "rate"] | None
+
+# a phrase made only of these says how much was paid, not what (发放资金24.70万元; 金额17.38万元)
+_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款")
+# …or at what rate (慰问标准平均1500元; 每人200元; 人均月补助506.4元), or only by which act (慰问1000元):
+# the recipients named before it are its subject; an act with a generic noun names a fund (救助资金),
+# as 补助 and 补贴 do alone (发放补贴1765706.6元)
+_RATES = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", "每月", "每年", "最高", "最低")
+_ACTS = ("慰问", "捐助", "帮扶", "发放", "送去", "送上", "领到", "月", "年", "的")
+_GENERIC_RE = re.compile(f"(?:{'|'.join(_GENERIC)})+")
+_RATE_RE = re.compile(f"(?:{'|'.join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))})*"
+                      f"(?:{'|'.join(_RATES)})(?:{'|'.join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))})*")
+_ACT_RE = re.compile(f"(?:{'|'.join(sorted(_ACTS, key=len, reverse=True))})+")
+
+
+def weakness(phrase: str | None) -> Weakness:
+    """``generic`` when ``phrase`` is only a generic fund noun, ``rate`` when it holds a rate word
+    among act and measure words, or only act words, else None (it names something)."""
+    if not phrase:
+        return None
+    if _GENERIC_RE.fullmatch(phrase):
+        return "generic"
+    if _RATE_RE.fullmatch(phrase) or _ACT_RE.fullmatch(phrase):
+        return "rate"
+    return None
+
+
+# a line's enumerator (一、 （二） (3) 4. 其中：) before its head
+_ENUM = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
+                   r"\d{1,2}[、.．]|其中)?[ \t\u3000]*")
+_HEAD_MAX = 24
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def line_head(text: str, start: int) -> tuple[str, Span] | None:
+    """The head of the line the figure at ``start`` stands in, when the line reads ``head：…``
+    with the figure after the colon and the head short and without figures of its own."""
+    line = text.rfind("\n", 0, start) + 1
+    colon = max(text.rfind("：", line, start), text.rfind(":", line, start))
+    if colon < 0:
+        return None
+    before = max(text.rfind("：", line, colon), text.rfind(":", line, colon))  # 其中：X：
+    m = _ENUM.match(text, before + 1 if before >= 0 else line, colon)
+    a = m.end() if m else line
+    b = colon
+    while b > a and text[b - 1] in " \t\u3000":
+        b -= 1
+    if not 1 < b - a <= _HEAD_MAX or _DIGIT.search(text, a, b) or any(c in text[a:b] for c in "，,。；;"):
+        return None
+    return text[a:b], (a, b)
+
+
+# a group named by the aid it gets: 582户享受了最低生活保障, 8151户获得了城市居民最低生活保障待遇
+_AID_AFTER = re.compile(r"[、，,]?[0-9０-９]*[人户名]?(?:享受|获得|纳入|领取)了?(?!待遇|资格)([^，,。；;：:、\s（(]{2,16}?)(?:待遇|资格|保障金|补助|范围|行列|$|[，,。；;\s（(])")
+
+
+def aid_after(text: str, end: int) -> tuple[str, Span] | None:
+    """The aid named right after a count (``享受了X``, ``获得X待遇``, ``纳入X``)."""
+    m = _AID_AFTER.match(text, end, min(len(text), end + 30))
+    if m is None:
+        return None
+    return m.group(1), m.span(1)
