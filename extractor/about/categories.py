@@ -45,7 +45,7 @@ from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
-from .phrases import aid_after, line_head, weakness
+from .phrases import aid_after, line_head, trimmed, weakness
 from .ruler import NamedSpan, named_spans_of
 from .taxonomy import TAXONOMY, Kind
 
@@ -328,7 +328,8 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
     if isinstance(f, Count):
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
         named = _place_or_org(subject[1], c.spans) if subject else None
-        if subject and named is not None and TAXONOMY.match(subject[0], "group") is None:
+        if subject and named is not None and TAXONOMY.match(subject[0], "group") is None \
+                and fold(f.unit) in _PEOPLE_UNITS:  # 24个基层红十字会: the bodies counted stay its subject
             region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
             subject = None
         elif subject and _PLACE_END.search(subject[0]) and fold(f.unit) in _PEOPLE_UNITS:
@@ -361,7 +362,8 @@ def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpa
     decided = classify_phrase(subject[0] if subject else None, "group")
     if decided[0] is not None and not compatible(decided[0], f.unit):
         decided = (None, None, None, "unit_mismatch")
-    own = subject if decided[3] != "unit_mismatch" else None
+    # a phrase the classifier reads wrong for the unit is still the count's own when it names people
+    own = subject if decided[3] != "unit_mismatch" or _names_people(subject) else None
     if decided[0] is None:  # the group named last before it in its sentence that it can count,
         # else the first after it in its clause (将符合条件的312户纳入农村低保)
         fits = [s for s in c.spans if s.label == "GROUP" and compatible(s.id, f.unit)]
@@ -386,6 +388,10 @@ def _money_category(f: Money, c: _Clause, local: list[NamedSpan]) -> tuple[Subje
     start, end = f.span
     own: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None  # a column's header
     own = own or find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
+    if own is not None:
+        own = trimmed(*own)
+    if own is not None and (_place_or_org(own[1], c.spans) is not None or _PLACE_END.search(own[0])):
+        own = None  # 地直6.1万元, 伊吾县3.6万元: where it went, not what it pays
     # the category is read from a phrase that names a fund (为困难职工 53户 12万元: not 困难职工)
     subject = own if own and (TAXONOMY.match(own[0], "fund") is not None
                               or TAXONOMY.has_generic(own[0], "fund")) else None
@@ -415,12 +421,14 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
     91人，发放资金24.70万元), and the recipients named before it for a rate or a verb (重点优抚对象的
     慰问标准平均1500元)."""
     start, end = f.span
-    weak = weakness(own[0]) if own else None
-    if own is not None and weak is None:
-        return own
     goods = _goods_after(c.text, end) if own is None or own[0] == "价值" else None
     if goods is not None:
         return goods
+    weak = weakness(own[0]) if own else None
+    if own is not None and own[0] in _ACT_NOUNS and _RATE_BEFORE.search(c.text, max(c.start, own[1][0] - 4), own[1][0]):
+        weak = "rate"  # 人均月补助506.4元
+    if own is not None and weak is None:
+        return own
     head = line_head(c.text, start)
     if head is not None and weakness(head[0]) is None:
         return head
@@ -431,7 +439,18 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
         group = _named(before, "GROUP", start, end, after=False)
         if group is not None:
             return group
+    if own is None and near is None:  # a table's cells under 各街道低保数据一览表: what its section names
+        said = c.topics.last_any(c.start)
+        if said is not None:
+            return c.text[said.start:said.end], (said.start, said.end)
     return own or near
+
+
+# the nouns of an act that name no fund of their own after a rate's words (人均月补助506.4元: the
+# recipients; 每名助学金3000元 names its fund)
+_ACT_NOUNS = frozenset({"补助", "补贴", "救助", "资助", "慰问"})
+# a rate's words before the noun of an amount (人均月补助)
+_RATE_BEFORE = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年])?$")
 
 
 def _goods_after(text: str, end: int) -> Subject:

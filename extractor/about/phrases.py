@@ -27,16 +27,17 @@ from typing import Literal
 
 from ..model import Span
 
-__all__ = ["aid_after", "line_head", "weakness"]
+__all__ = ["aid_after", "line_head", "trimmed", "weakness"]
 
 Weakness = Literal["generic", "rate"] | None
 
 # a phrase made only of these says how much was paid, not what (发放资金24.70万元; 金额17.38万元)
-_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款")
+_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "人民币")
 # …or at what rate (慰问标准平均1500元; 每人200元; 人均月补助506.4元), or only by which act (慰问1000元):
 # the recipients named before it are its subject; an act with a generic noun names a fund (救助资金),
 # as 补助 and 补贴 do alone (发放补贴1765706.6元)
-_RATES = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", "每月", "每年", "最高", "最低")
+_RATES = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", "每生", "每位", "每个", "每天", "每月", "每年",
+          "最高", "最低")
 _ACTS = ("慰问", "捐助", "帮扶", "发放", "送去", "送上", "领到", "月", "年", "的")
 _GENERIC_RE = re.compile(f"(?:{'|'.join(_GENERIC)})+")
 _RATE_RE = re.compile(f"(?:{'|'.join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))})*"
@@ -56,10 +57,30 @@ def weakness(phrase: str | None) -> Weakness:
     return None
 
 
+# words that open a phrase before an amount but say how it is paid (按标准安排慰问资金, 发放慰问金)
+_LEADING = re.compile("(?:按照|按|标准|安排|发放|发|减免|拨付|下拨|筹集|共计|合计|累计)+")
+
+
+def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
+    """``phrase`` without the words of how it is paid that open it (``发放慰问金`` → ``慰问金``);
+    None when nothing is left.
+
+    >>> trimmed("按标准安排慰问资金", (10, 19))
+    ('慰问资金', (15, 19))
+    """
+    m = _LEADING.match(phrase)
+    if m is None or m.end() == 0:
+        return phrase, span
+    if m.end() == len(phrase):
+        return None
+    return phrase[m.end():], (span[0] + m.end(), span[1])
+
+
 # a line's enumerator (一、 （二） (3) 4. 其中：) before its head
 _ENUM = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                    r"\d{1,2}[、.．]|其中)?[ \t\u3000]*")
 _HEAD_MAX = 24
+_SENTENCE_END = re.compile("[。！？!?]")
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
@@ -68,7 +89,7 @@ def line_head(text: str, start: int) -> tuple[str, Span] | None:
     with the figure after the colon and the head short and without figures of its own."""
     line = text.rfind("\n", 0, start) + 1
     colon = max(text.rfind("：", line, start), text.rfind(":", line, start))
-    if colon < 0:
+    if colon < 0 or _SENTENCE_END.search(text, colon, start):
         return None
     before = max(text.rfind("：", line, colon), text.rfind(":", line, colon))  # 其中：X：
     m = _ENUM.match(text, before + 1 if before >= 0 else line, colon)
@@ -82,7 +103,8 @@ def line_head(text: str, start: int) -> tuple[str, Span] | None:
 
 
 # a group named by the aid it gets: 582户享受了最低生活保障, 8151户获得了城市居民最低生活保障待遇
-_AID_AFTER = re.compile(r"[、，,]?[0-9０-９]*[人户名]?(?:享受|获得|纳入|领取)了?(?!待遇|资格)([^，,。；;：:、\s（(]{2,16}?)(?:待遇|资格|保障金|补助|范围|行列|$|[，,。；;\s（(])")
+_AID_AFTER = re.compile(r"(?:[、，,]?[0-9０-９]*[人户名]?(?:享受|获得|纳入|领取)|发放)了?(?!待遇|资格)"
+                        r"([^，,。；;：:、\s（(0-9０-９]{2,16}?)(?:待遇|资格|保障金|补助|范围|行列|$|[，,。；;\s（(0-9０-９])")
 
 
 def aid_after(text: str, end: int) -> tuple[str, Span] | None:

@@ -131,7 +131,8 @@ def _backward(tokens: list[Token]) -> list[Token]:
         opening = _CLOSE[tokens[i].text]
         j = next((k for k in range(i - 1, max(-1, i - 12), -1) if tokens[k].text == opening), -1)
         i = j - 1 if j > 0 else i
-    if i > 0 and tokens[i].text in _HOUSEHOLD and not _numeral(tokens[i - 1]) and tokens[i - 1].tag not in ("w", "x"):
+    if i > 0 and tokens[i].text in _HOUSEHOLD and (_nominal(tokens[i - 1]) or tokens[i - 1].tag.startswith("v")) \
+            and not _numeral(tokens[i - 1]):
         out.append(tokens[i])  # 农村最低生活保障户90户: 户 ends the noun
         i -= 1
         if tokens[i].tag.startswith("v"):
