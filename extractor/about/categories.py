@@ -425,7 +425,7 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
     if goods is not None:
         return goods
     weak = weakness(own[0]) if own else None
-    if own is not None and own[0] in _ACT_NOUNS and _RATE_BEFORE.search(c.text, max(c.start, own[1][0] - 4), own[1][0]):
+    if own is not None and own[0].lstrip("月年") in _ACT_NOUNS and _RATE_BEFORE.search(c.text, max(c.start, own[1][0] - 4), own[1][0]):
         weak = "rate"  # 人均月补助506.4元
     if own is not None and weak is None:
         return own
@@ -581,16 +581,24 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
 
 
 def _pairs(out: list[Fact]) -> None:
-    """Two counts of one group side by side (2户10人), one of them with a subject and the other
-    with none: the other takes it (after the breakdowns gave their parts theirs)."""
+    """Two counts of one group side by side (2户10人): when one of them names its subject right
+    beside the pair (农村最低生活保障户90户162人; 407户⏎1110人享受了最低生活保障) and the other has
+    none there (none at all, or one carried from its section), the other takes it."""
     for a in range(len(out) - 1):
         prev, cur = out[a], out[a + 1]
         if not (isinstance(prev, Count) and isinstance(cur, Count)) or not 0 <= cur.span[0] - prev.span[1] <= 1:
             continue
-        if cur.subject is None and prev.subject is not None:
-            out[a + 1] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
-        elif prev.subject is None and cur.subject is not None:
+        lo, hi = prev.span[0], cur.span[1]
+        if _beside(cur, lo, hi) and not _beside(prev, lo, hi) and prev.subject != cur.subject:
             out[a] = _replace(prev, subject=cur.subject, subject_span=cur.subject_span)
+        elif _beside(prev, lo, hi) and not _beside(cur, lo, hi) and prev.subject != cur.subject:
+            out[a + 1] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
+
+
+def _beside(f: Count, lo: int, hi: int) -> bool:
+    """Whether a count's subject stands right before the pair ``[lo, hi)`` or right after it."""
+    span = f.subject_span
+    return span is not None and (lo - 2 <= span[1] <= lo or hi <= span[0] <= hi + 4)
 
 
 _LEAD = re.compile(r"[^。！？\n]{0,40}如下")
