@@ -427,8 +427,8 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
     weak = weakness(own[0]) if own else None
     if own is not None and own[0].lstrip("月年") in _ACT_NOUNS and _RATE_BEFORE.search(c.text, max(c.start, own[1][0] - 4), own[1][0]):
         weak = "rate"  # 人均月补助506.4元
-    if own is not None and weak is None:
-        return own
+    if own is not None and (weak is None or (weak == "generic" and own[1][0] >= end)):
+        return own  # 上百万元资金: a generic noun after the amount is the thing itself
     head = line_head(c.text, start)
     if head is not None and weakness(head[0]) is None:
         return head
@@ -456,10 +456,12 @@ _RATE_BEFORE = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年]
 def _goods_after(text: str, end: int) -> Subject:
     """The goods named after ``…元的`` (价值10万元和5万元的夏日慰问物资 → 夏日慰问物资)."""
     m = _GOODS_AFTER.match(text, end, min(len(text), end + 40))
-    return (m.group(1), m.span(1)) if m else None
+    if m is None or weakness(m.group(1)) is not None or m.group(1).startswith(("标准", "比例")):
+        return None
+    return m.group(1), m.span(1)
 
 
-_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|[和及、][^，,。；;的]{1,12}?){0,3}"
+_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
                           r"的([^，,。；;：:、\s（(的]{1,12}?)(?=[，,。；;：:、\s（(]|$)")
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from ..lang.chars import fold
 from ..model import Span
 
 __all__ = ["aid_after", "line_head", "trimmed", "weakness"]
@@ -32,7 +33,7 @@ __all__ = ["aid_after", "line_head", "trimmed", "weakness"]
 Weakness = Literal["generic", "rate"] | None
 
 # a phrase made only of these says how much was paid, not what (发放资金24.70万元; 金额17.38万元)
-_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "人民币")
+_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "人民币", "新台币", "港币", "美元")
 # …or at what rate (慰问标准平均1500元; 每人200元; 人均月补助506.4元), or only by which act (慰问1000元):
 # the recipients named before it are its subject; an act with a generic noun names a fund (救助资金),
 # as 补助 and 补贴 do alone (发放补贴1765706.6元)
@@ -50,6 +51,7 @@ def weakness(phrase: str | None) -> Weakness:
     among act and measure words, or only act words, else None (it names something)."""
     if not phrase:
         return None
+    phrase = fold(phrase)
     if _GENERIC_RE.fullmatch(phrase):
         return "generic"
     if _RATE_RE.fullmatch(phrase) or _ACT_RE.fullmatch(phrase):
@@ -58,7 +60,7 @@ def weakness(phrase: str | None) -> Weakness:
 
 
 # words that open a phrase before an amount but say how it is paid (按标准安排慰问资金, 发放慰问金)
-_LEADING = re.compile("(?:按照|按|标准|安排|发放|发|减免|拨付|下拨|筹集|共计|合计|累计)+")
+_LEADING = re.compile("(?:按照|按|标准|安排|发放|发|减免|拨付|下拨|筹集|共计|合计|累计|不足|单笔|超过|达到|达)+")
 
 
 def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
@@ -68,7 +70,7 @@ def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
     >>> trimmed("按标准安排慰问资金", (10, 19))
     ('慰问资金', (15, 19))
     """
-    m = _LEADING.match(phrase)
+    m = _LEADING.match(fold(phrase))
     if m is None or m.end() == 0:
         return phrase, span
     if m.end() == len(phrase):
