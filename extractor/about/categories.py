@@ -425,14 +425,15 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
     if goods is not None:
         return goods
     weak = weakness(own[0]) if own else None
-    if own is not None and own[0].lstrip("月年") in _ACT_NOUNS and _RATE_BEFORE.search(c.text, max(c.start, own[1][0] - 4), own[1][0]):
+    if own is not None and _per_head(own, c):
         weak = "rate"  # 人均月补助506.4元
     if own is not None and (weak is None or (weak == "generic" and own[1][0] >= end)):
         return own  # 上百万元资金: a generic noun after the amount is the thing itself
     head = line_head(c.text, start)
     if head is not None and weakness(head[0]) is None:
         return head
-    if near is not None and weakness(near[0]) is None and near[1][1] <= start:
+    rated = near is not None and _per_head(near, c)
+    if near is not None and weakness(near[0]) is None and near[1][1] <= start and not rated:
         return near
     if own is None or weak == "rate":
         before = [s for s in c.spans if s.end <= start]
@@ -448,7 +449,18 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
 
 # the nouns of an act that name no fund of their own after a rate's words (人均月补助506.4元: the
 # recipients; 每名助学金3000元 names its fund)
-_ACT_NOUNS = frozenset({"补助", "补贴", "救助", "资助", "慰问"})
+_ACT_NOUN = re.compile("(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+_RATE_ACT = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+def _per_head(phrase: tuple[str, Span], c: _Clause) -> bool:
+    """Whether a phrase is an act's noun paid per head (人均月补助, 每户慰问): a rate, whose
+    subject is its recipients."""
+    word = fold(phrase[0])
+    if not _RATE_ACT.fullmatch(word):
+        return False
+    a = phrase[1][0]
+    return not _ACT_NOUN.fullmatch(word) or _RATE_BEFORE.search(c.topics.view, max(c.start, a - 4), a) is not None
+
+
 # a rate's words before the noun of an amount (人均月补助)
 _RATE_BEFORE = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年])?$")
 

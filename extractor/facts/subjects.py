@@ -27,7 +27,8 @@ _LINKS = set(LEXICON.list_links) - {"、"}
 _BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
 _MAX_LEN = 16
 # words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
-_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下"})
+_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下",
+                          "全面", "分别", "先后", "累计"})
 _NUMERALS = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
 # a measure word that may end a noun before a figure (最低生活保障户90户)
 _HOUSEHOLD = frozenset({"户", "家"})
