@@ -473,7 +473,8 @@ def _goods_after(text: str, end: int) -> Subject:
     return m.group(1), m.span(1)
 
 
-_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
+_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|"
+                          r"[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
                           r"的([^，,。；;：:、\s（(的]{1,12}?)(?=[，,。；;：:、\s（(]|$)")
 
 
@@ -591,7 +592,7 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
                 or (isinstance(part, Money) and part.category == "donations_total")):
             out[i] = part = _adopt(part, total, "breakdown")
         if part.subject is None and total.subject is not None:
-            out[i] = _replace(part, subject=total.subject, subject_span=total.subject_span)
+            out[i] = _take_subject(part, total)
 
 
 def _pairs(out: list[Fact]) -> None:
@@ -600,13 +601,28 @@ def _pairs(out: list[Fact]) -> None:
     none there (none at all, or one carried from its section), the other takes it."""
     for a in range(len(out) - 1):
         prev, cur = out[a], out[a + 1]
-        if not (isinstance(prev, Count) and isinstance(cur, Count)) or not 0 <= cur.span[0] - prev.span[1] <= 1:
-            continue
+        if not (isinstance(prev, Count) and isinstance(cur, Count)) or not 0 <= cur.span[0] - prev.span[1] <= 1 \
+                or fold(prev.unit) not in _PEOPLE_UNITS or fold(cur.unit) not in _PEOPLE_UNITS:
+            continue  # 培训15期共860人次: sessions and people are not one group
         lo, hi = prev.span[0], cur.span[1]
         if _beside(cur, lo, hi) and not _beside(prev, lo, hi) and prev.subject != cur.subject:
-            out[a] = _replace(prev, subject=cur.subject, subject_span=cur.subject_span)
+            out[a] = _take_subject(prev, cur)
         elif _beside(prev, lo, hi) and not _beside(cur, lo, hi) and prev.subject != cur.subject:
-            out[a + 1] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
+            out[a + 1] = _take_subject(cur, prev)
+
+
+def _take_subject(f: Count | Money, src: Count | Money) -> Count | Money:
+    """``f`` with the subject of ``src``; its category follows when no words of its own decided it
+    (the taxonomy's, else the classifier's, when the count's unit can count it)."""
+    if f.category_by in _OWN or not isinstance(f, Count):
+        return _replace(f, subject=src.subject, subject_span=src.subject_span)
+    category, by, conf, reason = classify_phrase(src.subject, "group")
+    if category is None or not compatible(category, f.unit):
+        if src.category is not None and compatible(src.category, f.unit):
+            return _adopt(f, src, "context", keep_subject=False)
+        return _replace(f, subject=src.subject, subject_span=src.subject_span)
+    return _replace(f, subject=src.subject, subject_span=src.subject_span, category=category, category_by=by,
+                    category_confidence=conf, category_reason=reason)
 
 
 def _beside(f: Count, lo: int, hi: int) -> bool:

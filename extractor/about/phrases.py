@@ -33,7 +33,8 @@ __all__ = ["aid_after", "line_head", "trimmed", "weakness"]
 Weakness = Literal["generic", "rate"] | None
 
 # a phrase made only of these says how much was paid, not what (发放资金24.70万元; 金额17.38万元)
-_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "人民币", "新台币", "港币", "美元")
+_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "总值", "总价值", "人民币", "新台币",
+            "港币", "美元")
 # …or at what rate (慰问标准平均1500元; 每人200元; 人均月补助506.4元), or only by which act (慰问1000元):
 # the recipients named before it are its subject; an act with a generic noun names a fund (救助资金),
 # as 补助 and 补贴 do alone (发放补贴1765706.6元)
@@ -41,8 +42,8 @@ _RATES = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", 
           "最高", "最低")
 _ACTS = ("慰问", "捐助", "帮扶", "发放", "送去", "送上", "领到", "月", "年", "的")
 _GENERIC_RE = re.compile(f"(?:{'|'.join(_GENERIC)})+")
-_RATE_RE = re.compile(f"(?:{'|'.join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))})*"
-                      f"(?:{'|'.join(_RATES)})(?:{'|'.join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))})*")
+_ANY = "|".join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))
+_RATE_RE = re.compile(f"(?:{_ANY})*(?:{'|'.join(_RATES)})(?:{_ANY})*")
 _ACT_RE = re.compile(f"(?:{'|'.join(sorted(_ACTS, key=len, reverse=True))})+")
 
 
