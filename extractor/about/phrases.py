@@ -83,6 +83,7 @@ def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
 _ENUM = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                    r"\d{1,2}[、.．]|其中)?[ \t\u3000]*")
 _HEAD_MAX = 24
+_LINE_REACH = 160
 _SENTENCE_END = re.compile("[。！？!?]")
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -90,7 +91,10 @@ _DIGIT = re.compile(r"[0-9０-９]")
 def line_head(text: str, start: int) -> tuple[str, Span] | None:
     """The head of the line the figure at ``start`` stands in, when the line reads ``head：…``
     with the figure after the colon and the head short and without figures of its own."""
-    line = text.rfind("\n", 0, start) + 1
+    lo = max(0, start - _LINE_REACH)  # bounded: a text of one long line stays linear
+    line = text.rfind("\n", lo, start) + 1
+    if line == 0 and lo > 0:
+        return None  # a line this long before the figure is prose, not a heading's line
     colon = max(text.rfind("：", line, start), text.rfind(":", line, start))
     if colon < 0 or _SENTENCE_END.search(text, colon, start):
         return None
