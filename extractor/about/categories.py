@@ -607,8 +607,9 @@ def _pairs(out: list[Fact]) -> None:
         lo, hi = prev.span[0], cur.span[1]
         if _beside(cur, lo, hi) and not _beside(prev, lo, hi) and prev.subject != cur.subject:
             out[a] = _take_subject(prev, cur)
-        elif _beside(prev, lo, hi) and not _beside(cur, lo, hi) and prev.subject != cur.subject:
-            out[a + 1] = _take_subject(cur, prev)
+        elif _beside(prev, lo, hi) and prev.subject != cur.subject and (
+                not _beside(cur, lo, hi) or _within(cur.subject_span, prev.subject_span)):
+            out[a + 1] = _take_subject(cur, prev)  # 农村最低生活保障户90户162人: the whole phrase
 
 
 def _take_subject(f: Count | Money, src: Count | Money) -> Count | Money:
@@ -623,6 +624,10 @@ def _take_subject(f: Count | Money, src: Count | Money) -> Count | Money:
         return _replace(f, subject=src.subject, subject_span=src.subject_span)
     return _replace(f, subject=src.subject, subject_span=src.subject_span, category=category, category_by=by,
                     category_confidence=conf, category_reason=reason)
+
+
+def _within(inner: Span | None, outer: Span | None) -> bool:
+    return inner is not None and outer is not None and outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def _beside(f: Count, lo: int, hi: int) -> bool:
