@@ -40,6 +40,15 @@ CASES = [
                  "临时救助", id="pair-of-a-part-takes-it-too"),
     pytest.param("为全县24个基层红十字会发放温暖包。", "24个", 0, "基层红十字会", id="bodies-counted-are-subject"),
     pytest.param("共2376人全面走访慰问一次。", "2376人", 0, None, id="adverb-is-not-a-subject"),
+    pytest.param("该村贫困户中76人次患病住院。", "76人次", 0, "贫困户", id="partitive-group-before"),
+    pytest.param("又有10户（39人）贫困户脱贫增收。", "10户", 0, "贫困户", id="bracketed-count-skipped"),
+    pytest.param("又有10户（39人）贫困户脱贫增收。", "39人", 0, "贫困户", id="bracketed-count-pairs"),
+    pytest.param("做好农村、城镇两个最低生活保障线的保障工作。", "两个", 0, "最低生活保障线",
+                 id="thing-after-measure-word-kept-on-unit-mismatch"),
+    pytest.param("33名即将踏入大学校门的贫困家庭子女每人领到2000元。", "33名", 0, "贫困家庭子女",
+                 id="relative-clause-children"),
+    pytest.param("组织41户、62人有劳动能力的贫困户进行了技能培训。", "41户", 0, "贫困户",
+                 id="pair-named-after-a-clause"),
 ]
 
 

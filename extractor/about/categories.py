@@ -344,6 +344,12 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
                    region=region, org=org)
 
 
+def _after(subject: Subject, end: int) -> bool:
+    """Whether a subject follows its count's measure word (两个最低生活保障线): what it counts, even
+    when the unit cannot count the category its words name."""
+    return subject is not None and subject[1][0] >= end
+
+
 # the end of a place's name (镇, 乡, 街道...): a count's noun phrase ending so names where it is
 _PLACE_END = re.compile("(?:镇|乡|街道|村|社区|县|区|市|省)$")
 
@@ -363,7 +369,7 @@ def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpa
     if decided[0] is not None and not compatible(decided[0], f.unit):
         decided = (None, None, None, "unit_mismatch")
     # a phrase the classifier reads wrong for the unit is still the count's own when it names people
-    own = subject if decided[3] != "unit_mismatch" or _names_people(subject) else None
+    own = subject if decided[3] != "unit_mismatch" or _names_people(subject) or _after(subject, end) else None
     if decided[0] is None:  # the group named last before it in its sentence that it can count,
         # else the first after it in its clause (将符合条件的312户纳入农村低保)
         fits = [s for s in c.spans if s.label == "GROUP" and compatible(s.id, f.unit)]
@@ -633,7 +639,11 @@ def _within(inner: Span | None, outer: Span | None) -> bool:
 def _beside(f: Count, lo: int, hi: int) -> bool:
     """Whether a count's subject stands right before the pair ``[lo, hi)`` or right after it."""
     span = f.subject_span
-    return span is not None and (lo - 2 <= span[1] <= lo or hi <= span[0] <= hi + 4)
+    return span is not None and (lo - 2 <= span[1] <= lo or hi <= span[0] <= hi + _BESIDE_AFTER)
+
+
+# how far after a pair of counts the words naming them may start (41户、62人有劳动能力的贫困户)
+_BESIDE_AFTER = 12
 
 
 _LEAD = re.compile(r"[^。！？\n]{0,40}如下")

@@ -35,7 +35,7 @@ _HOUSEHOLD = frozenset({"户", "家"})
 
 
 # the last character of a word naming people or households (孤寡老人, 倒房户)
-PEOPLE_END = frozenset("人户家者员工属童生士民")
+PEOPLE_END = frozenset("人户家者员工属童生士民女")
 
 
 def _nominal(token: Token) -> bool:
@@ -58,7 +58,7 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
     (token offsets are offsets into ``text``), or None when the clause does not state one."""
     after = [t for t in tokens if t.start >= end]
     before = [t for t in tokens if t.end <= start]
-    phrase = _forward(after) or _backward(before) or _relative(after)
+    phrase = _partitive(before) or _forward(after) or _backward(before) or _relative(after)
     if not phrase or "".join([t.text for t in phrase]) in _NOT_SUBJECT:
         return None
     a, b = phrase[0].start, phrase[-1].end
@@ -90,11 +90,12 @@ def _forward_run(tokens: list[Token]) -> list[Token]:
             out.append(t)  # 派遣 + 工
         elif t.text in _LINKS and out and nxt is not None and _nominal(nxt):
             out.append(t)
-        elif t.text in _OPEN and out:  # 贫困（低保户）精神残疾人: a bracketed note inside the phrase
+        elif t.text in _OPEN:  # 贫困（低保户）精神残疾人, 10户（39人）贫困户: a bracketed note
             j = next((k for k in range(i + 1, min(len(tokens), i + 8)) if tokens[k].text == _OPEN[t.text]), -1)
             if j < 0 or j + 1 >= len(tokens) or not _nominal(tokens[j + 1]):
                 break
-            out.extend(tokens[i:j + 1])
+            if out:  # inside the phrase the note is part of its text; before it, it is skipped
+                out.extend(tokens[i:j + 1])
             i = j
         else:
             break
@@ -103,6 +104,14 @@ def _forward_run(tokens: list[Token]) -> list[Token]:
 
 
 _OPEN = {"(": ")", "（": "）"}
+
+
+def _partitive(tokens: list[Token]) -> list[Token]:
+    """The group a figure is a part of, named right before it with ``中`` (该村贫困户中76人次患病
+    住院 → 贫困户)."""
+    if len(tokens) < 2 or tokens[-1].text != "中" or not _nominal(tokens[-2]):
+        return []
+    return _backward(tokens[:-1])
 
 
 def _relative(tokens: list[Token]) -> list[Token]:
