@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -133,20 +134,41 @@ def warm_up() -> None:
         read_path(f)
 
 
-def recheck(name: str, artifact: Path) -> float:
+def recheck(name: str, artifact: Path, tries: int = 3) -> float:
     """The CPU seconds a timeout input takes run again, warm, in a process of its own: libFuzzer's
-    timeout reads the wall clock, which a loaded machine stretches; a hang takes as long again."""
+    timeout reads the wall clock, which a loaded machine stretches; a hang takes as long again.
+
+    The process is bounded by CPU time (``RLIMIT_CPU``, 60 s beyond its start-up), not by the wall
+    clock: on a machine loaded by other work (a second target, a build) its loading may take
+    minutes of waiting, which says nothing of the input. A process that ends without a time
+    (killed, out of memory) is run again, up to ``tries`` times; ``inf`` when it never gives one
+    or when the CPU limit ends it (a hang)."""
     code = (f"import importlib.util, sys, time\n"
             f"spec = importlib.util.spec_from_file_location('fuzz', {str(Path(__file__))!r})\n"
             "fuzz = importlib.util.module_from_spec(spec); spec.loader.exec_module(fuzz)\n"
             f"fn = fuzz.target({name!r}); fuzz.warm_up()\n"
             f"data = open({str(artifact)!r}, 'rb').read()\n"
             "t = time.process_time(); fn(data); print(time.process_time() - t)\n")
-    try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-        return float(out.stdout.strip().splitlines()[-1])
-    except (subprocess.SubprocessError, ValueError, IndexError):
-        return float("inf")
+    for _ in range(tries):
+        try:
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600,
+                                 check=False, preexec_fn=_cpu_limit)
+        except subprocess.SubprocessError:
+            continue
+        if out.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return float("inf")  # the CPU limit ended it (its soft, then its hard bound): a hang
+        try:
+            return float(out.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            continue
+    return float("inf")
+
+
+def _cpu_limit() -> None:
+    """In the rechecking process: at most 60 s of CPU beyond what loading takes (~10 s)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (70, 75))
 
 
 def prepare(name: str) -> Path:
