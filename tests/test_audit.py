@@ -191,16 +191,50 @@ TOTALS = [
 ]
 
 
+def _by_category(rows: list[dict[str, Any]]) -> list[Total]:
+    """The summary's totals by category and region added up over the regions: what a category
+    totals wherever its figures are (the regions are :func:`test_totals_by_category_and_region`'s)."""
+    merged: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for r in rows:
+        total, facts, restated = merged.get((r["category"], r["unit"]), (0, 0, 0))
+        merged[(r["category"], r["unit"])] = (total + r["total"], facts + r["facts"], restated + r["restated"])
+    return [(cat, unit, *m) for (cat, unit), m in merged.items()]
+
+
 @pytest.mark.parametrize(("text", "want", "standards"), TOTALS)
 def test_totals_by_category(text: str, want: list[Total], standards: list[Standard]) -> None:
     from extractor.pipeline import extract_text
     from extractor.ui.audit import audit, summary
 
     s = summary(audit(extract_text(text)))
-    got = [(r["category"], r["unit"], r["total"], r["facts"], r["restated"]) for r in s["by_category"]]
-    assert got == want
+    assert _by_category(s["by_category"]) == want
     apart = [(r["category"], r["unit"], r["kind"], r["low"], r["high"], r["facts"]) for r in s["standards"]]
     assert apart == standards
+
+
+#: (text, category, the regions its totals are apart in: each region named holds one of these
+#: words, None a total of figures that name no region, and the total of each)
+BY_REGION = [
+    pytest.param("东关街道慰问困难群众50户。西关街道慰问困难群众60户。", "needy_residents",
+                 [("东关", 50), ("西关", 60)], id="two-streets-two-totals"),
+    pytest.param("东关街道慰问困难群众50户。此次共走访东关街道困难群众50户。", "needy_residents",
+                 [("东关", 50)], id="restated-in-its-street-once"),
+    pytest.param("慰问困难职工53名，每人500元。此次活动覆盖困难职工53名。", "needy_workers",
+                 [(None, 53)], id="no-region-one-total"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "want"), BY_REGION)
+def test_totals_by_category_and_region(text: str, category: str, want: list[tuple[str | None, int]]) -> None:
+    """The audit's totals are by category and region: two streets' figures are two totals."""
+    from extractor.pipeline import extract_text
+    from extractor.ui.audit import audit, summary
+
+    rows = [r for r in summary(audit(extract_text(text)))["by_category"] if r["category"] == category]
+    assert len(rows) == len(want)
+    for (word, total), r in zip(want, sorted(rows, key=lambda r: r["total"]), strict=True):
+        assert (r["region"] is None) if word is None else (word in (r["region"] or ""))
+        assert r["total"] == total
 
 
 # The seed's totals, read off the text (篇3 and 篇1 of corpus/seed/000_b2e30e7327201b52.txt):
@@ -232,8 +266,8 @@ def seed_summary() -> dict[str, Any]:
 @pytest.mark.parametrize(("category", "unit", "total", "approx"), SEED_TOTALS)
 def test_totals_of_the_seed(seed_summary: dict[str, Any], category: str, unit: str, total: int,
                             approx: bool) -> None:
-    [row] = [r for r in seed_summary["by_category"] if (r["category"], r["unit"]) == (category, unit)]
-    assert (row["total"], row["approx"]) == (total, approx)
+    rows = [r for r in seed_summary["by_category"] if (r["category"], r["unit"]) == (category, unit)]
+    assert (sum(r["total"] for r in rows), any(r["approx"] for r in rows)) == (total, approx)
 
 
 def test_the_seeds_minimum_listed_apart(seed_summary: dict[str, Any]) -> None:
@@ -241,15 +275,36 @@ def test_the_seeds_minimum_listed_apart(seed_summary: dict[str, Any]) -> None:
     assert apart == [("assistance_funds", "元", "min", 1000, 1)]
 
 
-SEED_TEXT_LINES = [
-    pytest.param("    困难职工（needy_workers）  453名  2 项，1 项重复表述未计", id="needy-workers"),
-    pytest.param("    帮扶救助金（assistance_funds）  204000元  1 项", id="assistance-funds"),
-    pytest.param("  标准与上下限（不计入合计）：", id="standards-heading"),
-    pytest.param("    帮扶救助金（assistance_funds）  下限 1000元  1 项", id="the-minimum"),
+#: rows of the text audit's tables (cells two spaces or more apart; the region cell, which the
+#: region work refines, left out): 类别, 合计, 项数, 重复未计 / 类别, 种类, 数值, 项数
+SEED_TEXT_ROWS = [
+    pytest.param(["困难职工", "53名", "1", "1"], id="needy-workers-53-once"),
+    pytest.param(["困难职工", "400名", "1", "0"], id="needy-workers-400"),
+    pytest.param(["帮扶救助金", "204,000元", "1", "0"], id="assistance-funds"),
+    pytest.param(["帮扶救助金", "下限", "1000元", "1"], id="the-minimum"),
 ]
 
 
-@pytest.mark.parametrize("line", SEED_TEXT_LINES)
-def test_totals_in_the_text_audit(capsys: pytest.CaptureFixture[str], line: str) -> None:
-    main(["audit", SEED, "--color", "never"])
-    assert line in capsys.readouterr().out.splitlines()
+@pytest.fixture(scope="module")
+def seed_text_audit() -> list[str]:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["audit", SEED, "--color", "never"])
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("cells", SEED_TEXT_ROWS)
+def test_totals_in_the_text_audit(seed_text_audit: list[str], cells: list[str]) -> None:
+    import re
+
+    rows = [re.split(r" {2,}", line.strip()) for line in seed_text_audit if line.startswith("    ")]
+    assert cells in [[r[0], *r[2:]] for r in rows if len(r) == 5]
+
+
+@pytest.mark.parametrize("heading", ["  按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入）：",
+                                     "  标准与上下限（不计入合计）："])
+def test_totals_headings_in_the_text_audit(seed_text_audit: list[str], heading: str) -> None:
+    assert heading in seed_text_audit
