@@ -12,17 +12,19 @@ store keeps them (``facts.total_role``) for ``extractor query totals``; both sum
 >>> r = extract_text("共慰问困难群众100户，其中低保户30户、五保户70户，每户500元。")[0]
 >>> [(f.text, role.value) for f, role in zip(r.facts, record_roles(r)) if role]
 [('100户', 'added'), ('30户', 'part'), ('70户', 'part'), ('500元', 'rate')]
->>> totals, standards = tally(tallied(f, role, (f.category,)) for f, role in zip(r.facts, record_roles(r)) if role)
+>>> figures = [tallied(f, role, (f.category,)) for f, role in zip(r.facts, record_roles(r)) if role]
+>>> totals, standards = tally(figures, ["category"])
 >>> [(t.group, t.unit, t.total) for t in totals], [(s.unit, s.role.value, s.low) for s in standards]
 ([(('needy_residents',), '户', Decimal('100'))], [('元', 'rate', Decimal('500'))])
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from .lang.chars import fold_word
@@ -155,9 +157,29 @@ class Standard:
     facts: int
 
 
-def _order(group: tuple[Key, ...], kind: str, unit: str) -> tuple[object, ...]:
-    """Groups by their values (a value not stated last), then money before counts, by measure word."""
-    return (*((v is None, v) for v in group), kind != "money", unit)
+@cache
+def _category_rank() -> dict[str, int]:
+    """Each category's place in the taxonomy (data/taxonomy.toml: the groups of people, then the
+    funds...): the order a table lists them in."""
+    from .about.taxonomy import TAXONOMY
+
+    return {c.id: k for k, c in enumerate(TAXONOMY.categories)}
+
+
+def _rank(name: str, value: Key) -> tuple[bool, int, Key]:
+    """Where a group's value comes in a table: a value not stated last, categories in the
+    taxonomy's order (an id it does not know after them), other values by themselves."""
+    if value is None:
+        return True, 0, ""
+    if name == "category":
+        ranks = _category_rank()
+        return False, ranks.get(str(value), len(ranks)), value
+    return False, 0, value
+
+
+def _order(by: Sequence[str], group: tuple[Key, ...], kind: str, unit: str) -> tuple[object, ...]:
+    """Groups by their values (:func:`_rank`), then money before counts, counts by measure word."""
+    return (*(_rank(name, v) for name, v in zip(by, group, strict=True)), kind != "money", unit)
 
 
 @dataclass(slots=True)
@@ -175,8 +197,9 @@ class _Range:
     facts: int = 0
 
 
-def tally(items: Iterable[Tallied]) -> tuple[list[Total], list[Standard]]:
-    """The totals of each group and measure, each group once, and the rates and bounds apart:
+def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], list[Standard]]:
+    """The totals of each group (its values of ``by``: :data:`GROUPS`) and measure, each group
+    once, and the rates and bounds apart:
     a part is not added (its total is), a figure stated again is not added but counted as
     ``restated``, a rate or a bound is listed apart. Measure words are compared folded (戶 is 户);
     money and each measure word are apart (户 and 人 are never added together). A group whose only
@@ -185,7 +208,8 @@ def tally(items: Iterable[Tallied]) -> tuple[list[Total], list[Standard]]:
     >>> from decimal import Decimal as D
     >>> def t(role, value, unit="户"):
     ...     return Tallied(("needy_residents",), "count", unit, role, D(value), 1, False, D(value), D(value))
-    >>> totals, _ = tally([t(Role.ADDED, 100), t(Role.PART, 30), t(Role.RESTATED, 100), t(Role.ADDED, 60, "戶")])
+    >>> totals, _ = tally([t(Role.ADDED, 100), t(Role.PART, 30), t(Role.RESTATED, 100), t(Role.ADDED, 60, "戶")],
+    ...                   ["category"])
     >>> [(x.unit, x.total, x.facts, x.restated) for x in totals]
     [('户', Decimal('160'), 2, 1)]
     """
@@ -207,11 +231,11 @@ def tally(items: Iterable[Tallied]) -> tuple[list[Total], list[Standard]]:
             s.facts += x.facts
             s.approx = s.approx or x.approx
     totals = [Total(group, _kind(kind), unit, s.total, s.facts, s.approx, s.restated)
-              for (group, kind, unit), s in sorted(sums.items(), key=lambda kv: _order(*kv[0]))
+              for (group, kind, unit), s in sorted(sums.items(), key=lambda kv: _order(by, *kv[0]))
               if s.facts]
     standards = [Standard(group, _kind(kind), unit, role, r.low, r.high, r.facts)
                  for (group, kind, unit, role), r
-                 in sorted(apart.items(), key=lambda kv: (*_order(*kv[0][:3]), STANDARDS.index(kv[0][3])))]
+                 in sorted(apart.items(), key=lambda kv: (*_order(by, *kv[0][:3]), STANDARDS.index(kv[0][3])))]
     return totals, standards
 
 

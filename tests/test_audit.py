@@ -153,7 +153,8 @@ def test_html_format_writes_one_page(tmp_path: Path) -> None:
     assert "decode_failed" in body
 
 
-#: (category, unit, total, figures added, figures not added again because they restate one)
+#: (category, unit, total, figures added, figures not added again because they restate one), in the
+#: order of the categories in the taxonomy (data/taxonomy.toml: groups of people, then funds)
 Total = tuple[str, str, int, int, int]
 #: (category, unit, kind, lowest, highest, figures): the rates and bounds listed apart
 Standard = tuple[str, str, str, int, int, int]
@@ -163,7 +164,7 @@ TOTALS = [
                  id="parts-not-added-twice"),
     pytest.param("共慰问困难群众560户，发放救助款物40.2万元。\n街道 户数 款物\n东关街道 180户 12.6万元\n"
                  "西关街道 380户 27.6万元\n合计 560户 40.2万元\n",
-                 [("donations_total", "元", 402000, 1, 1), ("needy_residents", "户", 560, 1, 1)], [],
+                 [("needy_residents", "户", 560, 1, 1), ("donations_total", "元", 402000, 1, 1)], [],
                  id="table-total-restating-the-text-once"),
     pytest.param("东关街道慰问困难群众50户。西关街道慰问困难群众50户。", [("needy_residents", "户", 100, 2, 0)], [],
                  id="equal-figures-in-two-places-both-count"),
@@ -172,7 +173,7 @@ TOTALS = [
     pytest.param("慰问市级劳模30名。慰问省级劳模30名。", [("model_workers", "名", 60, 2, 0)], [],
                  id="equal-figures-of-two-groups-both-count"),
     pytest.param("慰问困难职工53名，发放慰问金5.3万元。此次活动覆盖困难职工53名。",
-                 [("condolence_money", "元", 53000, 1, 0), ("needy_workers", "名", 53, 1, 1)], [],
+                 [("needy_workers", "名", 53, 1, 1), ("condolence_money", "元", 53000, 1, 0)], [],
                  id="restated-group-once"),
     pytest.param("来自11家单位的30名自治区级以上劳模相聚在这里。这次座谈会共慰问劳模30名。",
                  [("model_workers", "名", 30, 1, 1), ("units", "家", 11, 1, 0)], [],
@@ -183,10 +184,10 @@ TOTALS = [
     pytest.param("共发放帮扶救助金20.4万元，每户不低于1000元。", [("assistance_funds", "元", 204000, 1, 0)],
                  [("assistance_funds", "元", "min", 1000, 1000, 1)], id="per-household-minimum-apart"),
     pytest.param("共慰问困难职工50名，发放慰问金2.5万元，人均500元。",
-                 [("condolence_money", "元", 25000, 1, 0), ("needy_workers", "名", 50, 1, 0)],
+                 [("needy_workers", "名", 50, 1, 0), ("condolence_money", "元", 25000, 1, 0)],
                  [("condolence_money", "元", "rate", 500, 500, 1)], id="per-person-rate-apart"),
     pytest.param("为困难职工每户送去慰问金500元，共慰问困难职工40户，发放慰问金2万元。",
-                 [("condolence_money", "元", 20000, 1, 0), ("needy_workers", "户", 40, 1, 0)],
+                 [("needy_workers", "户", 40, 1, 0), ("condolence_money", "元", 20000, 1, 0)],
                  [("condolence_money", "元", "rate", 500, 500, 1)], id="per-household-rate-apart"),
 ]
 

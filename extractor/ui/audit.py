@@ -132,9 +132,10 @@ def _tally(docs: Sequence[AuditDoc]) -> tuple[list[Total], list[Standard]]:
     """The totals by category and region, and the rates and bounds listed apart: the roles of
     :func:`figure_roles` summed by :func:`~extractor.totals.tally`, as ``extractor query totals``
     sums the store's."""
-    return tally(tallied(f, role, (f.category, f.region))
-                 for d in docs for f, role in zip(d.facts, _roles(d), strict=True)
-                 if role is not None and isinstance(f, Count | Money))
+    figures = (tallied(f, role, (f.category, f.region))
+               for d in docs for f, role in zip(d.facts, _roles(d), strict=True)
+               if role is not None and isinstance(f, Count | Money))
+    return tally(figures, TOTALS_BY)
 
 
 def _group(group: tuple[Key, ...]) -> dict[str, Any]:

@@ -67,12 +67,16 @@ def group_label(name: str, value: Key) -> str:
 
 
 def amount(total: Decimal, unit: str, approx: bool = False) -> str:
-    """A total with its unit, 约 before an approximate one, thousands apart from five digits on.
+    """A total with its unit, 约 before an approximate one, thousands apart from five digits on
+    (as :func:`~extractor.calc.format_number` writes the audit's sums, a fraction too).
 
     >>> amount(Decimal(402000), "元"), amount(Decimal(453), "名"), amount(Decimal("1.5E+4"), "户", approx=True)
     ('402,000元', '453名', '约15,000户')
+    >>> amount(Decimal("56219494.60"), "元"), amount(Decimal("1260.5"), "元")
+    ('56,219,494.6元', '1260.5元')
     """
-    return f"{'约' if approx else ''}{format_number(total)}{unit}"
+    number = format(total.normalize(), ",f") if abs(total) >= 10000 else format_number(total)
+    return f"{'约' if approx else ''}{number}{unit}"
 
 
 def standard_range(low: Decimal, high: Decimal) -> str:
