@@ -85,7 +85,7 @@ def test_the_store_totals_as_the_audit_does(db: str, tmp_path: Path) -> None:
     records = [r for p in iter_paths([folder]) if isinstance(got := extract_path(p), list) for r in got]
     assert totals(db, TOTALS_BY) == _tally(audit(records))
     streets = [t for t in totals(db, TOTALS_BY)[0] if t.group[0] == "needy_residents" and t.group[1]]
-    assert sorted((t.total, t.group[1] is not None) for t in streets) == [(50, True), (60, True)]
+    assert sorted((t.total, t.group[1] is not None) for t in streets) == [(Decimal(50), True), (Decimal(60), True)]
 
 
 # -- a store ingested before the roles were stored ------------------------------------------
