@@ -150,15 +150,23 @@ def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
     is), nor a figure that restates one (困难职工53名 … 此次活动覆盖困难职工53名, the text's 共计40.2万元
     and its table's 合计 40.2万元: ``restated`` says how many), nor a rate or a bound (每户不低于1000元:
     :func:`standards_by_category`); approximate figures make the sum approximate."""
-    return [{**_group(t.group), "unit": t.unit, "total": _json_number(t.total), "facts": t.facts,
-             "approx": t.approx, "restated": t.restated} for t in _tally(docs)[0]]
+    return [_total_row(t) for t in _tally(docs)[0]]
 
 
 def standards_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
     """The rates and bounds (每户500元, 人均500元, 每户不低于1000元) per category, region, kind (rate,
     min, max) and unit, with the lowest and highest value: listed apart, never added to a total."""
-    return [{**_group(s.group), "unit": s.unit, "kind": s.role.value, "low": _json_number(s.low),
-             "high": _json_number(s.high), "facts": s.facts} for s in _tally(docs)[1]]
+    return [_standard_row(s) for s in _tally(docs)[1]]
+
+
+def _total_row(t: Total) -> dict[str, Any]:
+    return {**_group(t.group), "unit": t.unit, "total": _json_number(t.total), "facts": t.facts,
+            "approx": t.approx, "restated": t.restated}
+
+
+def _standard_row(s: Standard) -> dict[str, Any]:
+    return {**_group(s.group), "unit": s.unit, "kind": s.role.value, "low": _json_number(s.low),
+            "high": _json_number(s.high), "facts": s.facts}
 
 
 def standard_range(row: dict[str, Any]) -> str:
@@ -173,9 +181,10 @@ def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
         for e in d.findings:
             by_rule[(e.finding.rule, e.finding.severity.value)] += 1
     worst: Counter[str] = Counter((d.worst.value if d.worst else "clean") for d in docs)
+    totals, standards = _tally(docs)
     return {
-        "by_category": totals_by_category(docs),
-        "standards": standards_by_category(docs),
+        "by_category": [_total_row(t) for t in totals],
+        "standards": [_standard_row(s) for s in standards],
         "documents": sum(1 for d in docs if d.error is None),
         "file_errors": sum(1 for d in docs if d.error is not None),
         "findings": sum(by_rule.values()),
