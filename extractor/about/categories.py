@@ -460,11 +460,21 @@ _RATE_ACT = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?
 def _per_head(phrase: tuple[str, Span], c: _Clause) -> bool:
     """Whether a phrase is an act's noun paid per head (人均月补助, 每户慰问): a rate, whose
     subject is its recipients."""
-    word = fold(phrase[0])
-    if not _RATE_ACT.fullmatch(word):
+    kind = _rate_act(phrase[0])
+    if kind is None:
         return False
     a = phrase[1][0]
-    return not _ACT_NOUN.fullmatch(word) or _RATE_BEFORE.search(c.topics.view, max(c.start, a - 4), a) is not None
+    return kind == "rated" or _RATE_BEFORE.search(c.topics.view, max(c.start, a - 4), a) is not None
+
+
+@lru_cache(maxsize=4096)
+def _rate_act(phrase: str) -> str | None:
+    """``rated`` for an act's noun with its rate's words (人均月补助), ``act`` for the noun alone
+    (补助: a rate when such words stand before it), else None."""
+    word = fold(phrase)
+    if not _RATE_ACT.fullmatch(word):
+        return None
+    return "act" if _ACT_NOUN.fullmatch(word) else "rated"
 
 
 # a rate's words before the noun of an amount (人均月补助)

@@ -23,6 +23,7 @@ or paid (``金额``, ``资金``, ``标准``, ``每人``, a verb such as ``慰问
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from ..lang.chars import fold
@@ -47,6 +48,7 @@ _RATE_RE = re.compile(f"(?:{_ANY})*(?:{'|'.join(_RATES)})(?:{_ANY})*")
 _ACT_RE = re.compile(f"(?:{'|'.join(sorted(_ACTS, key=len, reverse=True))})+")
 
 
+@lru_cache(maxsize=4096)
 def weakness(phrase: str | None) -> Weakness:
     """``generic`` when ``phrase`` is only a generic fund noun, ``rate`` when it holds a rate word
     among act and measure words, or only act words, else None (it names something)."""
@@ -71,12 +73,19 @@ def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
     >>> trimmed("按标准安排慰问资金", (10, 19))
     ('慰问资金', (15, 19))
     """
-    m = _LEADING.match(fold(phrase))
-    if m is None or m.end() == 0:
+    cut = _leading(phrase)
+    if cut == 0:
         return phrase, span
-    if m.end() == len(phrase):
+    if cut == len(phrase):
         return None
-    return phrase[m.end():], (span[0] + m.end(), span[1])
+    return phrase[cut:], (span[0] + cut, span[1])
+
+
+@lru_cache(maxsize=4096)
+def _leading(phrase: str) -> int:
+    """How many characters of ``phrase`` are words of how it is paid, from its start."""
+    m = _LEADING.match(fold(phrase))
+    return m.end() if m else 0
 
 
 # a line's enumerator (一、 （二） (3) 4. 其中：) before its head
