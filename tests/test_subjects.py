@@ -40,6 +40,7 @@ CASES = [
                  "临时救助", id="pair-of-a-part-takes-it-too"),
     pytest.param("为全县24个基层红十字会发放温暖包。", "24个", 0, "基层红十字会", id="bodies-counted-are-subject"),
     pytest.param("共2376人全面走访慰问一次。", "2376人", 0, None, id="adverb-is-not-a-subject"),
+    pytest.param("受理的临时救助申请材料共有2户。", "2户", 0, "临时救助申请材料", id="noun-before-you"),
     pytest.param("该村贫困户中76人次患病住院。", "76人次", 0, "贫困户", id="partitive-group-before"),
     pytest.param("又有10户（39人）贫困户脱贫增收。", "10户", 0, "贫困户", id="bracketed-count-skipped"),
     pytest.param("又有10户（39人）贫困户脱贫增收。", "39人", 0, "贫困户", id="bracketed-count-pairs"),

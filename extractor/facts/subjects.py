@@ -24,7 +24,7 @@ _NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "
 # words that link two nouns of one phrase (困难劳模及职工)
 _LINKS = set(LEXICON.list_links) - {"、"}
 # words allowed between a phrase before a figure and the figure (共慰问困难家庭共计700户)
-_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
+_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "达到", "逾", "超过", "不低于", "不少于", "等", "有", "共有"}
 _MAX_LEN = 16
 # words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
 _NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下",
@@ -139,7 +139,7 @@ def _backward(tokens: list[Token]) -> list[Token]:
         i -= 1
     if i > 0 and tokens[i].text in _CLOSE:  # a bracketed note between the phrase and the figure
         opening = _CLOSE[tokens[i].text]
-        j = next((k for k in range(i - 1, max(-1, i - 12), -1) if tokens[k].text == opening), -1)
+        j = next((k for k in range(i - 1, max(-1, i - 24), -1) if tokens[k].text == opening), -1)
         i = j - 1 if j > 0 else i
     if i > 0 and tokens[i].text in _HOUSEHOLD and (_nominal(tokens[i - 1]) or tokens[i - 1].tag.startswith("v")) \
             and not _numeral(tokens[i - 1]):
