@@ -28,7 +28,8 @@ from typing import Literal
 from .lang.lexicon import LEXICON
 from .model import Breakdown, Count, Fact, Money
 
-__all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "interval_of", "is_consistent", "total_interval"]
+__all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "format_number", "interval_of", "is_consistent",
+           "total_interval"]
 
 _HALF = Decimal("0.5")
 
@@ -58,11 +59,18 @@ class Interval:
 
     def __str__(self) -> str:
         if self.exact:
-            return _fmt(self.lo)
-        return f"{_fmt(self.lo)}～{_fmt(self.hi)}"
+            return format_number(self.lo)
+        return f"{format_number(self.lo)}～{format_number(self.hi)}"
 
 
-def _fmt(v: Decimal) -> str:
+def format_number(v: Decimal) -> str:
+    """A figure as the audit writes it: a whole number of five digits or more with thousands
+    separators, a fraction as it is.
+
+    >>> from decimal import Decimal as D
+    >>> format_number(D("402000")), format_number(D("9060")), format_number(D("1.25E+5")), format_number(D("0.50"))
+    ('402,000', '9060', '125,000', '0.5')
+    """
     if v == v.to_integral_value():
         return f"{int(v):,}" if abs(v) >= 10000 else str(int(v))
     return f"{v.normalize():f}"

@@ -14,8 +14,11 @@ patterns look for. An input fails when it
 - raises anything but an :class:`~extractor.errors.ExtractorError` (a bad file says why, never
   crashes),
 - breaks a span (a fact's, a breakdown's or a finding's span that is not the text it names),
-- takes over 2 s (``-timeout=2``: a hang; libFuzzer reads the wall clock, so such an input is
-  run again warm in a process of its own, and is a hang when it takes 2 s of CPU there too),
+- takes over 2 s of CPU (a hang: timed by the target itself with the process's CPU clock, so a
+  machine loaded by other work does not make a fast input look slow; libFuzzer's own wall-clock
+  ``-timeout`` is 60 s, for an input that never returns, and such an input, or one libFuzzer
+  reports as slow, is run again warm in a process of its own and is a hang when it takes 2 s of
+  CPU there too),
 - or passes 2 GB of memory (``-rss_limit_mb=2048``).
 
 libFuzzer writes such an input to ``fuzz-data/crashes/<target>/`` and the run fails; the long
@@ -29,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -57,7 +61,24 @@ SEEDS = {"txt": ("corpus/seed", "corpus/dev"), "html": (), "docx": ("corpus/rend
 
 
 class InvariantError(AssertionError):
-    """An input broke an invariant (a span that is not its text)."""
+    """An input broke an invariant (a span that is not its text, or too much time)."""
+
+
+#: the CPU seconds an input may take before it is a hang
+HANG_CPU = 2.0
+
+
+def timed(fn: Callable[[bytes], None], limit: float = HANG_CPU) -> Callable[[bytes], None]:
+    """``fn`` that fails (:class:`InvariantError`) when an input takes over ``limit`` seconds of
+    the process's CPU time: the hang test, whatever else the machine is doing."""
+    def run(data: bytes) -> None:
+        t = time.process_time()
+        fn(data)
+        spent = time.process_time() - t
+        if spent > limit:
+            raise InvariantError(f"an input took {spent:.2f} s of CPU (over {limit} s): a hang")
+
+    return run
 
 
 def check_records(records: list[Any]) -> None:
@@ -78,7 +99,11 @@ def check_records(records: list[Any]) -> None:
 
 
 def target(name: str) -> Callable[[bytes], None]:
-    """The function libFuzzer calls with each input of target ``name``."""
+    """The function libFuzzer calls with each input of target ``name`` (timed: :func:`timed`)."""
+    return timed(_target(name))
+
+
+def _target(name: str) -> Callable[[bytes], None]:
     from extractor.errors import ExtractorError
     from extractor.facts.dates import find_dates
     from extractor.facts.figures import scan_figures
@@ -133,20 +158,41 @@ def warm_up() -> None:
         read_path(f)
 
 
-def recheck(name: str, artifact: Path) -> float:
+def recheck(name: str, artifact: Path, tries: int = 3) -> float:
     """The CPU seconds a timeout input takes run again, warm, in a process of its own: libFuzzer's
-    timeout reads the wall clock, which a loaded machine stretches; a hang takes as long again."""
+    timeout reads the wall clock, which a loaded machine stretches; a hang takes as long again.
+
+    The process is bounded by CPU time (``RLIMIT_CPU``, 60 s beyond its start-up), not by the wall
+    clock: on a machine loaded by other work (a second target, a build) its loading may take
+    minutes of waiting, which says nothing of the input. A process that ends without a time
+    (killed, out of memory) is run again, up to ``tries`` times; ``inf`` when it never gives one
+    or when the CPU limit ends it (a hang)."""
     code = (f"import importlib.util, sys, time\n"
             f"spec = importlib.util.spec_from_file_location('fuzz', {str(Path(__file__))!r})\n"
             "fuzz = importlib.util.module_from_spec(spec); spec.loader.exec_module(fuzz)\n"
-            f"fn = fuzz.target({name!r}); fuzz.warm_up()\n"
+            f"fn = fuzz._target({name!r}); fuzz.warm_up()\n"
             f"data = open({str(artifact)!r}, 'rb').read()\n"
             "t = time.process_time(); fn(data); print(time.process_time() - t)\n")
-    try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-        return float(out.stdout.strip().splitlines()[-1])
-    except (subprocess.SubprocessError, ValueError, IndexError):
-        return float("inf")
+    for _ in range(tries):
+        try:
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600,
+                                 check=False, preexec_fn=_cpu_limit)
+        except subprocess.SubprocessError:
+            continue
+        if out.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return float("inf")  # the CPU limit ended it (its soft, then its hard bound): a hang
+        try:
+            return float(out.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            continue
+    return float("inf")
+
+
+def _cpu_limit() -> None:
+    """In the rechecking process: at most 60 s of CPU beyond what loading takes (~10 s)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (70, 75))
 
 
 def prepare(name: str) -> Path:
@@ -198,7 +244,7 @@ def fuzz_one(name: str, argv: list[str]) -> None:
     folder = prepare(name)
     crashes = DATA / "crashes" / name
     crashes.mkdir(parents=True, exist_ok=True)
-    flags = [f"-artifact_prefix={crashes}/", "-timeout=2", "-rss_limit_mb=2048",
+    flags = [f"-artifact_prefix={crashes}/", "-timeout=60", "-report_slow_units=1000000", "-rss_limit_mb=2048",
              f"-max_len={MAX_LEN['file' if name in SUFFIX else 'text']}",
              f"-dict={DATA / 'words.dict'}", "-print_final_stats=1"]
     atheris.Setup([sys.argv[0], *flags, *argv, str(folder)], fn)
@@ -214,7 +260,8 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
     """Every target for ``runs`` inputs each (``jobs`` at a time, each its own process); the
     counts to fuzz-data/summary.json; 1 when any target found a failing input.
 
-    A timeout that does not come again when its input is run warm in a quiet process (under 2 s
+    A timeout (or a unit libFuzzer calls slow) that does not come again when its input is run warm
+    in a process of its own (under 2 s
     of CPU: the wall clock of a loaded machine passed the limit, not the input) is not a hang:
     it is kept apart in ``fuzz-data/slow/<target>/`` with its time, and the target goes on from
     where it stopped (libFuzzer stops at the first failing input) until ``runs`` inputs ran."""
@@ -250,7 +297,7 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
             folder = DATA / "crashes" / name
             restart = False
             for art in sorted(folder.glob("*")):
-                if art.name.startswith("timeout-"):
+                if art.name.startswith(("timeout-", "slow-unit-")):
                     cpu = recheck(name, art)
                     if cpu < 2.0:  # not a hang: kept apart, the run goes on
                         slow = DATA / "slow" / name

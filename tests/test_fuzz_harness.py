@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,25 @@ def test_a_timeout_is_run_again_and_timed(tmp_path: Path) -> None:
     art.write_bytes("共慰问困难职工400名，其中低保户120名、困难户280名。".encode())
     seconds = _fuzz().recheck("txt", art)
     assert 0 <= seconds < 2.0
+
+
+def _burn(data: bytes) -> None:
+    t = time.process_time()
+    while time.process_time() - t < 0.2:
+        pass
+
+
+@pytest.mark.parametrize(("fn", "fails"), [
+    pytest.param(_burn, True, id="over-the-cpu-limit-is-a-hang"),
+    pytest.param(lambda data: None, False, id="a-quick-input-passes"),
+])
+def test_targets_time_their_inputs_by_cpu(fn: Any, fails: bool) -> None:
+    """The hang test reads the process's CPU clock (a loaded machine's wall clock says nothing of
+    the input): an input over the limit fails as an invariant, a quick one passes."""
+    fuzz = _fuzz()
+    run = fuzz.timed(fn, limit=0.1)
+    if fails:
+        with pytest.raises(fuzz.InvariantError, match="s of CPU"):
+            run(b"x")
+    else:
+        run(b"x")

@@ -154,7 +154,7 @@ def test_exports_read_the_store_back(corpus: Path, tmp_path: Path, reference: di
 QUERY_HEADERS = {
     "errors": "source\tidx\ttitle\terrors",
     "rules": "rule\tseverity\tn",
-    "totals": "year\tkind\twhat\tunit\tfacts\ttotal",
+    "totals": "按类别汇总（每组只计一次：分项、重复表述、标准与上下限不计入）",  # a table (tests/test_totals.py)
     "files": "path\terror_code\terror_message",
     "documents": "year\tdocuments",
 }

@@ -26,6 +26,7 @@ from extractor.model import Count, ErrorRecord, Finding, Money, Record, Severity
 from extractor.pipeline import extract_path, iter_paths
 from extractor.ui.audit import STANDARD_ZH, AuditDoc, Evidence, Role, audit, summary
 from extractor.ui.report_html import _number, render_html
+from extractor.ui.table import UNSTATED
 
 from .conftest import ROOT
 from .glyphs import first_line, glyph_crops, tofu
@@ -382,7 +383,8 @@ def test_totals_by_category_in_the_header(page: str) -> None:
     [table] = parse(page).find_all("table", "categories")
     rows = [[td.text() for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
     assert rows[[r[1] for r in rows].index("needy_residents")][:2] == ["困难群众", "needy_residents"]
-    assert all(r[4].isdigit() and int(r[4]) >= 1 for r in rows)  # how many figures each total adds
+    assert all(r[5].isdigit() and int(r[5]) >= 1 for r in rows)  # how many figures each total adds
+    assert all(r[2] for r in rows)  # each total's region, （未指明） when its figures name none
 
 
 
@@ -396,12 +398,14 @@ def test_totals_and_standards_as_the_summary_gives_them(page: str, docs: list[Au
     s = summary(docs)
     root = parse(page)
     [totals] = root.find_all("table", "categories")
-    assert [(r[1], r[3], r[2], int(r[4]), int(r[5])) for r in _rows(totals)] == [
-        (c["category"] or "", c["unit"], ("约" if c["approx"] else "") + _number(Decimal(str(c["total"]))), c["facts"],
-         c["restated"]) for c in s["by_category"]]
+    assert [(r[1], r[2], r[4], r[3], int(r[5]), int(r[6])) for r in _rows(totals)] == [
+        (c["category"] or "", c["region"] or UNSTATED, c["unit"],
+         ("约" if c["approx"] else "") + _number(Decimal(str(c["total"]))), c["facts"], c["restated"])
+        for c in s["by_category"]]
     [apart] = root.find_all("table", "standards")
-    assert [(r[1], r[2], r[4], int(r[5])) for r in _rows(apart)] == [
-        (c["category"] or "", STANDARD_ZH[Role(c["kind"])], c["unit"], c["facts"]) for c in s["standards"]]
+    assert [(r[1], r[2], r[3], r[5], int(r[6])) for r in _rows(apart)] == [
+        (c["category"] or "", c["region"] or UNSTATED, STANDARD_ZH[Role(c["kind"])], c["unit"], c["facts"])
+        for c in s["standards"]]
 
 
 def test_totals_of_the_seed_in_the_page() -> None:
@@ -411,8 +415,11 @@ def test_totals_of_the_seed_in_the_page() -> None:
     assert isinstance(records, list)
     root = parse(render_html(audit(records)))
     [totals] = root.find_all("table", "categories")
-    got = {(r[1], r[3]): (r[2], r[5]) for r in _rows(totals)}
-    assert got[("needy_workers", "名")] == ("453", "1")
-    assert got[("assistance_funds", "元")] == ("204000", "0")
+    got: dict[tuple[str, str], tuple[int, int]] = {}  # over the regions: (total, figures not added again)
+    for r in _rows(totals):
+        total, again = got.get((r[1], r[4]), (0, 0))
+        got[(r[1], r[4])] = (total + int(r[3].removeprefix("约")), again + int(r[6]))
+    assert got[("needy_workers", "名")] == (453, 1)
+    assert got[("assistance_funds", "元")] == (204000, 0)
     [apart] = root.find_all("table", "standards")
-    assert [r[1:5] for r in _rows(apart)] == [["assistance_funds", "下限", "1000", "元"]]
+    assert [r[1:6] for r in _rows(apart)] == [["assistance_funds", UNSTATED, "下限", "1000", "元"]]

@@ -254,9 +254,13 @@ ADDED_BY_ISSUE_12 = {
               "category_by", "category_confidence", "category_reason", "extra"},
     "breakdowns": {"total_exact", "total_index", "part_indexes", "part_spans", "shape", "certain", "extra"},
 }
+#: ... and since issue 15: each figure's role in the totals (filled in when the totals are read:
+#: tests/test_totals.py)
+ADDED_BY_ISSUE_15 = {"facts": {"total_role"}}
 OLD_VERSIONS = {
-    "issue-11": ADDED_BY_ISSUE_12,
-    "issue-5": {**ADDED_BY_ISSUE_12, "facts": ADDED_BY_ISSUE_12["facts"] | {"org"}},
+    "before-issue-15": ADDED_BY_ISSUE_15,
+    "issue-11": {**ADDED_BY_ISSUE_12, "facts": ADDED_BY_ISSUE_12["facts"] | {"total_role"}},
+    "issue-5": {**ADDED_BY_ISSUE_12, "facts": ADDED_BY_ISSUE_12["facts"] | {"org", "total_role"}},
 }
 #: what a store of those versions holds: a file that gave an error row, and a report with a money
 #: and a date fact, a breakdown and a finding (the columns the version lacked are not set)
@@ -327,3 +331,15 @@ def test_an_older_store_opens_and_keeps_every_field_of_what_comes_after(
     old = [json.loads(line) for line in exported[: len(OLD_EXPORT)]]
     assert _difference(OLD_EXPORT, old) is None, _difference(OLD_EXPORT, old)
     _assert_round_trip(written, exported[len(OLD_EXPORT):])
+
+
+@pytest.mark.parametrize("version", sorted(OLD_VERSIONS))
+def test_an_older_stores_totals(version: str, db: str) -> None:
+    """The roles in the totals of what an older version stored are worked out from its records
+    when the totals are read: its one figure, 12.5万元, is added."""
+    from extractor.output.export import totals
+
+    _old_store(engine_url(db), OLD_VERSIONS[version])
+    sums, standards = totals(db)
+    assert [(t.group, t.unit, t.total, t.facts) for t in sums] == [((None,), "元", Decimal(125000), 1)]
+    assert standards == []

@@ -47,6 +47,7 @@ from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
+from .phrases import aid_after, line_head, trimmed, weakness
 from .regions import Regions
 from .ruler import NamedSpan, named_spans_of
 from .taxonomy import TAXONOMY, Kind
@@ -209,10 +210,11 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
             fs, fe = f.span
             out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id,
                                        regions))
-        _follow(out, here)
+        _follow(out, here, text)
     _same_figures(out)
     for b in doc.breakdowns:
         _inherit(out, b)
+    _pairs(out)
     return tuple(out)
 
 
@@ -253,14 +255,25 @@ def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[
     return [span for span, _ in groups], [[targets[k] for k in ks] for _, ks in groups], reach
 
 
-def _follow(out: list[Fact], here: list[int]) -> None:
-    """A count right after another (建档立卡贫困户1142户4105人) counts the same group."""
+# what stands between an amount and the one it is raised or lowered to (560元提高到600元)
+_RAISED = re.compile("(?:的)?[，,]?(?:提高|增加|上调|调整|提升|降低|下调)?(?:到|至|为)")
+
+
+def _follow(out: list[Fact], here: list[int], text: str) -> None:
+    """A count right after another (建档立卡贫困户1142户4105人) counts the same group; an amount
+    raised to another (从原来的560元提高到600元) pays the same."""
     for a, b in itertools.pairwise(here):
         prev, cur = out[a], out[b]
-        if (isinstance(prev, Count) and isinstance(cur, Count) and cur.category is None
-                and prev.category is not None and 0 <= cur.span[0] - prev.span[1] <= 1
-                and compatible(prev.category, cur.unit)):
-            out[b] = _adopt(cur, prev, "context", keep_subject=False)
+        if type(prev) is not type(cur):
+            continue
+        assert isinstance(prev, (Count, Money)) and isinstance(cur, (Count, Money))
+        if isinstance(prev, Count) and isinstance(cur, Count) and 0 <= cur.span[0] - prev.span[1] <= 1:
+            if cur.category is None and prev.category is not None and compatible(prev.category, cur.unit):
+                out[b] = _adopt(cur, prev, "context", keep_subject=False)
+            elif cur.subject is None and prev.subject is not None:
+                out[b] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
+        elif isinstance(cur, Money) and cur.subject is None and _RAISED.fullmatch(text, prev.span[1], cur.span[0]):
+            out[b] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
 
 
 def _adopt(f: Count | Money, src: Count | Money, by: str, keep_subject: bool = True) -> Count | Money:
@@ -322,10 +335,15 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
     if isinstance(f, Count):
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
         named = _place_or_org(subject[1], c.spans) if subject else None
-        if subject and named is not None and TAXONOMY.match(subject[0], "group") is None:
+        if subject and named is not None and TAXONOMY.match(subject[0], "group") is None \
+                and fold(f.unit) in _PEOPLE_UNITS:  # 24个基层红十字会: the bodies counted stay its subject
             place = None if c.regions.own(subject[1]) else subject[0]  # not the report's own place
             region, org = (place, org) if named.label == "PLACE" else (region, subject[0])
             subject = None
+        elif subject and _PLACE_END.search(subject[0]) and fold(f.unit) in _PEOPLE_UNITS:
+            subject = None  # 保华镇2户10人: where, not who (its breakdown's total says who)
+        if subject is None:  # 582户享受了最低生活保障; 一、学前教育资助：386人
+            subject = aid_after(c.text, end) or _head_right_before(c.text, start)
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
         subject, (category, by, conf, reason) = _money_category(f, c, local)
@@ -334,13 +352,32 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
                    region=region, org=org)
 
 
+def _after(subject: Subject, end: int) -> bool:
+    """Whether a subject follows its count's measure word (两个最低生活保障线): what it counts, even
+    when the unit cannot count the category its words name."""
+    return subject is not None and subject[1][0] >= end
+
+
+# the end of a place's name (镇, 乡, 街道...): a count's noun phrase ending so names where it is
+_PLACE_END = re.compile("(?:镇|乡|街道|村|社区|县|区|市|省)$")
+
+
+def _head_right_before(text: str, start: int) -> Subject:
+    """The head of the ``X：`` line that a figure follows right after its colon."""
+    head = line_head(text, start)
+    if head is None or text[head[1][1]:start].strip(" \t\u3000：:"):
+        return None
+    return head
+
+
 def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpan]) -> tuple[Subject, Categorized]:
     start, end = f.span
     subject = _with_conjuncts(c.text, subject, c.start)
     decided = classify_phrase(subject[0] if subject else None, "group")
     if decided[0] is not None and not compatible(decided[0], f.unit):
         decided = (None, None, None, "unit_mismatch")
-    own = subject if decided[3] != "unit_mismatch" else None
+    # a phrase the classifier reads wrong for the unit is still the count's own when it names people
+    own = subject if decided[3] != "unit_mismatch" or _names_people(subject) or _after(subject, end) else None
     if decided[0] is None:  # the group named last before it in its sentence that it can count,
         # else the first after it in its clause (将符合条件的312户纳入农村低保)
         fits = [s for s in c.spans if s.label == "GROUP" and compatible(s.id, f.unit)]
@@ -363,11 +400,17 @@ def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpa
 
 def _money_category(f: Money, c: _Clause, local: list[NamedSpan]) -> tuple[Subject, Categorized]:
     start, end = f.span
-    subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None  # a column's header
-    subject = subject or find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
-    if subject and TAXONOMY.match(subject[0], "fund") is None and not TAXONOMY.has_generic(subject[0], "fund"):
-        subject = None  # a noun next to an amount that names no fund (为困难职工 53户 12万元)
+    own: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None  # a column's header
+    own = own or find_subject([t for t in c.tokens if t.start >= c.start], start, end, c.text)
+    if own is not None:
+        own = trimmed(*own)
+    if own is not None and (_place_or_org(own[1], c.spans) is not None or _PLACE_END.search(own[0])):
+        own = None  # 地直6.1万元, 伊吾县3.6万元: where it went, not what it pays
+    # the category is read from a phrase that names a fund (为困难职工 53户 12万元: not 困难职工)
+    subject = own if own and (TAXONOMY.match(own[0], "fund") is not None
+                              or TAXONOMY.has_generic(own[0], "fund")) else None
     decided = classify_phrase(subject[0] if subject else None, "fund")
+    near: Subject = None
     if decided[0] is None:
         before = [s for s in c.spans if s.end <= start]
         near = (_listed(c.text, _named(before, "FUND", start, end, after=False), before)
@@ -375,13 +418,88 @@ def _money_category(f: Money, c: _Clause, local: list[NamedSpan]) -> tuple[Subje
         if near is not None:
             decided = _by_context(classify_phrase(near[0], "fund"))
             subject = subject or near
+    shown = _money_subject(f, c, own, near)
     if decided[0] is None and _not_a_fund(c.topics.view, c.start, start, c.spans):
-        return subject, (None, None, None, "not_a_fund")
+        return shown or subject, (None, None, None, "not_a_fund")
     if decided[0] is None:  # the fund its section named last, else its campaign's
         carried = _carried(c, "fund", lambda _: True)
         if carried is not None:
-            return subject or carried[0], carried[1]
-    return subject, decided
+            return shown or subject or carried[0], carried[1]
+    return shown or subject, decided
+
+
+def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject:
+    """What an amount pays, as an auditor names it: the noun next to it (低保金, 项目管理费), unless
+    it names only how it is paid; then the goods a ``价值`` amount is the worth of, the head of its
+    line (学前教育资助：…金额17.38万元), a specific fund named before it for a generic one (实施生活救助
+    91人，发放资金24.70万元), and the recipients named before it for a rate or a verb (重点优抚对象的
+    慰问标准平均1500元)."""
+    start, end = f.span
+    goods = _goods_after(c.text, end) if own is None or own[0] == "价值" else None
+    if goods is not None:
+        return goods
+    weak = weakness(own[0]) if own else None
+    if own is not None and _per_head(own, c):
+        weak = "rate"  # 人均月补助506.4元
+    if own is not None and (weak is None or (weak == "generic" and own[1][0] >= end)):
+        return own  # 上百万元资金: a generic noun after the amount is the thing itself
+    head = line_head(c.text, start)
+    if head is not None and weakness(head[0]) is None:
+        return head
+    rated = near is not None and _per_head(near, c)
+    if near is not None and weakness(near[0]) is None and near[1][1] <= start and not rated:
+        return near
+    if own is None or weak == "rate":
+        before = [s for s in c.spans if s.end <= start]
+        group = _named(before, "GROUP", start, end, after=False)
+        if group is not None:
+            return group
+    if own is None and near is None:  # a table's cells under 各街道低保数据一览表: what its section names
+        said = c.topics.last_any(c.start)
+        if said is not None:
+            return c.text[said.start:said.end], (said.start, said.end)
+    return own or near
+
+
+# the nouns of an act that name no fund of their own after a rate's words (人均月补助506.4元: the
+# recipients; 每名助学金3000元 names its fund)
+_ACT_NOUN = re.compile("(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+_RATE_ACT = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+def _per_head(phrase: tuple[str, Span], c: _Clause) -> bool:
+    """Whether a phrase is an act's noun paid per head (人均月补助, 每户慰问): a rate, whose
+    subject is its recipients."""
+    kind = _rate_act(phrase[0])
+    if kind is None:
+        return False
+    a = phrase[1][0]
+    return kind == "rated" or _RATE_BEFORE.search(c.topics.view, max(c.start, a - 4), a) is not None
+
+
+@lru_cache(maxsize=4096)
+def _rate_act(phrase: str) -> str | None:
+    """``rated`` for an act's noun with its rate's words (人均月补助), ``act`` for the noun alone
+    (补助: a rate when such words stand before it), else None."""
+    word = fold(phrase)
+    if not _RATE_ACT.fullmatch(word):
+        return None
+    return "act" if _ACT_NOUN.fullmatch(word) else "rated"
+
+
+# a rate's words before the noun of an amount (人均月补助)
+_RATE_BEFORE = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年])?$")
+
+
+def _goods_after(text: str, end: int) -> Subject:
+    """The goods named after ``…元的`` (价值10万元和5万元的夏日慰问物资 → 夏日慰问物资)."""
+    m = _GOODS_AFTER.match(text, end, min(len(text), end + 40))
+    if m is None or weakness(m.group(1)) is not None or m.group(1).startswith(("标准", "比例")):
+        return None
+    return m.group(1), m.span(1)
+
+
+_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|"
+                          r"[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
+                          r"的([^，,。；;：:、\s（(的]{1,12}?)(?=[，,。；;：:、\s（(]|$)")
 
 
 def _by_context(decided: Categorized) -> Categorized:
@@ -482,20 +600,68 @@ def _place_or_org(span: Span, spans: list[NamedSpan]) -> NamedSpan | None:
 
 
 def _inherit(out: list[Fact], b: Breakdown) -> None:
-    """Parts of a breakdown whose own words give no category take their total's (地直120户)."""
+    """Parts of a breakdown whose own words give no category take their total's (地直120户), and
+    parts that name no subject take their total's (其中保华镇2户10人: 临时救助)."""
     total = out[b.total_index]
-    if not isinstance(total, (Count, Money)) or total.category is None:
+    if not isinstance(total, (Count, Money)):
         return
     for i in b.part_indexes:
         part = out[i]
-        if not isinstance(part, (Count, Money)) or part.category == total.category:
+        if not isinstance(part, (Count, Money)):
             continue
-        # a part whose own words name a category keeps it (助学资金 under 帮扶资金); one named by
-        # its source (社会捐赠, 自筹) or by context only is a share of the total
-        weak = part.category is None or part.category_by in ("context", "campaign", "section") or (
-            isinstance(part, Money) and part.category == "donations_total")
-        if weak:
-            out[i] = _adopt(part, total, "breakdown")
+        if total.category is not None and part.category != total.category and (
+                # a part whose own words name a category keeps it (助学资金 under 帮扶资金); one named
+                # by its source (社会捐赠, 自筹) or by context only is a share of the total
+                part.category is None or part.category_by in ("context", "campaign", "section")
+                or (isinstance(part, Money) and part.category == "donations_total")):
+            out[i] = part = _adopt(part, total, "breakdown")
+        if part.subject is None and total.subject is not None:
+            out[i] = _take_subject(part, total)
+
+
+def _pairs(out: list[Fact]) -> None:
+    """Two counts of one group side by side (2户10人): when one of them names its subject right
+    beside the pair (农村最低生活保障户90户162人; 407户⏎1110人享受了最低生活保障) and the other has
+    none there (none at all, or one carried from its section), the other takes it."""
+    for a in range(len(out) - 1):
+        prev, cur = out[a], out[a + 1]
+        if not (isinstance(prev, Count) and isinstance(cur, Count)) or not 0 <= cur.span[0] - prev.span[1] <= 1 \
+                or fold(prev.unit) not in _PEOPLE_UNITS or fold(cur.unit) not in _PEOPLE_UNITS:
+            continue  # 培训15期共860人次: sessions and people are not one group
+        lo, hi = prev.span[0], cur.span[1]
+        if _beside(cur, lo, hi) and not _beside(prev, lo, hi) and prev.subject != cur.subject:
+            out[a] = _take_subject(prev, cur)
+        elif _beside(prev, lo, hi) and prev.subject != cur.subject and (
+                not _beside(cur, lo, hi) or _within(cur.subject_span, prev.subject_span)):
+            out[a + 1] = _take_subject(cur, prev)  # 农村最低生活保障户90户162人: the whole phrase
+
+
+def _take_subject(f: Count | Money, src: Count | Money) -> Count | Money:
+    """``f`` with the subject of ``src``; its category follows when no words of its own decided it
+    (the taxonomy's, else the classifier's, when the count's unit can count it)."""
+    if f.category_by in _OWN or not isinstance(f, Count):
+        return _replace(f, subject=src.subject, subject_span=src.subject_span)
+    category, by, conf, reason = classify_phrase(src.subject, "group")
+    if category is None or not compatible(category, f.unit):
+        if src.category is not None and compatible(src.category, f.unit):
+            return _adopt(f, src, "context", keep_subject=False)
+        return _replace(f, subject=src.subject, subject_span=src.subject_span)
+    return _replace(f, subject=src.subject, subject_span=src.subject_span, category=category, category_by=by,
+                    category_confidence=conf, category_reason=reason)
+
+
+def _within(inner: Span | None, outer: Span | None) -> bool:
+    return inner is not None and outer is not None and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _beside(f: Count, lo: int, hi: int) -> bool:
+    """Whether a count's subject stands right before the pair ``[lo, hi)`` or right after it."""
+    span = f.subject_span
+    return span is not None and (lo - 2 <= span[1] <= lo or hi <= span[0] <= hi + _BESIDE_AFTER)
+
+
+# how far after a pair of counts the words naming them may start (41户、62人有劳动能力的贫困户)
+_BESIDE_AFTER = 12
 
 
 _LEAD = re.compile(r"[^。！？\n]{0,40}如下")

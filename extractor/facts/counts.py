@@ -20,8 +20,11 @@ from .subjects import find_subject
 
 __all__ = ["counts_from_figures", "find_counts"]
 
-# how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin)
+# how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin);
+# after it, as far as a short clause that qualifies the people it counts (为10多名春节期间仍坚持工作
+# 岗位上的一线人员)
 _REACH = 10
+_REACH_AFTER = 24
 # how far around its figure a count's words are read (a subject is at most 16 characters)
 _AROUND = 24
 # tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
@@ -51,7 +54,7 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
     # are read
     tokens_of = segment_windows(view, [span for span, _ in groups], words)
     for ((cs, ce), here), clause_tokens in zip(groups, tokens_of, strict=True):
-        lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH)
+        lo, hi = max(cs, here[0].start - _REACH), min(ce, here[-1].end + _REACH_AFTER)
         # a window's words follow each other (each starts where the one before ends): those that
         # reach into a span are a slice, found by bisection (a clause of a thousand figures
         # stays linear)

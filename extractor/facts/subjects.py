@@ -24,15 +24,18 @@ _NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "
 # words that link two nouns of one phrase (困难劳模及职工)
 _LINKS = set(LEXICON.list_links) - {"、"}
 # words allowed between a phrase before a figure and the figure (共慰问困难家庭共计700户)
-_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "逾", "超过", "不低于", "不少于", "等"}
+_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "达到", "逾", "超过", "不低于", "不少于", "等", "有", "共有"}
 _MAX_LEN = 16
 # words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
-_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下"})
+_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下",
+                          "全面", "分别", "先后", "累计"})
 _NUMERALS = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
+# a measure word that may end a noun before a figure (最低生活保障户90户)
+_HOUSEHOLD = frozenset({"户", "家"})
 
 
 # the last character of a word naming people or households (孤寡老人, 倒房户)
-PEOPLE_END = frozenset("人户家者员工属童生士民")
+PEOPLE_END = frozenset("人户家者员工属童生士民女")
 
 
 def _nominal(token: Token) -> bool:
@@ -55,7 +58,7 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
     (token offsets are offsets into ``text``), or None when the clause does not state one."""
     after = [t for t in tokens if t.start >= end]
     before = [t for t in tokens if t.end <= start]
-    phrase = _forward(after) or _backward(before)
+    phrase = _partitive(before) or _forward(after) or _backward(before) or _relative(after)
     if not phrase or "".join([t.text for t in phrase]) in _NOT_SUBJECT:
         return None
     a, b = phrase[0].start, phrase[-1].end
@@ -65,8 +68,21 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
 
 
 def _forward(tokens: list[Token]) -> list[Token]:
+    out = _forward_run(tokens)
+    while out and out[-1].tag in _MODIFIER_TAGS:  # 2376人全面走访: 全面 is how, not who
+        out.pop()
+    return out
+
+
+# tags of words that qualify a noun but are not one (全面, 主要)
+_MODIFIER_TAGS = ("a", "ad", "b")
+
+
+def _forward_run(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
-    for i, t in enumerate(tokens):
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if _nominal(t):
             out.append(t)
@@ -74,9 +90,46 @@ def _forward(tokens: list[Token]) -> list[Token]:
             out.append(t)  # 派遣 + 工
         elif t.text in _LINKS and out and nxt is not None and _nominal(nxt):
             out.append(t)
+        elif t.text in _OPEN:  # 贫困（低保户）精神残疾人, 10户（39人）贫困户: a bracketed note
+            j = next((k for k in range(i + 1, min(len(tokens), i + 8)) if tokens[k].text == _OPEN[t.text]), -1)
+            if j < 0 or j + 1 >= len(tokens) or not _nominal(tokens[j + 1]):
+                break
+            if out:  # inside the phrase the note is part of its text; before it, it is skipped
+                out.extend(tokens[i:j + 1])
+            i = j
         else:
             break
+        i += 1
     return out
+
+
+_OPEN = {"(": ")", "（": "）"}
+
+
+def _partitive(tokens: list[Token]) -> list[Token]:
+    """The group a figure is a part of, named right before it with ``中`` (该村贫困户中76人次患病
+    住院 → 贫困户)."""
+    if len(tokens) < 2 or tokens[-1].text != "中" or not _nominal(tokens[-2]):
+        return []
+    return _backward(tokens[:-1])
+
+
+def _relative(tokens: list[Token]) -> list[Token]:
+    """The people a figure counts named after a clause that qualifies them (为10多名春节期间仍坚持
+    工作岗位上的一线人员 → 一线人员): the noun phrase after the first ``的`` within reach, when it
+    names people."""
+    for i, t in enumerate(tokens):
+        if t.tag in ("w", "x") or _numeral(t) or t.end - tokens[0].start > _RELATIVE_REACH:
+            return []
+        if t.text == "的" and i > 0:
+            out = _forward(tokens[i + 1:])
+            return out if out and out[-1].text[-1] in PEOPLE_END else []
+    return []
+
+
+_RELATIVE_REACH = 20
+# the closing brackets a phrase may stand before (中央资金（焦财预〔2017〕440号）55万元)
+_CLOSE = {")": "(", "）": "（"}
 
 
 def _backward(tokens: list[Token]) -> list[Token]:
@@ -84,6 +137,17 @@ def _backward(tokens: list[Token]) -> list[Token]:
     i = len(tokens) - 1
     while i >= 0 and tokens[i].text in _BRIDGE:
         i -= 1
+    if i > 0 and tokens[i].text in _CLOSE:  # a bracketed note between the phrase and the figure
+        opening = _CLOSE[tokens[i].text]
+        j = next((k for k in range(i - 1, max(-1, i - 24), -1) if tokens[k].text == opening), -1)
+        i = j - 1 if j > 0 else i
+    if i > 0 and tokens[i].text in _HOUSEHOLD and (_nominal(tokens[i - 1]) or tokens[i - 1].tag.startswith("v")) \
+            and not _numeral(tokens[i - 1]):
+        out.append(tokens[i])  # 农村最低生活保障户90户: 户 ends the noun
+        i -= 1
+        if tokens[i].tag.startswith("v"):
+            out.append(tokens[i])
+            i -= 1
     while i >= 0:
         t = tokens[i]
         linked = t.text in _LINKS and bool(out) and i > 0 and _nominal(tokens[i - 1])

@@ -1,5 +1,5 @@
-"""Reading the store back: whole records as JSON Lines, one table as CSV or Parquet, and the
-auditor's common questions as SQL.
+"""Reading the store back: whole records as JSON Lines, one table as CSV or Parquet, the
+auditor's common questions as SQL, and the totals each group once (:func:`totals`).
 
 >>> sorted(QUERIES)
 ['documents', 'errors', 'files', 'rules', 'totals']
@@ -10,15 +10,91 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Sequence
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy import Boolean, Float, Integer, select, text
 
+from ..totals import GROUPS, Role, Standard, Tallied, Total, tally
 from .store import breakdowns, documents, facts, files, findings, open_store
 
-__all__ = ["QUERIES", "export", "query"]
+__all__ = ["DEFAULT_BY", "QUERIES", "export", "grouping", "query", "totals", "totals_sql"]
 
 TABLES = {"facts": facts, "findings": findings, "breakdowns": breakdowns, "documents": documents, "files": files}
+
+#: the column of the store each group of :data:`~extractor.totals.GROUPS` is read from
+_GROUP_COLUMNS = {"category": "f.category", "region": "f.region", "subject": "f.subject", "org": "f.org",
+                  "year": "d.year"}
+assert set(_GROUP_COLUMNS) == set(GROUPS)
+#: what ``extractor query totals`` groups by when ``--by`` is not given
+DEFAULT_BY = ("category",)
+
+
+def totals_sql(by: Sequence[str] = DEFAULT_BY) -> str:
+    """The SQL behind :func:`totals`: the figures that have a role in the totals, summed per group
+    of ``by``, kind, measure word and role (``facts.total_role``), in whole fen (0.01) as integers,
+    so that the database adds them exactly; :func:`~extractor.totals.tally` then counts each group
+    once from these sums. ``by`` is checked against :data:`~extractor.totals.GROUPS`.
+
+    >>> print(totals_sql(["year"]).split("FROM")[0].strip())
+    SELECT d.year AS year, f.kind, f.unit, f.total_role AS role, COUNT(*) AS facts,
+           SUM(CAST(ROUND(f.value * 100) AS BIGINT)) AS fen,
+           MIN(CAST(ROUND(f.value * 100) AS BIGINT)) AS low_fen,
+           MAX(CAST(ROUND(f.value * 100) AS BIGINT)) AS high_fen,
+           MAX(CASE WHEN f.approx THEN 1 ELSE 0 END) AS approx
+    """
+    columns = [_GROUP_COLUMNS[k] for k in by]
+    fen = "CAST(ROUND(f.value * 100) AS BIGINT)"
+    return (f"SELECT {''.join(f'{c} AS {k}, ' for c, k in zip(columns, by, strict=True))}"
+            f"f.kind, f.unit, f.total_role AS role, COUNT(*) AS facts,\n"
+            f"       SUM({fen}) AS fen,\n       MIN({fen}) AS low_fen,\n       MAX({fen}) AS high_fen,\n"
+            f"       MAX(CASE WHEN f.approx THEN 1 ELSE 0 END) AS approx\n"
+            f"FROM facts f JOIN documents d ON d.id = f.document_id\n"
+            f"WHERE f.total_role IS NOT NULL AND f.value IS NOT NULL\n"
+            f"GROUP BY {''.join(f'{c}, ' for c in columns)}f.kind, f.unit, f.total_role")
+
+
+def grouping(value: str) -> tuple[str, ...]:
+    """The groups of ``--by`` (``category,region``), each one of :data:`~extractor.totals.GROUPS`
+    once; a :class:`~extractor.errors.UsageError` that lists them for any other.
+
+    >>> grouping("category, region")
+    ('category', 'region')
+    """
+    from ..errors import UsageError
+
+    by = tuple(k.strip() for k in value.split(",") if k.strip())
+    allowed = "、".join(GROUPS)
+    for k in by:
+        if k not in GROUPS:
+            raise UsageError("--by", f"无法按 {k} 汇总：--by 可选 {allowed}（逗号分隔；金额与各计量单位总是分开汇总）")
+    if len(set(by)) != len(by) or not by:
+        raise UsageError("--by", f"--by {value}：请给出不重复的汇总列，可选 {allowed}")
+    return by
+
+
+def totals(db: str, by: Sequence[str] = DEFAULT_BY) -> tuple[list[Total], list[Standard]]:
+    """The totals of the store's figures per group of ``by`` (category, region, subject, org,
+    year), each group once, and the rates and bounds apart: the roles stored at ingest (worked out
+    first for figures stored without one: :meth:`~.store.Store.fill_roles`) summed by
+    :func:`~extractor.totals.tally`, as the audit sums them. The store must exist."""
+    store = open_store(db, create=False)
+    try:
+        store.fill_roles()
+        with store.engine.connect() as c:
+            items = [_tallied(r, by) for r in c.execute(text(totals_sql(by))).mappings()]
+    finally:
+        store.close()
+    return tally(items, by)
+
+
+def _tallied(row: Any, by: Sequence[str]) -> Tallied:
+    """A row of :func:`totals_sql` as :func:`~extractor.totals.tally` adds it up."""
+    kind: Literal["money", "count"] = "money" if row["kind"] == "money" else "count"
+    low, high = Decimal(int(row["low_fen"])) / 100, Decimal(int(row["high_fen"])) / 100
+    return Tallied(tuple(row[k] for k in by), kind, row["unit"] or "", Role(row["role"]),
+                   Decimal(int(row["fen"])) / 100, int(row["facts"]), bool(row["approx"]), low, high)
+
 
 #: name → (what it answers, the SQL)
 QUERIES: dict[str, tuple[str, str]] = {
@@ -28,12 +104,8 @@ QUERIES: dict[str, tuple[str, str]] = {
         WHERE f.severity = 'error' GROUP BY d.id, d.source, d.idx, d.title ORDER BY errors DESC, d.source"""),
     "rules": ("findings by rule and severity", """
         SELECT rule, severity, COUNT(*) AS n FROM findings GROUP BY rule, severity ORDER BY n DESC"""),
-    "totals": ("money and counts by category (or subject) and year", """
-        SELECT d.year, f.kind, COALESCE(f.category, f.subject, '') AS what, f.unit, COUNT(*) AS facts,
-               SUM(f.value) AS total
-        FROM facts f JOIN documents d ON d.id = f.document_id
-        WHERE f.kind IN ('money', 'count') AND f.value IS NOT NULL
-        GROUP BY d.year, f.kind, what, f.unit ORDER BY d.year, f.kind, total DESC"""),
+    "totals": ("money and counts by category (--by category,region,subject,org,year), each group once: "
+               "parts, figures stated again, rates and bounds not added", totals_sql()),
     "files": ("files that gave no document, and why", """
         SELECT path, error_code, error_message FROM files WHERE status = 'error' ORDER BY path"""),
     "documents": ("documents by year", """

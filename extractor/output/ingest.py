@@ -26,6 +26,7 @@ from ..paths import shown
 from ..pipeline import extract_path, iter_paths
 from ..progress import Progress, Tally, totals
 from ..readers import open_file
+from ..totals import record_roles
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
 
@@ -48,7 +49,8 @@ def _sha256(path: Path) -> str:
 
 
 def process_file(path: str) -> FileResult:
-    """Extract one file (never raises): its records as contract dicts, or its error."""
+    """Extract one file (never raises): its records as contract dicts and the role of each of
+    their facts in the totals (:func:`~extractor.totals.record_roles`), or its error."""
     p = Path(path)
     try:
         sha = _sha256(p)
@@ -61,7 +63,8 @@ def process_file(path: str) -> FileResult:
     if isinstance(result, ErrorRecord):
         d = error_to_dict(result)
         return FileResult(path, sha, size, (), d["error"]["code"], d["error"]["message"])
-    return FileResult(path, sha, size, tuple(record_to_dict(r) for r in result))
+    return FileResult(path, sha, size, tuple(record_to_dict(r) for r in result),
+                      roles=tuple(tuple(None if x is None else x.value for x in record_roles(r)) for r in result))
 
 
 def process_batch(paths: Sequence[str]) -> list[FileResult]:

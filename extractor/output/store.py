@@ -20,7 +20,10 @@ the record's ``meta.path_bytes`` does;
   ``approx``, ``approx_word``, ``qualifier``, ``placeholder``, ``quantum`` (as text),
   ``rounded``, ``date_start``, ``date_end``, ``period``, ``subject`` with ``subject_start``
   and ``subject_end``, ``category``, ``category_name``, ``category_by``,
-  ``category_confidence``, ``category_reason``, ``region``, ``org``;
+  ``category_confidence``, ``category_reason``, ``region``, ``org``; and, beyond the record,
+  ``total_role``: what the figure does in the totals (``added``, ``part``, ``restated``, ``rate``,
+  ``min``, ``max``; null for a date or a blank), :func:`extractor.totals.figure_roles` worked out
+  when the report was extracted, which ``extractor query totals`` sums (each group once);
 * ``breakdowns``: ``document_id``, ``kind``, ``total`` (float) and ``total_exact`` (text),
   ``parts`` (JSON), ``unit``, ``start``, ``end``, ``consistent``, ``total_index``,
   ``part_indexes`` and ``part_spans`` (JSON), ``shape``, ``certain``;
@@ -35,9 +38,11 @@ Indexes serve the auditor's questions: findings by rule and severity, documents 
 year, facts by kind, date, category, region and organization.
 
 A store made by an older version is brought up to date when opened: columns added since
-(``facts.org``, the fields above beyond the contract, ``files.seq``, ``extra``, ``path_bytes``) are added with
-``ALTER TABLE … ADD COLUMN`` and their indexes created. Rows written before then have null in
-them (``period`` null, ``shape`` null...).
+(``facts.org``, the fields above beyond the contract, ``files.seq``, ``extra``, ``path_bytes``,
+``facts.total_role``) are added with ``ALTER TABLE … ADD COLUMN`` and their indexes created. Rows
+written before then have null in them (``period`` null, ``shape`` null...), but for
+``total_role``: :meth:`Store.fill_roles` works out the roles of the figures stored without one
+from their records, before the totals are read.
 """
 
 from __future__ import annotations
@@ -66,8 +71,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
+    false,
     func,
     insert,
     inspect,
@@ -148,6 +155,7 @@ facts = Table(
     Column("category_confidence", Float),
     Column("category_reason", String(32)),
     Column("extra", Text),
+    Column("total_role", String(8)),
     Index("ix_facts_document", "document_id"),
     Index("ix_facts_kind", "kind"),
     Index("ix_facts_date", "date_start"),
@@ -213,7 +221,9 @@ _KNOWN_RECORD, _KNOWN_COMMON, _KNOWN_BREAKDOWN, _KNOWN_FINDING = map(
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What one worker made of one file: the records as contract dicts, or an error."""
+    """What one worker made of one file: the records as contract dicts, or an error; and the role
+    of each record's facts in the totals (:func:`extractor.totals.figure_roles`: one tuple a
+    record; when not given, the store works them out before it reads totals)."""
 
     path: str
     sha256: str
@@ -221,6 +231,7 @@ class FileResult:
     records: tuple[dict[str, Any], ...] = ()
     error_code: str | None = None
     error_message: str | None = None
+    roles: tuple[tuple[str | None, ...], ...] = ()
 
 
 #: seconds a SQLite writer waits for another one (another import into the same file) to commit
@@ -519,14 +530,15 @@ class Store:
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
                     "seq": seq, "path_bytes": raw,
                 })
-                for rec in r.records:
+                for k, rec in enumerate(r.records):
+                    roles = r.roles[k] if len(r.roles) == len(r.records) else None
                     doc_id, next_id = next_id, next_id + 1
                     doc_rows.append({
                         "id": doc_id, "sha256": r.sha256, "idx": rec["index"], "source": rec["source"],
                         "title": rec["title"], "text": rec["text"], "year": _year(rec),
                         "meta": _json(rec.get("meta") or {}), "extra": _extra(rec, _KNOWN_RECORD),
                     })
-                    fact_rows.extend(_fact_row(doc_id, f) for f in rec["facts"])
+                    fact_rows.extend(_fact_row(doc_id, f, role) for f, role in _with_roles(rec["facts"], roles))
                     bd_rows.extend(_breakdown_row(doc_id, b) for b in rec["breakdowns"])
                     fi_rows.extend(_finding_row(doc_id, f) for f in rec["findings"])
             for table, rows in ((files, file_rows), (documents, doc_rows), (facts, fact_rows),
@@ -535,6 +547,31 @@ class Store:
                     _insert(c, table, rows)
             _set_paths(c, [(r.path, r.sha256) for r in results])
         return fresh
+
+    def fill_roles(self, batch: int = 256) -> int:
+        """Work out the role in the totals (``facts.total_role``) of the figures stored without one
+        (rows of a store ingested before the column, results written without their roles) from
+        their records read back, as extraction would have (:func:`extractor.totals.record_roles`),
+        and store them, ``batch`` documents a transaction; the number of documents done. Nothing
+        to do (the usual case) costs one query."""
+        from ..totals import record_roles
+        from .jsonl import record_from_dict
+
+        with self.engine.connect() as c:
+            ids = sorted(r[0] for r in c.execute(_ROLELESS))
+        for k in range(0, len(ids), batch):
+            with self._writing() as c:
+                docs = list(c.execute(select(documents).where(documents.c.id.in_(ids[k:k + batch]))).mappings())
+                rows = _by_document(c, facts, [d["id"] for d in docs])
+                updates = [{"fact_id": row["id"], "role": str(role)}
+                           for d, record in _records_from(c, docs)
+                           for row, role in zip(rows.get(d["id"], ()), record_roles(record_from_dict(record)),
+                                                strict=True)
+                           if role is not None and row["total_role"] is None]
+                if updates:
+                    c.execute(facts.update().where(facts.c.id == bindparam("fact_id"))
+                              .values(total_role=bindparam("role")), updates)
+        return len(ids)
 
     def records(self, batch: int = 256) -> Iterator[dict[str, Any]]:
         """The stored records as ``extract`` wrote them (error rows too), in the order the files
@@ -635,7 +672,16 @@ def _number(text: str | None) -> int | float | None:
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-def _fact_row(doc_id: int, f: Mapping[str, Any]) -> dict[str, Any]:
+def _with_roles(facts: Sequence[dict[str, Any]], roles: Sequence[str | None] | None
+                ) -> Iterable[tuple[dict[str, Any], str | None]]:
+    """Each fact with its role in the totals (None for all when the roles are not given, or are
+    not one a fact: worked out later by :meth:`Store.fill_roles`)."""
+    if roles is None or len(roles) != len(facts):
+        return ((f, None) for f in facts)
+    return zip(facts, roles, strict=True)
+
+
+def _fact_row(doc_id: int, f: Mapping[str, Any], role: str | None = None) -> dict[str, Any]:
     kind = f["kind"]
     value = f.get("value")
     about = f.get("subject_span")
@@ -653,6 +699,7 @@ def _fact_row(doc_id: int, f: Mapping[str, Any]) -> dict[str, Any]:
         "category_name": f.get("category_name"), "category_by": f.get("category_by"),
         "category_confidence": f.get("category_confidence"), "category_reason": f.get("category_reason"),
         "extra": _extra(f, _KNOWN_FACT.get(kind, _KNOWN_COMMON)),
+        "total_role": None if role is None else str(role),
     }
 
 
@@ -729,6 +776,12 @@ def _finding_dict(x: Mapping[str, Any]) -> dict[str, Any]:
 
 _IN = 500  # ids a query asks for at once (SQLite's old limit of bound parameters is 999)
 
+#: the documents with a figure whose role in the totals is not stored (:meth:`Store.fill_roles`):
+#: every money and count fact with a value that is not a blank has one once worked out
+_ROLELESS = (select(facts.c.document_id).distinct()
+             .where(facts.c.total_role.is_(None), facts.c.kind.in_(("money", "count")), facts.c.value.is_not(None),
+                    facts.c.placeholder.is_(false())))
+
 
 def _by_document(c: Connection, table: Table, ids: Sequence[int]) -> dict[int, list[Any]]:
     """The rows of ``table`` of these documents, a list a document, in the order written."""
@@ -747,9 +800,17 @@ def _records_of(c: Connection, shas: Sequence[str]) -> dict[str, list[dict[str, 
     for k in range(0, len(shas), _IN):
         query = select(documents).where(documents.c.sha256.in_(shas[k : k + _IN])).order_by(documents.c.id)
         docs.extend(c.execute(query).mappings())
+    out: dict[str, list[dict[str, Any]]] = {}
+    for d, record in _records_from(c, docs):
+        out.setdefault(d["sha256"], []).append(record)
+    return out
+
+
+def _records_from(c: Connection, docs: Sequence[Mapping[Any, Any]]) -> list[tuple[Mapping[Any, Any], dict[str, Any]]]:
+    """These document rows with their records, by index."""
     ids = [d["id"] for d in docs]
     fs, bs, ns = (_by_document(c, t, ids) for t in (facts, breakdowns, findings))
-    out: dict[str, list[dict[str, Any]]] = {}
+    out = []
     for d in sorted(docs, key=lambda d: d["idx"]):
         did = d["id"]
         fields = {
@@ -759,5 +820,5 @@ def _records_of(c: Connection, shas: Sequence[str]) -> dict[str, list[dict[str, 
             "findings": [_finding_dict(x) for x in ns.get(did, ())],
             "meta": json.loads(d["meta"] or "{}"),
         }
-        out.setdefault(d["sha256"], []).append(_ordered(fields, RECORD_KEYS, d["extra"]))
+        out.append((d, _ordered(fields, RECORD_KEYS, d["extra"])))
     return out

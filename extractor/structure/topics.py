@@ -63,6 +63,11 @@ class Topics:
             k -= 1
         return None
 
+    def last_any(self, before: int) -> TermMatch | None:
+        """The group or fund its section named last before ``before`` (the later of the two)."""
+        found = [m for m in (self.last("group", before), self.last("fund", before)) if m is not None]
+        return max(found, key=lambda m: m.end, default=None)
+
     def between(self, kind: Kind, lo: int, hi: int) -> list[TermMatch]:
         """The terms of ``kind`` inside ``[lo, hi)``, in order."""
         ends, matches = self._terms(kind)

@@ -12,22 +12,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from ..about.taxonomy import TAXONOMY
 from ..calc import arithmetic
 from ..checks import REGISTRY
-from ..checks.duplicates import restatements
 from ..lang.chars import fold
 from ..lang.segment import SENTENCE_ENDS, sentence_around
 from ..model import Breakdown, Count, ErrorRecord, Fact, Finding, Money, Record, Severity, Span
 from ..reportdoc import ReportDoc
-from ..structure.breakdowns import per_unit
+from ..totals import Key, Role, Standard, Total, figure_roles, tallied, tally
+from . import table
+from .table import STANDARD_ZH, totals_caption
 from .terminal import printable
 
-__all__ = ["SEVERITY_ORDER", "AuditDoc", "Role", "audit", "exit_code", "figure_roles", "render_json", "render_text",
-           "standards_by_category", "summary", "totals_by_category"]
+__all__ = ["SEVERITY_ORDER", "STANDARD_ZH", "TOTALS_BY", "AuditDoc", "Role", "audit", "exit_code", "figure_roles",
+           "render_json", "render_text", "standards_by_category", "summary", "totals_by_category"]
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -111,51 +110,10 @@ def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
     return 0
 
 
-class Role(StrEnum):
-    """What a figure does in the totals by category."""
-
-    ADDED = "added"  # added to its category's total
-    PART = "part"  # a part of a breakdown: its total is added
-    RESTATED = "restated"  # states again a figure added, or a part (:func:`~..checks.duplicates.restatements`)
-    RATE = "rate"  # per unit (每户500元, 人均500元): listed apart, never added
-    MIN = "min"  # a lower bound (每户不低于1000元): listed apart, never added
-    MAX = "max"  # an upper bound (每人最多2000元): listed apart, never added
-
-
-#: the roles listed apart from the totals, as the audit names them
-STANDARD_ZH = {Role.RATE: "标准", Role.MIN: "下限", Role.MAX: "上限"}
-TOTALS_CAPTION = "按类别汇总（每组只计一次：分项、重复表述、标准与上下限不计入）"
+#: what the audit's totals are grouped by (:data:`~extractor.totals.GROUPS`)
+TOTALS_BY = ("category", "region")
+TOTALS_CAPTION = totals_caption(TOTALS_BY)
 STANDARDS_CAPTION = "标准与上下限（不计入合计）"
-
-
-def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
-    """The role of each of a report's facts in the totals (None for a date or a blank): a bound
-    (a qualifier) or a rate (:func:`~..structure.breakdowns.per_unit`) is never added; of the
-    figures that state one figure again, the first is added, unless one of them is a part of a
-    breakdown (its total holds it); a part is not added (its total is).
-
-    >>> from extractor.pipeline import extract_text
-    >>> r = extract_text("慰问困难职工53名，每人500元。此次活动覆盖困难职工53名。")[0]
-    >>> [(f.text, role.value) for f, role in zip(r.facts, figure_roles(ReportDoc.of_record(r))) if role]
-    [('53名', 'added'), ('500元', 'rate'), ('53名', 'restated')]
-    """
-    roles: list[Role | None] = [None] * len(doc.facts)
-    parts = {i for b in doc.breakdowns for i in b.part_indexes}
-    for i, f in enumerate(doc.facts):
-        if not isinstance(f, Count | Money) or f.value is None or f.placeholder:
-            continue
-        if f.qualifier is not None:
-            roles[i] = Role(f.qualifier.value)
-        elif per_unit(doc.view, f):
-            roles[i] = Role.RATE
-        else:
-            roles[i] = Role.PART if i in parts else Role.ADDED
-    for group in restatements(doc, (i for i, r in enumerate(roles) if r in (Role.ADDED, Role.PART))):
-        held = any(roles[i] is Role.PART for i in group)
-        for k, i in enumerate(group):
-            if roles[i] is Role.ADDED and (held or k > 0):
-                roles[i] = Role.RESTATED
-    return tuple(roles)
 
 
 def _roles(d: AuditDoc) -> tuple[Role | None, ...]:
@@ -170,63 +128,50 @@ def _json_number(v: Decimal) -> int | float:
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-def _category_order(item: tuple[tuple[Any, ...], Any]) -> tuple[bool, tuple[str, str]]:
-    """Categories by id, the uncategorized last; then by unit."""
-    (cat, unit, *_), _ = item
-    return cat == "", (cat, unit)
+def _tally(docs: Sequence[AuditDoc]) -> tuple[list[Total], list[Standard]]:
+    """The totals by category and region, and the rates and bounds listed apart: the roles of
+    :func:`figure_roles` summed by :func:`~extractor.totals.tally`, as ``extractor query totals``
+    sums the store's."""
+    figures = (tallied(f, role, (f.category, f.region))
+               for d in docs for f, role in zip(d.facts, _roles(d), strict=True)
+               if role is not None and isinstance(f, Count | Money))
+    return tally(figures, TOTALS_BY)
 
 
-def _tally(docs: Sequence[AuditDoc]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The totals by category, and the rates and bounds listed apart (:func:`totals_by_category`)."""
-    sums: dict[tuple[str, str], list[Any]] = {}  # (category, unit or 元) → [sum, added, approx, restated]
-    apart: dict[tuple[str, str, Role], list[Any]] = {}  # (category, unit, role) → [lowest, highest, figures]
-    for d in docs:
-        for f, role in zip(d.facts, _roles(d), strict=True):
-            if role is None or role is Role.PART:
-                continue
-            assert isinstance(f, Count | Money) and f.value is not None
-            key = (f.category or "", f.unit if isinstance(f, Count) else "元")
-            if role in STANDARD_ZH:
-                low, high, n = apart.get((*key, role), (f.value, f.value, 0))
-                apart[(*key, role)] = [min(low, f.value), max(high, f.value), n + 1]
-                continue
-            row = sums.setdefault(key, [Decimal(0), 0, False, 0])
-            if role is Role.RESTATED:
-                row[3] += 1
-                continue
-            row[0] += f.value
-            row[1] += 1
-            row[2] = row[2] or f.approx
-    order = {r: k for k, r in enumerate(Role)}
-    totals = [{"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit,
-               "total": _json_number(total), "facts": n, "approx": approx, "restated": restated}
-              for (cat, unit), (total, n, approx, restated) in sorted(sums.items(), key=_category_order)
-              if n]  # a category whose only figure restates a part has no total
-    standards = [{"category": cat or None, "name": TAXONOMY.name(cat) or "未分类", "unit": unit, "kind": role.value,
-                  "low": _json_number(low), "high": _json_number(high), "facts": n}
-                 for (cat, unit, role), (low, high, n)
-                 in sorted(apart.items(), key=lambda kv: (*_category_order(kv), order[kv[0][2]]))]
-    return totals, standards
+def _group(group: tuple[Key, ...]) -> dict[str, Any]:
+    """A group of :data:`TOTALS_BY` as the summary's rows name it."""
+    category, region = group
+    return {"category": category, "name": table.group_label("category", category), "region": region}
 
 
 def totals_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
-    """Counts (by measure word) and money (yuan) summed per category across documents, each
-    group once (:func:`figure_roles`): a part of a breakdown is not added again (its total is),
-    nor a figure that restates one (困难职工53名 … 此次活动覆盖困难职工53名, the text's 共计40.2万元 and
-    its table's 合计 40.2万元: ``restated`` says how many), nor a rate or a bound (每户不低于1000元:
+    """Counts (by measure word) and money (yuan) summed per category and region across documents,
+    each group once (:func:`figure_roles`): a part of a breakdown is not added again (its total
+    is), nor a figure that restates one (困难职工53名 … 此次活动覆盖困难职工53名, the text's 共计40.2万元
+    and its table's 合计 40.2万元: ``restated`` says how many), nor a rate or a bound (每户不低于1000元:
     :func:`standards_by_category`); approximate figures make the sum approximate."""
-    return _tally(docs)[0]
+    return [_total_row(t) for t in _tally(docs)[0]]
 
 
 def standards_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
-    """The rates and bounds (每户500元, 人均500元, 每户不低于1000元) per category, kind (rate, min,
-    max) and unit, with the lowest and highest value: listed apart, never added to a total."""
-    return _tally(docs)[1]
+    """The rates and bounds (每户500元, 人均500元, 每户不低于1000元) per category, region, kind (rate,
+    min, max) and unit, with the lowest and highest value: listed apart, never added to a total."""
+    return [_standard_row(s) for s in _tally(docs)[1]]
+
+
+def _total_row(t: Total) -> dict[str, Any]:
+    return {**_group(t.group), "unit": t.unit, "total": _json_number(t.total), "facts": t.facts,
+            "approx": t.approx, "restated": t.restated}
+
+
+def _standard_row(s: Standard) -> dict[str, Any]:
+    return {**_group(s.group), "unit": s.unit, "kind": s.role.value, "low": _json_number(s.low),
+            "high": _json_number(s.high), "facts": s.facts}
 
 
 def standard_range(row: dict[str, Any]) -> str:
     """A row of :func:`standards_by_category` as its value or its range: ``1000``, ``500～1000``."""
-    return str(row["low"]) if row["low"] == row["high"] else f"{row['low']}～{row['high']}"
+    return table.standard_range(Decimal(str(row["low"])), Decimal(str(row["high"])))
 
 
 def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
@@ -238,8 +183,8 @@ def summary(docs: Sequence[AuditDoc]) -> dict[str, Any]:
     worst: Counter[str] = Counter((d.worst.value if d.worst else "clean") for d in docs)
     totals, standards = _tally(docs)
     return {
-        "by_category": totals,
-        "standards": standards,
+        "by_category": [_total_row(t) for t in totals],
+        "standards": [_standard_row(s) for s in standards],
         "documents": sum(1 for d in docs if d.error is None),
         "file_errors": sum(1 for d in docs if d.error is not None),
         "findings": sum(by_rule.values()),
@@ -318,18 +263,13 @@ def _summary_table(docs: Sequence[AuditDoc]) -> list[str]:
         for r in s["by_rule"]:
             desc = REGISTRY[r["rule"]].description if r["rule"] in REGISTRY else ""
             rows.append(f"  {r['rule']:<{width}}  {SEVERITY_ZH[Severity(r['severity'])]:<6}{r['count']:>6}  {desc}")
-    if s["by_category"]:
+    totals, standards = _tally(docs)
+    if totals:
         rows.append(f"  {TOTALS_CAPTION}：")
-        for c in s["by_category"]:
-            mark = "约" if c["approx"] else ""
-            again = f"，{c['restated']} 项重复表述未计" if c["restated"] else ""
-            rows.append(printable(f"    {c['name']}（{c['category'] or '-'}）  {mark}{c['total']}{c['unit']}  "
-                                  f"{c['facts']} 项{again}"))
-    if s["standards"]:
+        rows.extend(f"    {line}" for line in table.totals_lines(totals, TOTALS_BY))
+    if standards:
         rows.append(f"  {STANDARDS_CAPTION}：")
-        for c in s["standards"]:
-            rows.append(printable(f"    {c['name']}（{c['category'] or '-'}）  {STANDARD_ZH[Role(c['kind'])]} "
-                                  f"{standard_range(c)}{c['unit']}  {c['facts']} 项"))
+        rows.extend(f"    {line}" for line in table.standards_lines(standards, TOTALS_BY))
     worst = s["documents_by_worst"]
     rows.append("  文档按最严重级别：" + "，".join(
         f"{SEVERITY_ZH[Severity(k)] if k != 'clean' else '无发现'} {v}" for k, v in worst.items()))

@@ -219,11 +219,47 @@ def _query(args: argparse.Namespace) -> int:
     from ..output.export import QUERIES, query
     from ..output.store import errors_said
 
+    if args.sql is None and args.name == "totals":
+        return _totals(args)
+    if args.by is not None or args.tsv:
+        raise UsageError("--by", "--by 和 --tsv 只用于 extractor query totals（其他查询总是以制表符分隔输出）")
     with errors_said(args.db):
         rows = query(args.db, args.sql or QUERIES[args.name][1])
     for row in rows:
         sys.stdout.write("\t".join("" if v is None else str(v) for v in row) + "\n")
     return 0
+
+
+def _totals(args: argparse.Namespace) -> int:
+    """``query totals``: the totals per group of ``--by``, each group once, as an aligned table
+    (then the rates and bounds apart), or tab-separated with ``--tsv``."""
+    from ..output.export import DEFAULT_BY, grouping, totals
+    from ..output.store import errors_said
+    from .table import STANDARD_ZH, standards_lines, totals_caption, totals_lines
+
+    by = grouping(args.by) if args.by is not None else DEFAULT_BY
+    with errors_said(args.db):
+        sums, standards = totals(args.db, by)
+    if args.tsv:
+        head = [c for k in by for c in ((k, "category_name") if k == "category" else (k,))]
+        sys.stdout.write("\t".join([*head, "kind", "unit", "total", "facts", "restated", "approx"]) + "\n")
+        for t in sums:
+            keys = [c for k, v in zip(by, t.group, strict=True)
+                    for c in ((v, _category_name(v)) if k == "category" else (v,))]
+            cells = [*keys, t.kind, t.unit, format(t.total.normalize(), "f"), t.facts, t.restated, t.approx]
+            sys.stdout.write(printable("\t".join("" if v is None else str(v) for v in cells)) + "\n")
+        return 0
+    lines = [totals_caption(by), *(totals_lines(sums, by) if sums else ["（没有可汇总的数字）"])]
+    if standards:
+        lines += ["", f"标准与上下限（{'、'.join(STANDARD_ZH.values())}，不计入合计）", *standards_lines(standards, by)]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _category_name(category: object) -> str | None:
+    from ..about.taxonomy import TAXONOMY
+
+    return TAXONOMY.name(str(category)) if category is not None else None
 
 
 def _positive(text: str) -> int:
@@ -303,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
                        parents=[common], epilog=EPILOG)
     q.add_argument("--db", default="facts.db", help="the store to read (never made: it must exist)")
     q.add_argument("--sql", help="run this SQL instead")
+    q.add_argument("--by", metavar="COLUMNS",
+                   help="totals: the columns to group by, comma-separated, of category, region, subject, org, year "
+                        "(default category; money and each measure word always apart)")
+    q.add_argument("--tsv", action="store_true",
+                   help="totals: tab-separated, numbers in full (the other queries always are)")
     q.set_defaults(func=_query)
     q.setup = _query_names  # every command's parser is a _Deferred (parser_class above)
 

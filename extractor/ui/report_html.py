@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from ..about.taxonomy import TAXONOMY
 from ..checks import REGISTRY
@@ -37,6 +38,7 @@ from .audit import (
     standard_range,
     summary,
 )
+from .table import UNSTATED
 
 __all__ = ["SCRIPT", "STYLE", "FindingExtra", "render_html", "render_section"]
 
@@ -367,28 +369,34 @@ def _rules_table(docs: Sequence[AuditDoc]) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
+def _region_cell(row: dict[str, Any]) -> str:
+    """A total's region (:data:`~.table.UNSTATED` when its figures name none)."""
+    region = row["region"]
+    return f'<td class="none">{UNSTATED}</td>' if region is None else f"<td>{_esc(region)}</td>"
+
+
 def _categories_table(docs: Sequence[AuditDoc]) -> str:
-    """The totals by category, then the rates and bounds listed apart (:func:`.audit.summary`,
+    """The totals by category and region, then the rates and bounds listed apart (:func:`.audit.summary`,
     as the text audit shows them)."""
     s = summary(docs)
     rows, standards = s["by_category"], s["standards"]
     if not rows and not standards:
         return ""
     body = "".join(
-        f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>'
+        f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>{_region_cell(r)}'
         f'<td class="n">{"约" if r["approx"] else ""}{_number(Decimal(str(r["total"])))}</td><td>{_esc(r["unit"])}</td>'
         f'<td class="n">{r["facts"]}</td><td class="n{"" if r["restated"] else " zero"}">{r["restated"]}</td></tr>'
         for r in rows)
     out = (f'<table class="categories"><caption>{TOTALS_CAPTION}</caption><thead><tr><th>类别</th>'
-           f"<th>标识</th><th>合计</th><th>单位</th><th>项数</th><th>重复表述未计</th></tr></thead>"
+           f"<th>标识</th><th>地区</th><th>合计</th><th>单位</th><th>项数</th><th>重复表述未计</th></tr></thead>"
            f"<tbody>{body}</tbody></table>") if rows else ""
     if standards:
         apart = "".join(
-            f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>'
+            f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>{_region_cell(r)}'
             f'<td>{STANDARD_ZH[Role(r["kind"])]}</td><td class="n">{_esc(standard_range(r))}</td>'
             f'<td>{_esc(r["unit"])}</td><td class="n">{r["facts"]}</td></tr>' for r in standards)
         out += (f'<table class="standards"><caption>{STANDARDS_CAPTION}</caption><thead><tr><th>类别</th>'
-                f"<th>标识</th><th>种类</th><th>数值</th><th>单位</th><th>项数</th></tr></thead>"
+                f"<th>标识</th><th>地区</th><th>种类</th><th>数值</th><th>单位</th><th>项数</th></tr></thead>"
                 f"<tbody>{apart}</tbody></table>")
     return out
 
