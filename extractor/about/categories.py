@@ -16,9 +16,11 @@ groups and funds its sentence named before it come from the report's :class:`top
   figure stated with words elsewhere (a table's 合计); a breakdown part takes its total's; the
   report's campaign's fund or group. An amount after a loss or income word (直接经济损失) has
   none. Null categories carry a reason; ``category_by`` says which rule decided.
-- ``region`` is a place and ``org`` an organization named before the figure in its clause (a
-  table row's header stays the region); a subject that is a place or an organization (``地直``)
-  is moved there.
+- ``region`` is the place or named unit the text ties to the figure (:mod:`.regions`: a table
+  row's header, the place named before it in its clause, the unit visited, the head of its list
+  item or line; never the report's own place), ``org`` an organization named before it in its
+  clause; a subject that is a place (not the report's own) or an organization (``地直``) is moved
+  there.
 
 >>> from extractor.facts import extract_facts
 >>> from extractor.reportdoc import ReportDoc
@@ -46,6 +48,7 @@ from ..model import Breakdown, Count, Fact, Money, Span
 from ..structure.topics import Topics
 from .classify import load_model
 from .phrases import aid_after, line_head, trimmed, weakness
+from .regions import Regions
 from .ruler import NamedSpan, named_spans_of
 from .taxonomy import TAXONOMY, Kind
 
@@ -185,6 +188,7 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
         return facts
     out = list(facts)
     topics = doc.topics
+    regions = Regions(doc.title, text, doc.view, [facts[i].span for i in targets])
     windows, members, reach = _windows(doc, targets)
     segmented = doc.tokens(windows)
     for (cs, _), lo, here, tokens, own in zip(windows, reach, members, segmented, named_spans_of(segmented, text),
@@ -204,7 +208,8 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
             assert isinstance(f, (Count, Money))
             # what stands around the figure (a clause of a thousand figures stays linear)
             fs, fe = f.span
-            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id))
+            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id,
+                                       regions))
         _follow(out, here, text)
     _same_figures(out)
     for b in doc.breakdowns:
@@ -310,7 +315,8 @@ Subject = tuple[str, Span] | None
 
 class _Clause(NamedTuple):
     """What a figure's category is read from: its clause's tokens, the names of its sentence up to
-    the clause's end (``spans``), where the clause starts, the report's topics and campaign."""
+    the clause's end (``spans``), where the clause starts, the report's topics and campaign, and
+    what ties its figures to places (``regions``)."""
 
     text: str
     tokens: list[Token]
@@ -318,19 +324,21 @@ class _Clause(NamedTuple):
     start: int
     topics: Topics
     campaign: str | None
+    regions: Regions
 
 
 def _about(f: Count | Money, c: _Clause) -> Count | Money:
     start, end = f.span
     local = [s for s in c.spans if s.start >= c.start and s.end <= end + _AFTER]
-    region = f.region or _text(_named(local, "PLACE", start, end, after=False))
+    region = f.region or c.regions.of(f.span, local)
     org = _text(_named(local, "ORG", start, end, after=False))
     if isinstance(f, Count):
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
         named = _place_or_org(subject[1], c.spans) if subject else None
         if subject and named is not None and TAXONOMY.match(subject[0], "group") is None \
                 and fold(f.unit) in _PEOPLE_UNITS:  # 24个基层红十字会: the bodies counted stay its subject
-            region, org = (subject[0], org) if named.label == "PLACE" else (region, subject[0])
+            place = None if c.regions.own(subject[1]) else subject[0]  # not the report's own place
+            region, org = (place, org) if named.label == "PLACE" else (region, subject[0])
             subject = None
         elif subject and _PLACE_END.search(subject[0]) and fold(f.unit) in _PEOPLE_UNITS:
             subject = None  # 保华镇2户10人: where, not who (its breakdown's total says who)

@@ -3,13 +3,14 @@
 The pipeline is saved under ``models/spacy_zh`` by ``scripts/build_spacy.py``: ``spacy.blank("zh")``
 with our jieba tokenizer (``extractor.JiebaTokenizer.v1``) and a ``span_ruler`` whose patterns are
 built here from data files: the taxonomy's group and fund terms (label ``GROUP`` / ``FUND``, the
-category id as the pattern id), ``data/lexicon/orgs.txt`` (``ORG``) and ``data/lexicon/places.txt``
-(``PLACE``, beside jieba's place-name tag ``ns``).
+category id as the pattern id) and ``data/lexicon/orgs.txt`` (``ORG``). Places (``PLACE``) are no
+spaCy pattern: the gazetteer of :mod:`~extractor.about.regions` (China's divisions, the parts of a
+place of ``data/lexicon/places.txt``) and jieba's place-name tag ``ns`` find them.
 
 At run time a clause is not tokenized again: one ``Doc`` a report is built from the segmenter's
 tokens of its figure clauses, only the words of a phrase pattern (the runs of them, apart by a
-gap), and only the ruler's PhraseMatcher runs on it; the rules on tags and suffixes read the
-tokens themselves (:data:`RULES`).
+gap), and only the ruler's PhraseMatcher runs on it; the rules on tags, suffixes and place names
+read the tokens themselves (:data:`RULES`).
 
 >>> from extractor.lang.segment import get_segmenter
 >>> [spans] = named_spans_of([get_segmenter().tokens("哈密市总工会慰问困难职工53名")])
@@ -33,6 +34,7 @@ from typing import Any, NamedTuple
 
 from ..lang.segment import Token
 from ..resources import model_path
+from .regions import place_spans
 from .taxonomy import TAXONOMY, Kind
 
 __all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
@@ -40,7 +42,6 @@ __all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline"
 #: the saved pipeline's folder in the models folder (:func:`~extractor.resources.models_dir`)
 SPACY_MODEL = "spacy_zh"
 SPANS_KEY = "ruler"
-_SCOPE = "全本各该辖我此"
 
 
 class NamedSpan(NamedTuple):
@@ -82,42 +83,36 @@ def build_patterns() -> list[dict[str, Any]]:
             if len(ids) == 1:  # a term two categories share names neither
                 out.append({"label": label, "pattern": term, "id": ids[0]})
     out.extend({"label": "ORG", "pattern": n} for n in _entries("orgs.txt")[1])
-    out.extend({"label": "PLACE", "pattern": n} for n in _entries("places.txt")[1])
     return out
 
 
 class _Rules:
-    """The rules on one token's text and tag (and the tag before it), as regular expressions
-    tried only on the tokens whose ending can match:
+    """The rules on one token's text and tag (and the tags and words around it), tried only on the
+    tokens whose ending can match:
 
     * ``ORG``: a word of Chinese characters ending in an organization's suffix (``data/lexicon/orgs.txt``:
       总工会, 民政局, 社区…), alone or after a place name (``ns``): 哈密市 + 总工会;
-    * ``PLACE``: a word ending in a place's suffix (``places.txt``: 市, 县, 街道…), not a scope word
-      (全市, 本县, 各乡镇); or a word jieba tags as a place name (``ns``), not a scope word."""
+    * ``PLACE``: a division's name as a run of whole words (保/华/镇: the gazetteer of
+      :mod:`~extractor.about.regions`), or a word jieba tags as a place name (``ns``) that is a
+      division's short name or ends in a place suffix (桃源村): not 农村, 城镇, 上门, 溧."""
 
     def __init__(self) -> None:
         org_suffixes = _entries("orgs.txt")[0]
-        place_suffixes = _entries("places.txt")[0]
         self.org_ends = tuple(org_suffixes)
-        self.place_ends = tuple(place_suffixes)
         self.org = re.compile(f"^[\u4e00-\u9fff]{{0,10}}(?:{_alternation(org_suffixes)})$")
-        self.place = re.compile(f"^[^{_SCOPE}\\W\\d][\u4e00-\u9fff]{{0,6}}(?:{_alternation(place_suffixes)})$")
 
     def spans(self, words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` token spans of the rules over a ``Doc``'s words and tags."""
         out: list[tuple[str, int, int]] = []
-        ends = self.org_ends + self.place_ends
+        ends = self.org_ends
         may = {w for w in set(words) if w.endswith(ends)}  # the words whose ending can match
-        for i in [i for i, w in enumerate(words) if w in may or tags[i] == "ns"]:
+        for i in [i for i, w in enumerate(words) if w in may]:
             word = words[i]
-            if word.endswith(self.org_ends) and self.org.match(word):
+            if self.org.match(word):
                 if i > 0 and tags[i - 1] == "ns":
                     out.append(("ORG", i - 1, i + 1))
                 out.append(("ORG", i, i + 1))
-            if word.endswith(self.place_ends) and self.place.match(word):
-                out.append(("PLACE", i, i + 1))
-            if tags[i] == "ns" and word[:1] not in _SCOPE:
-                out.append(("PLACE", i, i + 1))
+        out += [("PLACE", a, b) for a, b in place_spans(words, tags)]
         return out
 
 
