@@ -67,6 +67,9 @@ def scores(pred: Path, which: str) -> dict[str, float]:
     out = {kind: tallies[kind].prf()[2] for kind in (*sc.KINDS, "breakdown", "placeholder")}
     out["facts"] = total(list(sc.KINDS)).prf()[2]
     out["checks_precision"], out["checks_recall"] = checks.prf()[:2]
+    for attr in ("subject", "region"):  # what a figure is about: the share of matched facts that agree
+        t = tallies[attr]
+        out[attr] = t.tp / (t.tp + t.fn) if t.tp + t.fn else 0.0
     return out
 
 
