@@ -1,7 +1,9 @@
 """Totals that count each group once: what each figure does in a total (its :class:`Role`), and
 the sums of figures grouped by category, region or any of :data:`GROUPS`.
 
-A figure is added to its group's total, or it is a part of a breakdown (its total is added), or
+A figure is added to its group's total, or it is a part of a breakdown (its total is added; when
+each part names its own region, as a table of streets or a list of towns does, the parts are
+added instead when totals go by region), or
 it states again a figure added (困难职工53名 … 此次活动覆盖困难职工53名, the text's 共计40.2万元 and its
 table's 合计 40.2万元), or it is a rate or a bound (每户500元, 每户不低于1000元): listed apart, never
 added. :func:`figure_roles` works the roles out from a report; the audit reads them at once, the
@@ -28,7 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from .lang.chars import fold_word
-from .model import Count, Money, Record
+from .model import Count, Fact, Money, Record
 
 if TYPE_CHECKING:
     from .reportdoc import ReportDoc
@@ -46,6 +48,8 @@ class Role(StrEnum):
     RATE = "rate"  # per unit (每户500元, 人均500元): listed apart, never added
     MIN = "min"  # a lower bound (每户不低于1000元): listed apart, never added
     MAX = "max"  # an upper bound (每人最多2000元): listed apart, never added
+    SPLIT = "split"  # a total whose parts each name a region: added, unless totals go by region
+    SHARE = "share"  # a part of a split total (其中保华镇2户…): added only when totals go by region
 
 
 #: the roles listed apart from the totals (rates and bounds), in the order they are listed
@@ -77,20 +81,45 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
     roles: list[Role | None] = [None] * len(doc.facts)
     parts = {i for b in doc.breakdowns for i in b.part_indexes}
     for i, f in enumerate(doc.facts):
-        if not isinstance(f, Count | Money) or f.value is None or f.placeholder:
-            continue
+        if not isinstance(f, Count | Money) or f.value is None or f.placeholder or f.value < 0:
+            continue  # a negative figure is a change (净增减 -10户), not an amount or a count
         if f.qualifier is not None:
             roles[i] = Role(f.qualifier.value)
         elif per_unit(doc.view, f):
             roles[i] = Role.RATE
         else:
             roles[i] = Role.PART if i in parts else Role.ADDED
+    added_of: dict[int, int] = {}  # each figure of a restated group → the one of them added
     for group in restatements(doc, (i for i, r in enumerate(roles) if r in (Role.ADDED, Role.PART))):
         held = any(roles[i] is Role.PART for i in group)
         for k, i in enumerate(group):
             if roles[i] is Role.ADDED and (held or k > 0):
                 roles[i] = Role.RESTATED
+        first = next((i for i in group if roles[i] is Role.ADDED), None)
+        if first is not None:
+            added_of.update((i, first) for i in group)
+    _split_by_region(doc, roles, added_of)
     return tuple(roles)
+
+
+def _split_by_region(doc: ReportDoc, roles: list[Role | None], added_of: dict[int, int]) -> None:
+    """A total shared out among places (其中保华镇2户10人，大河镇8户17人…; a table of streets and its
+    合计): when each of its parts names a region other than the total's, the figure added for the
+    total is :attr:`Role.SPLIT` and the parts are :attr:`Role.SHARE` (the totals by region add
+    them instead). One split a total: a list and a table of the same shares are not both added."""
+    for b in doc.breakdowns:
+        head = added_of.get(b.total_index, b.total_index)
+        total = doc.facts[head]
+        if roles[head] is not Role.ADDED or not isinstance(total, Count | Money) or not b.part_indexes:
+            continue
+        if all(roles[i] is Role.PART and _regional(doc.facts[i], total.region) for i in b.part_indexes):
+            roles[head] = Role.SPLIT
+            for i in b.part_indexes:
+                roles[i] = Role.SHARE
+
+
+def _regional(f: Fact, region: str | None) -> bool:
+    return isinstance(f, Count | Money) and bool(f.region) and f.region != region
 
 
 def record_roles(record: Record) -> tuple[Role | None, ...]:
@@ -199,11 +228,12 @@ class _Range:
 
 def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], list[Standard]]:
     """The totals of each group (its values of ``by``: :data:`GROUPS`) and measure, each group
-    once, and the rates and bounds apart:
-    a part is not added (its total is), a figure stated again is not added but counted as
-    ``restated``, a rate or a bound is listed apart. Measure words are compared folded (戶 is 户);
-    money and each measure word are apart (户 and 人 are never added together). A group whose only
-    figures restate a part has no total.
+    once, and the rates and bounds apart: a part is not added (its total is), a figure stated
+    again is not added but counted as ``restated``, a rate or a bound is listed apart; a total
+    whose parts each name a region (:attr:`Role.SPLIT`) is added unless the totals go by region,
+    where its parts are added instead. Measure words are compared folded (戶 is 户); money and
+    each measure word are apart (户 and 人 are never added together). A group whose only figures
+    restate a part has no total.
 
     >>> from decimal import Decimal as D
     >>> def t(role, value, unit="户"):
@@ -215,8 +245,10 @@ def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], lis
     """
     sums: dict[tuple[tuple[Key, ...], str, str], _Sum] = {}
     apart: dict[tuple[tuple[Key, ...], str, str, Role], _Range] = {}
+    regional = "region" in by
     for x in items:
-        if x.role is Role.PART:
+        # a total shared out among places is one figure by category, its parts by region
+        if x.role is Role.PART or x.role is (Role.SPLIT if regional else Role.SHARE):
             continue
         group, kind, unit = x.group, x.kind, fold_word(x.unit) if x.kind == "count" else x.unit
         if x.role in STANDARDS:
