@@ -312,11 +312,11 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
                 else:
                     entry["crashes"].append(art.name)
             entry["finished"] = done is not None or entry["inputs"] >= runs
+            # written after each target and each restart: a long run stopped part-way keeps its counts
+            (DATA / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
             if restart and not entry["finished"] and not (entry["crashes"] or entry["hangs"] or entry["memory"]):
                 pending.insert(0, name)
                 continue
-            # written after each target: a long run stopped part-way keeps the counts it has
-            (DATA / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
             ok = entry["finished"] and not (entry["crashes"] or entry["hangs"] or entry["memory"])
             note = f" ({len(entry['slow'])} timeouts not hangs: under 2 s run again)" if entry["slow"] else ""
             print(f"{name:9} {entry['inputs']:>9} inputs {entry['seconds']:>8} s  "
