@@ -29,10 +29,7 @@ import json
 import os
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -42,6 +39,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from serving import serving  # noqa: E402  (scripts/serving.py: serve started, waited for, stopped)
+
 COUNTIES = ["东城区", "西城区", "城关镇", "河口乡", "青山镇", "东湖街道", "南关区", "北塔区", "新华区", "和平县",
             "安宁县", "永和镇", "石门县", "花莲县", "东关街道", "西关街道", "朝阳区", "红旗镇", "胜利乡", "光明县"]
 
@@ -117,12 +117,6 @@ def build(db: str, reports: int, seed: int = 14) -> dict[str, Any]:
     store.engine.dispose()
     return {"reports": reports, "facts": facts, "findings": findings, "corpus_reports": len(base),
             "write_seconds": round(time.perf_counter() - started, 1)}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _median_ms(client: httpx.Client, urls: list[str]) -> float:
@@ -231,31 +225,16 @@ def main() -> int:
             Path(args.db + suffix).unlink(missing_ok=True)
     if not (args.keep and sqlite and Path(args.db).exists() and os.path.getsize(args.db) > 0) or not sqlite:
         result["store"] = build(args.db, args.reports)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     (ROOT / "out").mkdir(exist_ok=True)
-    log = (ROOT / "out" / "bench_serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", args.db, "--port", str(port),
-                             "--token", "bench"], stderr=log)
+    log = ROOT / "out" / "bench_serve.log"
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/api/findings?limit=1", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if proc.poll() is not None:
-                    raise SystemExit((ROOT / "out" / "bench_serve.log").read_text()) from None
-                time.sleep(0.5)
-        result["first_start_seconds"] = round(time.perf_counter() - started, 1)
-        result.update(measure(base, args.seconds, money_category(args.db)))
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with serving([sys.executable, "-m", "extractor", "serve", "--db", args.db, "--token", "bench"],
+                     "/api/findings?limit=1", log=log, timeout=3600) as base:
+            result["first_start_seconds"] = round(time.perf_counter() - started, 1)
+            result.update(measure(base, args.seconds, money_category(args.db)))
+    except RuntimeError as e:
+        raise SystemExit(str(e)) from None
     out = ROOT / "out" / "bench_serve.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1))

@@ -158,37 +158,24 @@ def check_serve(venv: Path, work: Path, problems: list[str]) -> None:
     """``extractor serve`` of the installed wheel (its templates and static files are package
     data): a store ingested from the seed, the findings page fetched over HTTP; add what is
     wrong to ``problems``."""
-    import socket
     import urllib.request
+
+    from serving import serving
 
     store = work / "facts.db"
     run([str(venv / "bin" / "extractor"), "ingest", str(SEED), "--db", str(store)], work)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k not in ("EXTRACTOR_MODELS", "PYTHONPATH")}
-    server = subprocess.Popen([str(venv / "bin" / "extractor"), "serve", "--db", str(store), "--port", str(port)],
-                              cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        page = ""
-        for _ in range(120):  # up to a minute for the first start (it builds the search index)
-            if server.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/findings", timeout=5) as r:
-                    page = r.read().decode("utf-8")
-                break
-            except OSError:
-                time.sleep(0.5)
-        if "发现" not in page or "placeholder" not in page:
-            said = server.stderr.read() if server.stderr is not None and server.poll() is not None else ""
-            problems.append(f"serve: no findings page from the installed wheel ({len(page)} characters; "
-                            f"the server said: {said[-1000:]})")
-        else:
-            print(f"   serve: /findings {len(page)} characters from the installed wheel")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with serving([str(venv / "bin" / "extractor"), "serve", "--db", str(store)], cwd=work, env=env,
+                     log=work / "serve.log") as base, urllib.request.urlopen(f"{base}/findings", timeout=30) as r:
+            page = r.read().decode("utf-8")
+    except (RuntimeError, OSError) as e:
+        problems.append(f"serve: no findings page from the installed wheel ({e})")
+        return
+    if "发现" not in page or "placeholder" not in page:
+        problems.append(f"serve: the installed wheel's findings page lacks its findings ({len(page)} characters)")
+    else:
+        print(f"   serve: /findings {len(page)} characters from the installed wheel")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +21,10 @@ from PIL import Image
 from extractor.output.ingest import ingest
 
 from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from serving import serving
+
 from .glyphs import crops_at, tofu
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -37,12 +36,6 @@ REVIEWER = "测试审计员"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``extractor serve`` on a free loopback port over the seed and the dev set; its base URL."""
@@ -52,31 +45,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.copytree(ROOT / "corpus" / name, folder / "corpus" / name, ignore=shutil.ignore_patterns("gold"))
     db = folder / "facts.db"
     ingest([folder / "corpus"], str(db))
-    port = _free_port()
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "extractor", "serve", "--db", str(db), "--port", str(port),
-                             "--token", TOKEN], stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/findings", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((folder / "serve.log").read_text()) from None
-                time.sleep(0.3)
+    with serving([sys.executable, "-m", "extractor", "serve", "--db", str(db), "--token", TOKEN],
+                 cwd=folder, log=folder / "serve.log") as base:
         yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 _CHAR_BOXES = """
