@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..lang.chars import fold
+from ..lang.segment import SENTENCE_MARKS
 from ..model import Span
 
 __all__ = ["aid_after", "line_head", "trimmed", "weakness"]
@@ -93,7 +94,7 @@ _ENUM = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.�
                    r"\d{1,2}[、.．]|其中)?[ \t\u3000]*")
 _HEAD_MAX = 24
 _LINE_REACH = 160
-_SENTENCE_END = re.compile("[。！？!?]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 _DIGIT = re.compile(r"[0-9０-９]")
 
 

@@ -37,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..lang.chars import fold
-from ..lang.segment import get_segmenter
+from ..lang.segment import CLAUSE_MARKS, SENTENCE_ENDS, get_segmenter
 from ..model import Span
 from .taxonomy import TAXONOMY
 
@@ -278,10 +278,10 @@ def _name_before(view: str, end: int, g: Gazetteer) -> Place | None:
 # --- the heads of list items and lines ------------------------------------------------------------
 
 # where a list item starts (the figure's item runs from it), and what may open an item before its head
-_ITEM_END = re.compile(r"[；;。！？!?\n]")
+_ITEM_END = re.compile(f"[；;{SENTENCE_ENDS}]")
 _OPEN = ("其中", "另外", "此外", "以及", "及")
 # what a head may stand after: an item's or a clause's start
-_BEFORE_HEAD = "，,；;。！？!?：:、\n \t\u3000"
+_BEFORE_HEAD = CLAUSE_MARKS + SENTENCE_ENDS + " \t\u3000"
 # a line that opens with its head and a colon (城关镇：救助130户…)
 _LINE_HEAD = re.compile(r"^[ \t\u3000]*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?"
                         r"(?P<name>[\u4e00-\u9fff]{2,12})[:：]", re.M)
@@ -402,7 +402,7 @@ _VISIT = re.compile(r"(?:走访慰问了?|走访了|慰问了|看望了|前往|�
                     r"(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])"
                     r"|(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
 _UNIT_LINK = re.compile("及|和|与|、")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 # a sentence that goes on at the place the last one visited (现场，20余名外卖骑手代表…)
 _ON_SITE = ("现场", "在现场")
 _BLANKS = re.compile(r"[ \t\u3000\n]*")

@@ -129,7 +129,7 @@ def _relative(tokens: list[Token]) -> list[Token]:
 
 _RELATIVE_REACH = 20
 # the closing brackets a phrase may stand before (中央资金（焦财预〔2017〕440号）55万元)
-_CLOSE = {")": "(", "）": "（"}
+_CLOSE = {close: open_ for open_, close in _OPEN.items()}
 
 
 def _backward(tokens: list[Token]) -> list[Token]:
