@@ -465,6 +465,8 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
 # recipients; 每名助学金3000元 names its fund)
 _ACT_NOUN = re.compile("(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
 _RATE_ACT = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+
+
 def _per_head(phrase: tuple[str, Span], c: _Clause) -> bool:
     """Whether a phrase is an act's noun paid per head (人均月补助, 每户慰问): a rate, whose
     subject is its recipients."""

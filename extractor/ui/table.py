@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from ..about.taxonomy import TAXONOMY
-from ..calc import format_number
+from ..calc import Interval, format_number
 from ..totals import GROUPS, Key, Role, Standard, Total
 from .terminal import printable
 
@@ -80,8 +80,9 @@ def amount(total: Decimal, unit: str, approx: bool = False) -> str:
 
 
 def standard_range(low: Decimal, high: Decimal) -> str:
-    """A rate's or bound's value, or the range of them: ``1000``, ``500～1000``."""
-    return format_number(low) if low == high else f"{format_number(low)}～{format_number(high)}"
+    """A rate's or bound's value, or the range of them, as the audit writes an interval: ``1000``,
+    ``500～1000``."""
+    return str(Interval(low, high))
 
 
 def totals_caption(by: Sequence[str]) -> str:
