@@ -3,7 +3,8 @@ per-document function, checking the invariants every input must keep.
 
     python scripts/fuzz.py txt -atheris_runs=1000000        # one target, libFuzzer's own flags after it
     python scripts/fuzz.py --all --runs 2000                # every target, a short run (CI)
-    python scripts/fuzz.py --all --runs 1000000 --jobs 2    # the long run; the counts go to fuzz-data/summary.json
+    python scripts/fuzz.py --all --runs 1000000 --jobs 2 --resume --chunk 900
+                                                            # the long run, resumable; counts in fuzz-data/summary.json
 
 Targets: ``txt``, ``html``, ``docx``, ``pdf`` (bytes → ``read_bytes`` → ``extract_document``),
 ``numbers`` (text → ``parse_number``, ``find_dates``, ``scan_figures``) and ``pipeline`` (text →
@@ -251,12 +252,12 @@ def fuzz_one(name: str, argv: list[str]) -> None:
     atheris.Fuzz()
 
 
-_DONE = re.compile(r"^Done (\d+) in", re.MULTILINE)
+_DONE = re.compile(r"^Done (\d+) (?:runs )?in", re.MULTILINE)  # "runs" when -runs ended it
 _RSS = re.compile(r"rss: (\d+)Mb")
 _UNITS = re.compile(r"stat::number_of_executed_units: (\d+)")
 
 
-def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
+def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, chunk: int = 0) -> int:
     """Every target for ``runs`` inputs each (``jobs`` at a time, each its own process); the
     counts to fuzz-data/summary.json; 1 when any target found a failing input.
 
@@ -264,10 +265,24 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
     in a process of its own (under 2 s
     of CPU: the wall clock of a loaded machine passed the limit, not the input) is not a hang:
     it is kept apart in ``fuzz-data/slow/<target>/`` with its time, and the target goes on from
-    where it stopped (libFuzzer stops at the first failing input) until ``runs`` inputs ran."""
+    where it stopped (libFuzzer stops at the first failing input) until ``runs`` inputs ran.
+
+    ``resume`` goes on from the counts in summary.json (a run stopped part-way, or an earlier
+    session's): each target adds to its own count and a finished one is not run again.
+    ``chunk`` (seconds) runs each target in pieces of that length (libFuzzer's
+    ``-max_total_time``), the counts written after each, so a run that is killed loses at most
+    one piece; each piece's commit is kept in ``commits`` so the counts say what code they ran."""
     DATA.mkdir(exist_ok=True)
+    path = DATA / "summary.json"
     summary: dict[str, dict[str, Any]] = {}
-    pending = list(names)
+    if resume and path.exists():
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    commit = _commit()
+    pending = [n for n in names if summary.get(n, {}).get("inputs", 0) < runs]
+    for name in names:
+        if name not in pending:
+            print(f"{name:9} {summary[name]['inputs']:>9} inputs before: done", flush=True)
+    seconds_before = {n: float(summary.get(n, {}).get("seconds", 0.0)) for n in names}
     running: list[tuple[str, subprocess.Popen[str], float, Path]] = []
     started_at: dict[str, float] = {}
     while pending or running:
@@ -276,7 +291,8 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
             log = DATA / f"{name}.log"
             done_before = summary.get(name, {}).get("inputs", 0)
             started_at.setdefault(name, time.monotonic())
-            proc = subprocess.Popen([sys.executable, __file__, name, f"-atheris_runs={runs - done_before + 1}"],
+            flags = [f"-atheris_runs={runs - done_before + 1}", *([f"-max_total_time={chunk}"] if chunk else [])]
+            proc = subprocess.Popen([sys.executable, __file__, name, *flags],
                                     stdout=log.open("w"), stderr=subprocess.STDOUT, text=True, cwd=ROOT)
             running.append((name, proc, time.monotonic(), log))
         time.sleep(0.5)
@@ -292,7 +308,9 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
             entry = summary.setdefault(name, {"inputs": 0, "finished": False, "seconds": 0.0, "crashes": [],
                                               "hangs": [], "memory": [], "slow": {}, "peak_rss_mb": 0})
             entry["inputs"] += ran
-            entry["seconds"] = round(time.monotonic() - started_at[name], 1)
+            entry["seconds"] = round(seconds_before[name] + time.monotonic() - started_at[name], 1)
+            commits = entry.setdefault("commits", {})
+            commits[commit] = commits.get(commit, 0) + ran
             entry["peak_rss_mb"] = max(entry["peak_rss_mb"], *map(int, _RSS.findall(out)), 0)
             folder = DATA / "crashes" / name
             restart = False
@@ -311,10 +329,11 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
                     entry["memory"].append(art.name)
                 else:
                     entry["crashes"].append(art.name)
-            entry["finished"] = done is not None or entry["inputs"] >= runs
-            # written after each target and each restart: a long run stopped part-way keeps its counts
-            (DATA / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
-            if restart and not entry["finished"] and not (entry["crashes"] or entry["hangs"] or entry["memory"]):
+            entry["finished"] = entry["inputs"] >= runs or (done is not None and not chunk)
+            # written after each target, piece and restart: a long run stopped part-way keeps its counts
+            path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+            failed = entry["crashes"] or entry["hangs"] or entry["memory"]
+            if (restart or (chunk and done is not None)) and not entry["finished"] and not failed:
                 pending.insert(0, name)
                 continue
             ok = entry["finished"] and not (entry["crashes"] or entry["hangs"] or entry["memory"])
@@ -323,6 +342,18 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...]) -> int:
                   f"{'ok' if ok else 'FAILED: see ' + str(log)}{note}", flush=True)
     bad = [n for n, e in summary.items() if not e["finished"] or e["crashes"] or e["hangs"] or e["memory"]]
     return 1 if bad else 0
+
+
+def _commit() -> str:
+    """The commit the fuzzed code is at (``+`` when the tree has changes), or ``unknown``."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return rev + ("+" if dirty else "")
 
 
 def main() -> int:
@@ -334,10 +365,13 @@ def main() -> int:
     ap.add_argument("--targets", default=",".join(TARGETS), help="the targets of --all (comma-separated)")
     ap.add_argument("--runs", type=int, default=2000, help="inputs per target (default 2000)")
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets at a time")
+    ap.add_argument("--resume", action="store_true", help="add to the counts in fuzz-data/summary.json")
+    ap.add_argument("--chunk", type=int, default=0, metavar="SECONDS",
+                    help="run each target in pieces of this many seconds, the counts saved after each")
     args = ap.parse_args()
     if not args.all:
         ap.error(f"name a target ({', '.join(TARGETS)}) or --all")
-    return run_all(args.runs, args.jobs, tuple(t for t in args.targets.split(",") if t))
+    return run_all(args.runs, args.jobs, tuple(t for t in args.targets.split(",") if t), args.resume, args.chunk)
 
 
 if __name__ == "__main__":
