@@ -448,3 +448,19 @@ def test_fold_is_translate(text: str) -> None:
     folded = fold(text)
     assert folded == text.translate(_table())
     assert len(folded) == len(text)
+
+
+# the characters a day expression is made of, and some that end or break one
+DATE_ALPHABET = "0123456789年月日号 一二三十.x元份旬"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=DATE_ALPHABET, max_size=60))
+@example("12019年2月30日")  # the year cannot start after a digit: the 2月30日 inside is found
+@example("2月5月12日3月号 4 月 31 日")
+@example("于2019 年 12 月 31 日、2020年1月十三日")  # the longest before and after a 月
+def test_calendar_days_read_around_each_month(text: str) -> None:
+    """Reading day expressions only around each 月 finds what reading the whole text finds."""
+    from extractor.facts.dates import _CALENDAR_DAY, _calendar_days
+
+    assert [m.span() for m in _calendar_days(text)] == [m.span() for m in _CALENDAR_DAY.finditer(text)]

@@ -5,12 +5,15 @@ report visits; not generic words, not jieba's other place tags, not the report's
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from extractor.about.regions import Gazetteer, Scope, gazetteer, item_heads, place_spans, visited
 from extractor.model import Count, Money
@@ -161,3 +164,25 @@ def test_heads_and_visits_stay_linear(unit: str) -> None:
     run(100)
     small, big = min(run(2_000) for _ in range(3)), min(run(8_000) for _ in range(3))  # the least disturbed
     assert big < 12 * small + 0.05  # four times the text: quadratic would be sixteen times the time
+
+
+# the two visit patterns as the one alternation they were written as
+_VISIT_EITHER = re.compile(
+    r"(?:走访慰问了?|走访了|慰问了|看望了|前往|来到|深入到|走进)(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])"
+    r"|(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
+_VISIT_WORDS = ["走访", "慰问", "了", "看望", "前往", "来到", "深入", "到", "赴", "走进", "开展", "怡康院",
+                "敬老院", "社区", "及", "，", "。", "；", "\n", "a", "12名"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_VISIT_WORDS), max_size=40).map("".join))
+@example("前往怡康院及到敬老院走访社区，")  # the first match's unit holds the second's start
+@example("到敬老院走访慰问了怡康院，")
+@example("深入到敬老院走访，")  # both start at 深入: the first pattern's match
+def test_visits_read_as_the_alternation(text: str) -> None:
+    """_visits gives the matches, and the units, of the alternation of its two patterns."""
+    from extractor.about.regions import _visits
+
+    got = [(m.span(), m.span(1)) for m in _visits(text)]
+    want = [(m.span(), m.span("units" if m.group("units") is not None else "at")) for m in _VISIT_EITHER.finditer(text)]
+    assert got == want

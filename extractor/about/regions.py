@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -398,9 +398,11 @@ def _is_head(name: str, enough: Callable[[str], bool]) -> bool:
 # --- the units a report visits -----------------------------------------------------------------------
 
 # a visit and what it visits, up to the clause's end (走访慰问了怡康院，; 前往雅戈尔老年乐园及怡康院，)
+# (two patterns read as one alternation by _visits: each starts with a word the engine skips
+# ahead to, which the alternation of the two does not; a third of the time)
 _VISIT = re.compile(r"(?:走访慰问了?|走访了|慰问了|看望了|前往|来到|深入到|走进)"
-                    r"(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])"
-                    r"|(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
+                    r"(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])")
+_VISIT_AT = re.compile(r"(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
 _UNIT_LINK = re.compile("及|和|与|、")
 _SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
 # a sentence that goes on at the place the last one visited (现场，20余名外卖骑手代表…)
@@ -408,6 +410,21 @@ _ON_SITE = ("现场", "在现场")
 _BLANKS = re.compile(r"[ \t\u3000\n]*")
 # what stands between the figures that 分别 gives one to each unit (价值10万元和5万元)
 _EACH_LINK = re.compile(r"[和及与、，,\s]*")
+
+
+def _visits(view: str) -> Iterator[re.Match[str]]:
+    """The visits of ``view`` as ``_VISIT|_VISIT_AT`` reads them: the match that starts first,
+    ``_VISIT``'s where both start at one place, each read on from the end of the one before; the
+    visited unit is each match's group 1."""
+    first, second = _VISIT.search(view), _VISIT_AT.search(view)
+    while first is not None or second is not None:
+        m = first if second is None or (first is not None and first.start() <= second.start()) else second
+        assert m is not None
+        yield m
+        if first is not None and first.start() < m.end():
+            first = _VISIT.search(view, m.end())
+        if second is not None and second.start() < m.end():
+            second = _VISIT_AT.search(view, m.end())
 
 
 def visited(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
@@ -418,8 +435,7 @@ def visited(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
     them (``前往雅戈尔老年乐园及怡康院，…分别送上价值10万元和5万元``); a unit is a name of two
     characters or more before a unit's last word (data/lexicon/places.txt ``unit:``: 院, 站点)."""
     out: dict[Span, Span] = {}
-    visits = [(m, units) for m in _VISIT.finditer(view)
-              if (units := _units(view, *m.span("units" if m.group("units") is not None else "at")))]
+    visits = [(m, units) for m in _visits(view) if (units := _units(view, *m.span(1)))]
     if not visits:
         return out
     starts = [a for a, _ in figures]

@@ -150,7 +150,7 @@ def get_pipeline(path: Path | None = None) -> Any:
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and
 # no phrase runs across
 _GAP = "\n"
-_LATIN = re.compile(r"[0-9A-Za-z]")
+_LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _OPAQUE = "0"
 
 
@@ -253,7 +253,7 @@ def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) 
     # a token with a Latin letter or a digit is in no name and matches no pattern (none has one):
     # it is given to spaCy as one word, so that its vocabulary, which keeps every word it is
     # shown, does not grow with every figure of every report
-    opaque = {w for w in set(words) if _LATIN.search(w)}
+    opaque = {w for w in set(words) if not _LATIN.isdisjoint(w)}
     if opaque:
         words = [_OPAQUE if w in opaque else w for w in words]
     named = _phrase_spans(_ruler(), words)

@@ -99,6 +99,8 @@ def _star_blanks(view: str) -> list[Span]:
     (``[placeholder] star_before``) and not the closing mark of ``**emphasis**``, read line by
     line in one pass."""
     out: list[Span] = []
+    if "**" not in view:
+        return out
     open_at = -1  # where the emphasis opened on this line, or -1
     for m in _STARS.finditer(view):
         s, e = m.span()

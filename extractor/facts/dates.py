@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
@@ -247,6 +247,26 @@ _CALENDAR_DAY = re.compile(
 )
 
 
+# what a day expression holds before its 月 (2019 年 12 ) and after it ( 31 日)
+_BEFORE_MONTH, _AFTER_MONTH = 10, 7
+
+
+def _calendar_days(view: str) -> Iterator[re.Match[str]]:
+    """``_CALENDAR_DAY.finditer(view)``, read only around each 月: a day expression holds one 月,
+    at most ``_BEFORE_MONTH`` characters after its start and ``_AFTER_MONTH`` before its end, so
+    the match that holds a 月 is the first one found in that window (from the end of the one
+    before), and one found there whose 月 is a later one is left to that 月's window. The same
+    matches, without trying the pattern at every character of the report."""
+    end = 0
+    p = view.find("月")
+    while p >= 0:
+        m = _CALENDAR_DAY.search(view, max(end, p - _BEFORE_MONTH), p + _AFTER_MONTH)
+        if m is not None and m.start() <= p < m.end():
+            yield m
+            end = m.end()
+        p = view.find("月", p + 1)
+
+
 def impossible_dates(text: str, view: str | None = None) -> list[tuple[Span, str]]:
     """Day expressions that name no calendar day (2月30日, 4月31日, 13月5日, 2019年2月29日),
     with the reason, in Chinese. They are not date facts; the checks report them.
@@ -256,7 +276,7 @@ def impossible_dates(text: str, view: str | None = None) -> list[tuple[Span, str
     """
     view = fold(text) if view is None else view
     out: list[tuple[Span, str]] = []
-    for m in _CALENDAR_DAY.finditer(view):
+    for m in _calendar_days(view):
         month, day = _num(m.group("m")), _num(m.group("d"))
         if month is None or day is None:
             continue

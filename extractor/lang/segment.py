@@ -43,8 +43,8 @@ CLAUSE_MARKS = "，,；;：:、"
 # a sentence runs to 。！？ (or ASCII ! ?) and the end marks after it, or to a line end; an ASCII ?
 # that stands where a character was lost (、?菩律123名, 下?lián: mojibake) ends nothing: one after a
 # clause mark or before a Latin letter
-_SENTENCE_END = re.compile(
-    rf"(?:[^{SENTENCE_ENDS}]|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[{SENTENCE_MARKS}]*")
+_SENTENCE_END = re.compile(  # (a run of ordinary characters read at once: one step, not one a character)
+    rf"(?:[^{SENTENCE_ENDS}]++|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[{SENTENCE_MARKS}]*")
 _CLAUSE = re.compile(rf"[^{SENTENCE_ENDS}{CLAUSE_MARKS}]+")
 
 

@@ -189,18 +189,21 @@ def signature(body: str) -> dict[str, Any]:
     >>> signature("正文。\\nxx省总工会\\n2018年xx月xx日")["issuer"]["text"]
     'xx省总工会'
     """
-    lines = []
-    pos = 0
-    for line in body.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    tail = [(p, ln) for p, ln in lines if ln.strip()][-3:]
+    tail: list[tuple[int, str]] = []  # the last three lines that are not blank, read from the end
+    end = len(body)
+    while end >= 0 and len(tail) < 3:
+        start = body.rfind("\n", 0, end) + 1
+        if body[start:end].strip():
+            tail.insert(0, (start, body[start:end]))
+        end = start - 1
     out: dict[str, Any] = {}
     for k in range(len(tail) - 1, -1, -1):
         p, ln = tail[k]
         stripped = ln.strip()
+        if len(stripped) > 20:
+            continue  # no date line
         dates = find_dates(stripped)
-        if len(stripped) <= 20 and dates and len(dates[0].text) >= len(stripped) - 2:
+        if dates and len(dates[0].text) >= len(stripped) - 2:
             lead = len(ln) - len(ln.lstrip())
             d = dates[0]
             out["date_line"] = {"text": stripped, "span": [p + lead, p + lead + len(stripped)],
