@@ -18,7 +18,7 @@ __all__ = ["BLANK", "check_placeholders"]
 
 BLANK = re.compile(
     r"""
-      (?=[12xX×某_])                                   # a first character (the engine skips ahead to it)
+      (?=[12xX×某_])                                   # a first character (any other fails at once)
       (?:
       (?<![A-Za-z0-9])(?:19|20)[xX]{2}(?![A-Za-z0-9])  # 20XX年
     | (?<![A-Za-z])[xX×]{3,}+(?![A-Za-z])              # 138xxxxxxxx: masked digits

@@ -42,7 +42,7 @@ _PART = r"(?:上旬|中旬|下旬|初|底|末)"
 # A point: a year with an optional month, day or 旬, or a month with an optional day or 旬.
 POINT = re.compile(
     rf"""
-      (?=[0-9{_CN_DIGIT}十元xX×])         # a character a point can start with: the engine skips to it
+      (?=[0-9{_CN_DIGIT}十元xX×])         # a character a point can start with: any other fails at once
       (?:
       (?P<y>{_YEAR})\ ?年(?:度)?(?![级龄代轻纪])
       (?:\ ?(?P<m>{_MONTH})\ ?月(?:份)?
@@ -65,7 +65,7 @@ DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月.
 SHORT_RANGE = re.compile(
     r"""
-      (?=\d)(?:                             # a digit first (the engine skips ahead to it)
+      (?=\d)(?:                             # a digit first (any other character fails at once)
       (?<![\d.])(?P<y1>(?:19|20)\d{2})\ ?(?:至|到|--?|~)\ ?(?P<y2>(?:19|20)\d{2})\ ?年(?![级龄代])
     | (?<![\d年.])(?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月(?:份)?
       )

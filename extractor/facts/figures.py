@@ -37,7 +37,7 @@ _CN_DIGITS = "零〇○一二三四五六七八九"
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
 NUMERAL = re.compile(
     rf"""
-      (?=[0-9{_CN}xX×某_])             # a first character (the engine skips ahead to it)
+      (?=[0-9{_CN}xX×某_])             # a first character (any other fails at once)
       (?:
       (?P<arabic>
         (?<![A-Za-z0-9.])(?<!\d\ )     # not the tail of a model number, a decimal or a spaced run

@@ -42,7 +42,7 @@ _YU_WORDS = "其剩多业结盈节富残宽有"
 _MONEY_GAP = re.compile(
     rf"""
       (?=[万亿余约逾元])                                        # (a first character to look for:
-                                                                # the engine then skips ahead to it)
+                                                                # any other fails at once)
       (?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}])
       (?: (?<!单位)(?<!单位为)(?<!单位是)(?<![以按])
           (?P<big>[万亿]元)(?![户计])                           # 投入资金万元 (never 万元户, 单位为万元,
@@ -68,7 +68,7 @@ _YU_COUNT = re.compile(
 # A measure word or 元 closing a clause (服务居民人次，抢修受损道路条，发放敬老补贴元。): its number
 # may be missing
 _UNIT_AT_END = re.compile(
-    # each unit's first character (the engine skips ahead to it), a CJK character before it (元
+    # each unit's first character (any other character fails at once), a CJK character before it (元
     # not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
     # (the one-character units one class: a hundred alternatives that each look behind take 50 ms
     # to compile, at start-up; at most one unit can close a clause at a place, so the order of the
