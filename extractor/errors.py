@@ -30,6 +30,7 @@ __all__ = [
     "OutputError",
     "QueryError",
     "ReadError",
+    "SchedulerUnavailableError",
     "StoreCorruptError",
     "StoreError",
     "StoreMissingError",
@@ -194,6 +195,13 @@ class FileAccessError(ExtractorError):
 
     code = "file_access"
     zh = "文件操作失败"
+
+
+class SchedulerUnavailableError(ExtractorError):
+    """The Dask scheduler of ``ingest --scheduler`` does not answer (its client's own message)."""
+
+    code = "scheduler_unavailable"
+    zh = "无法连接 Dask 调度器"
 
 
 class StoreError(ExtractorError):

@@ -125,6 +125,23 @@ def test_dask_local_cluster_makes_the_same_store(corpus: Path, tmp_path: Path, r
     assert _state(db) == reference
 
 
+def test_a_scheduler_that_does_not_answer_is_said(corpus: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask client that cannot connect (an OSError after Dask's wait) ends the import with
+    ``scheduler_unavailable``, not a file error or a traceback."""
+    distributed = pytest.importorskip("dask.distributed")
+    from extractor.errors import SchedulerUnavailableError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("Timed out trying to connect to tcp://127.0.0.1:9 after 30 s")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    db = tmp_path / "s.db"
+    with pytest.raises(SchedulerUnavailableError) as e:
+        ingest([corpus], str(db), engine="dask", scheduler="tcp://127.0.0.1:9")
+    assert e.value.code == "scheduler_unavailable" and "tcp://127.0.0.1:9" in e.value.message
+
+
 def test_exports_read_the_store_back(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
     from extractor.ui.cli import main
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from ..errors import DependencyMissingError, ExtractorError, ReadError
+from ..errors import DependencyMissingError, ExtractorError, ReadError, SchedulerUnavailableError
 from ..model import ErrorRecord
 from ..paths import shown
 from ..pipeline import extract_path, iter_paths
@@ -223,8 +223,11 @@ class _Runner:
             except ImportError as e:  # an optional dependency: say how to get it
                 raise DependencyMissingError(
                     "--engine dask", "Dask 引擎需要 dask[distributed]：pip install 'extractor[dask]'") from e
-            self._client = (Client(self.scheduler) if self.scheduler
-                            else Client(processes=True, n_workers=os.cpu_count() or 1))
+            try:
+                self._client = (Client(self.scheduler) if self.scheduler
+                                else Client(processes=True, n_workers=os.cpu_count() or 1))
+            except OSError as e:  # no scheduler there (Dask's timeout is an OSError too)
+                raise SchedulerUnavailableError(self.scheduler or "Dask", str(e)) from e
         elif self.workers > 1:
             self._pool = ProcessPoolExecutor(max_workers=self.workers)
         return self

@@ -188,12 +188,17 @@ def _ingest(args: argparse.Namespace) -> int:
     from ..output.ingest import ingest, paths_from
     from ..output.store import errors_said
 
+    # a scheduler address asks for Dask: given alone it chooses the engine, beside --engine local
+    # it contradicts it (never silently ignored)
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    if args.scheduler and engine != "dask":
+        raise UsageError("--scheduler", "--scheduler 只用于 --engine dask（Dask 集群的调度器地址）")
     _check_inputs(a for a in args.paths if a != "-" and not any(c in a for c in "*?["))
     # a listed name that is not UTF-8 is read as the file system's own names are (surrogateescape)
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.getfilesystemencoding(), errors="surrogateescape")
     inputs = paths_from(args.paths, stdin)
     with errors_said(args.db):
-        summary = ingest(inputs, args.db, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+        summary = ingest(inputs, args.db, workers=args.workers, engine=engine, scheduler=args.scheduler,
                          batch_size=args.batch_size, progress=sys.stderr)
     print(summary.text(), file=sys.stderr)
     if not sys.stdout.isatty():
@@ -321,8 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--db", default="facts.db",
                      help="a SQLite file (default facts.db; made when missing) or postgresql://user@host/db")
     ing.add_argument("--workers", type=_positive, default=1, help="processes on this machine (default 1)")
-    ing.add_argument("--engine", choices=["local", "dask"], default="local")
-    ing.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:8786) for --engine dask")
+    ing.add_argument("--engine", choices=["local", "dask"],
+                     help="local processes (the default) or a Dask cluster (the default when --scheduler is given)")
+    ing.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:8786): the Dask engine")
     ing.add_argument("--batch-size", type=_positive, default=64, help="files a transaction (and a task) holds")
     ing.set_defaults(func=_ingest)
 
