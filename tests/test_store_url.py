@@ -5,6 +5,7 @@ one is installed. Regression of issue 13: it ended in ``ModuleNotFoundError: No 
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 import tomllib
@@ -47,7 +48,7 @@ def test_the_db_extra_brings_the_driver_of_a_postgresql_url() -> None:
     assert store._PG_DRIVERS[0] == "psycopg"
 
 
-@pytest.mark.parametrize("command", ["ingest", "query", "export"])
+@pytest.mark.parametrize("command", ["ingest", "query", "export", "export-tables"])
 def test_the_readme_postgresql_url_works(command: str, pg_schema: str, tmp_path: Path) -> None:
     """``postgresql://…`` with no driver named, as the README and scripts/pg_test_server.sh give it."""
     assert pg_schema.startswith("postgresql://")
@@ -65,3 +66,17 @@ def test_the_readme_postgresql_url_works(command: str, pg_schema: str, tmp_path:
         done = subprocess.run([*run, "export", "--db", pg_schema, "-o", str(out)], capture_output=True, text=True,
                               timeout=300, check=False)
         assert done.returncode == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 5, done.stderr
+    elif command == "export-tables":  # read a batch at a time: a server-side cursor on PostgreSQL
+        pq = pytest.importorskip("pyarrow.parquet")
+        ids = {}
+        for fmt in ("csv", "parquet"):
+            out = tmp_path / f"facts.{fmt}"
+            done = subprocess.run([*run, "export", "--db", pg_schema, "--format", fmt, "--table", "facts", "-o",
+                                   str(out)], capture_output=True, text=True, timeout=300, check=False)
+            assert done.returncode == 0, done.stderr
+            if fmt == "csv":
+                with out.open(encoding="utf-8", newline="") as fh:
+                    ids[fmt] = [row["id"] for row in csv.DictReader(fh)]
+            else:
+                ids[fmt] = [str(x) for x in pq.read_table(out).column("id").to_pylist()]
+        assert ids["csv"] and ids["csv"] == ids["parquet"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Float, Integer, select, text
+from sqlalchemy import Boolean, Float, Integer, RowMapping, Table, select, text
 
 from ..totals import GROUPS, Role, Standard, Tallied, Total, tally
 from .store import breakdowns, documents, facts, files, findings, open_store
@@ -151,8 +151,7 @@ def export(db: str, fmt: str, table: str, output: str | None) -> int:
         if output is None:
             raise UsageError("-o", "--format parquet 需要 -o 文件路径（Parquet 不能写到标准输出）")
         try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+            import pyarrow.parquet  # noqa: F401  (before the store is opened: the extra is there)
         except ImportError as e:
             raise DependencyMissingError("pyarrow",
                                          "导出 Parquet 需要 pyarrow：pip install 'extractor[parquet]'") from e
@@ -173,25 +172,55 @@ def export(db: str, fmt: str, table: str, output: str | None) -> int:
             return n
         t = TABLES[table]
         with store.engine.connect() as c:
-            rows = [dict(r) for r in c.execute(select(t)).mappings()]
+            # read a batch at a time (a server-side cursor on PostgreSQL): a store of millions of
+            # rows is written out in the memory of one batch
+            rows = c.execution_options(yield_per=EXPORT_BATCH).execute(select(t)).mappings()
+            if fmt == "csv":
+                return _write_csv(rows, [col.name for col in t.columns], output)
+            assert output is not None
+            return _write_parquet(rows, t, output)
     finally:
         store.close()
-    columns = [col.name for col in t.columns]
-    if fmt == "csv":
-        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-        try:
-            w = csv.DictWriter(out, fieldnames=columns)
-            w.writeheader()
-            w.writerows(rows)
-        finally:
-            if out is not sys.stdout:
-                out.close()
-        return len(rows)
-    assert output is not None
+
+
+#: rows read from the store and written out at a time by the CSV and Parquet exports
+EXPORT_BATCH = 10_000
+
+
+def _write_csv(rows: Iterable[RowMapping], columns: list[str], output: str | None) -> int:
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    n = 0
+    try:
+        w = csv.DictWriter(out, fieldnames=columns)
+        w.writeheader()
+        for row in rows:
+            w.writerow(dict(row))
+            n += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return n
+
+
+def _write_parquet(rows: Iterable[RowMapping], t: Table, output: str) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     # each column's type from the schema, not from the rows: the same layout whatever a store
     # holds (a column null in every row is still a string, a number or a flag)
     kinds = ((Boolean, pa.bool_()), (Integer, pa.int64()), (Float, pa.float64()))
     schema = pa.schema([(col.name, next((a for s, a in kinds if isinstance(col.type, s)), pa.string()))
                         for col in t.columns])
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), output)
-    return len(rows)
+    n = 0
+    with pq.ParquetWriter(output, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(dict(row))
+            if len(batch) == EXPORT_BATCH:
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                n += len(batch)
+                batch = []
+        if batch or n == 0:  # (an empty table still has its one, empty, row group)
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            n += len(batch)
+    return n
