@@ -464,3 +464,17 @@ def test_calendar_days_read_around_each_month(text: str) -> None:
     from extractor.facts.dates import _CALENDAR_DAY, _calendar_days
 
     assert [m.span() for m in _calendar_days(text)] == [m.span() for m in _CALENDAR_DAY.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="共户，。,\n(（、x", max_size=40), st.integers(0, 45), st.integers(0, 45))
+def test_after_last_is_the_end_of_the_last_mark(text: str, lo: int, hi: int) -> None:
+    """after_last reads back to the last mark as scanning every mark forward does."""
+    import re
+
+    from extractor.lang.segment import after_last, last_of
+
+    lo, hi = min(lo, hi, len(text)), min(max(lo, hi), len(text))
+    marks = ",。\n(（、"
+    every = re.compile(f"[{re.escape(marks)}]")
+    assert after_last(last_of(marks), text, lo, hi) == max((m.end() for m in every.finditer(text, lo, hi)), default=lo)

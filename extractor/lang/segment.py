@@ -25,8 +25,9 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 from ..model import Span
 from ..resources import model_path
 
-__all__ = ["CLAUSE_MARKS", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words", "build_userdict",
-           "by_clause", "clauses", "get_segmenter", "segment_windows", "sentence_around", "sentences"]
+__all__ = ["CLAUSE_MARKS", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words", "after_last",
+           "build_userdict", "by_clause", "clauses", "get_segmenter", "last_of", "segment_windows", "sentence_around",
+           "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,25 @@ def sentence_around(text: str, start: int, end: int, reach: int, mark: bool = Fa
     if not stops:
         return first, hi
     return first, min(stops) + 1 if mark else min(stops)
+
+
+def last_of(marks: str) -> re.Pattern[str]:
+    """A pattern for :func:`after_last`: the text up to the last of the characters ``marks``."""
+    return re.compile(f"(?s:.*)[{re.escape(marks)}]")
+
+
+def after_last(marks: re.Pattern[str], text: str, lo: int, hi: int) -> int:
+    """Where what follows the last of ``marks`` (a :func:`last_of` pattern) in ``text[lo:hi]``
+    starts; ``lo`` when there is none: the start of a figure's clause, read back from it. One
+    match, greedy to ``hi`` and back to the last mark (a scan of every mark was four times slower).
+
+    >>> after_last(last_of("，。"), "共700户，其中低保户200户", 0, 13)
+    6
+    >>> after_last(last_of("，。"), "其中低保户200户", 0, 9)
+    0
+    """
+    m = marks.match(text, lo, hi)
+    return lo if m is None else m.end()
 
 
 def clauses(text: str) -> list[tuple[str, Span]]:

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from ..calc import Interval, interval_of, total_interval
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
+from ..lang.segment import after_last, last_of
 from ..model import Breakdown, Count, Fact, Money, Span
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ _PEOPLE = ("household", "person")
 _RATE = re.compile(r"每|人均|户均|平均|标准为|标准是")
 # how far back in its clause a figure's 每/人均 is looked for
 _RATE_REACH = 40
-_CLAUSE_PUNCT = re.compile(r"[,;:!?。，；：！？\n]")
+_CLAUSE_PUNCT = last_of(",;:!?。，；：！？\n")
 # a total marker (计 but not 计划, 计生) and the words after it up to a figure
 _TOTAL_WORD = "|".join("计(?![划生])" if w == "计" else re.escape(w) for w in LEXICON.total_markers)
 _TOTAL_BEFORE = re.compile(f"(?:{_TOTAL_WORD})[^,;:，；：。]{{0,14}}$")
@@ -153,7 +154,7 @@ def per_unit(view: str, f: Figure) -> bool:
     """
     s = f.span[0]
     lo = max(0, s - _RATE_REACH)
-    start = max((m.end() for m in _CLAUSE_PUNCT.finditer(view, lo, s)), default=lo)
+    start = after_last(_CLAUSE_PUNCT, view, lo, s)
     return _RATE.search(view, start, s) is not None
 
 
@@ -579,8 +580,7 @@ def _total_label(r: Reader, candidates: Sequence[Fig]) -> str:
     if not candidates:
         return ""
     f = candidates[-1]
-    start = max((m.end() for m in _CLAUSE_PUNCT.finditer(r.view, max(0, f.start - 30), f.start)),
-                default=max(0, f.start - 30))
+    start = after_last(_CLAUSE_PUNCT, r.view, max(0, f.start - 30), f.start)
     return _label(r.view, start, f.start)
 
 
