@@ -5,6 +5,8 @@ tags and dictionary answers, with our user dictionary and our word deletions."""
 from __future__ import annotations
 
 import builtins
+import importlib.util
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,8 +79,33 @@ def test_falls_back_to_jieba_without_rjieba(monkeypatch: pytest.MonkeyPatch) -> 
             raise ImportError("rjieba is not installed here")
         return real_import(name, *args, **kwargs)
 
+    real_find_spec = importlib.util.find_spec
+
+    def no_spec(name: str, *args: Any, **kwargs: Any) -> Any:
+        return None if name == "rjieba" else real_find_spec(name, *args, **kwargs)
+
     monkeypatch.delitem(sys.modules, "rjieba", raising=False)
+    monkeypatch.delitem(sys.modules, "rjieba.rjieba", raising=False)
     monkeypatch.setattr(builtins, "__import__", no_rjieba)
+    monkeypatch.setattr(importlib.util, "find_spec", no_spec)
     seg = Segmenter()
     assert seg.engine == "jieba"
     assert [t.text for t in seg.tokens("共慰问困难职工53名")][:3] == ["共", "慰问", "困难职工"]
+
+
+def test_rjieba_is_loaded_without_its_default_segmenter() -> None:
+    """The segmenter loads rjieba's compiled module without the package's ``__init__`` (which
+    builds a default segmenter, 0.12 s, never used), and an ``import rjieba`` after it still works
+    and takes the same module (a PyO3 module initialized twice would fail)."""
+    code = (
+        "import sys\n"
+        "from extractor.lang.segment import get_segmenter\n"
+        "assert get_segmenter().engine == 'rjieba'\n"
+        "assert 'rjieba' not in sys.modules, 'the package was imported'\n"
+        "import rjieba\n"
+        "assert rjieba.Jieba is sys.modules['rjieba.rjieba'].Jieba\n"
+        "print(' '.join(rjieba.cut('共慰问困难职工53名')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:3] == ["共", "慰问", "困难职工"]
