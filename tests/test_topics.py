@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from extractor.about.taxonomy import Kind
 from extractor.structure.topics import Topics, heading_starts
 
 TEXT = ("一、基本情况\n全镇建档立卡贫困户1286户，困难职工子女40名。\n（二）帮扶\n发放慰问金5万元。\n"
@@ -45,3 +48,37 @@ def test_between() -> None:
     lo, hi = TEXT.index("全镇"), TEXT.index("（二）")
     assert [m.category for m in t.between("group", lo, hi)] == ["registered_poor_households", "students"]
     assert t.between("group", hi, len(TEXT)) == []
+
+
+_KINDS: list[Kind] = ["group", "fund"]
+# whole terms, their parts and what stands around them in reports
+_PIECES = ["节日", "坚守", "岗位", "服务", "一线", "职工", "困难", "困难职工", "子女", "困难职工子女", "低保", "低保户",
+           "慰问", "，", "共", "5名", "贫困", "户", "学生", "家庭"]
+
+
+def _brute_leftmost_longest(view: str, kind: Kind) -> list[tuple[str, int, int]]:
+    """Left to right: the longest term at each place, then on from its end."""
+    from extractor.about.taxonomy import TAXONOMY
+
+    terms = {term: ids for term, ids in TAXONOMY._automaton(kind).values()}
+    longest = max(map(len, terms))
+    out, i = [], 0
+    while i < len(view):
+        size = next((n for n in range(min(longest, len(view) - i), 0, -1) if view[i:i + n] in terms), 0)
+        if size == 0:
+            i += 1
+            continue
+        if len(terms[view[i:i + size]]) == 1:
+            out.append((view[i:i + size], i, i + size))
+        i += size
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.sampled_from(_KINDS))
+@example("节日坚守岗位服务一线", "group")  # pyahocorasick's iter_long passed over 岗位 here
+def test_leftmost_longest_finds_every_term_it_should(view: str, kind: Kind) -> None:
+    from extractor.about.taxonomy import TAXONOMY
+
+    got = [(m.term, m.start, m.end) for m in TAXONOMY.leftmost_longest(view, kind)]
+    assert got == _brute_leftmost_longest(view, kind)

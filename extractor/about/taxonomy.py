@@ -163,8 +163,18 @@ class Taxonomy:
         if automaton is None:
             return []
         new = _new_match  # the NamedTuple's fields, without its Python-level __new__ (a match a term)
-        return [new(TermMatch, (ids[0], term, end + 1 - len(term), end + 1))
-                for end, (term, ids) in automaton.iter_long(view) if len(ids) == 1]
+        # every occurrence, then the longest at each start, left to right: pyahocorasick's own
+        # iter_long passes over a term that starts inside a longer partial match it gave up
+        # (岗位 in 坚守岗位服务, read as the start of a longer term)
+        found = sorted((end + 1 - len(term), -len(term), term, ids) for end, (term, ids) in automaton.iter(view))
+        out: list[TermMatch] = []
+        taken = 0
+        for start, minus, term, ids in found:
+            if start >= taken:
+                taken = start - minus
+                if len(ids) == 1:
+                    out.append(new(TermMatch, (ids[0], term, start, taken)))
+        return out
 
     def _automaton(self, kind: Kind) -> Any:
         """An Aho-Corasick automaton of the terms of ``kind`` (built on first use), or None."""
