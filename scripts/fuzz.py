@@ -356,6 +356,22 @@ def _commit() -> str:
     return rev + ("+" if dirty else "")
 
 
+def report(summary: dict[str, dict[str, Any]]) -> str:
+    """The README's table of a run: each target's inputs, the commits they ran and what failed."""
+    lines = ["| target | inputs run | by commit | crashes | hangs (2 s of CPU again) | timeouts run again "
+             "under 2 s | peak RSS |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name in TARGETS:
+        e = summary.get(name)
+        if e is None:
+            continue
+        inputs = f"**{e['inputs']:,}**" if e["inputs"] >= 1_000_000 else f"{e['inputs']:,}"
+        commits = ", ".join(f"{c} {n:,}" for c, n in e.get("commits", {}).items()) or "—"
+        slow = f"{len(e['slow'])} ({', '.join(f'{t:.3f} s' for t in e['slow'].values())})" if e["slow"] else "0"
+        lines.append(f"| `{name}` | {inputs} | {commits} | {len(e['crashes'])} | {len(e['hangs'])} | {slow} "
+                     f"| {e['peak_rss_mb']} MB |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] in TARGETS:
         fuzz_one(sys.argv[1], sys.argv[2:])
@@ -366,9 +382,13 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=2000, help="inputs per target (default 2000)")
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets at a time")
     ap.add_argument("--resume", action="store_true", help="add to the counts in fuzz-data/summary.json")
+    ap.add_argument("--report", action="store_true", help="print fuzz-data/summary.json as the README's table")
     ap.add_argument("--chunk", type=int, default=0, metavar="SECONDS",
                     help="run each target in pieces of this many seconds, the counts saved after each")
     args = ap.parse_args()
+    if args.report:
+        print(report(json.loads((DATA / "summary.json").read_text(encoding="utf-8"))))
+        return 0
     if not args.all:
         ap.error(f"name a target ({', '.join(TARGETS)}) or --all")
     return run_all(args.runs, args.jobs, tuple(t for t in args.targets.split(",") if t), args.resume, args.chunk)

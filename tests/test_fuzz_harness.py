@@ -74,3 +74,13 @@ def test_targets_time_their_inputs_by_cpu(fn: Any, fails: bool) -> None:
             run(b"x")
     else:
         run(b"x")
+
+
+def test_report_is_the_readme_table_of_a_run() -> None:
+    fuzz = _fuzz()
+    entry = {"inputs": 1_000_001, "finished": True, "seconds": 10.0, "crashes": [], "hangs": [], "memory": [],
+             "slow": {"timeout-x": 0.0371}, "peak_rss_mb": 263, "commits": {"abc1234": 600_000, "def5678": 400_001}}
+    summary = {"html": entry, "txt": {**entry, "inputs": 5, "slow": {}, "crashes": ["crash-1"], "commits": {}}}
+    lines = fuzz.report(summary).splitlines()
+    assert lines[2] == ("| `txt` | 5 | — | 1 | 0 | 0 | 263 MB |")  # the targets in their own order
+    assert lines[3] == ("| `html` | **1,000,001** | abc1234 600,000, def5678 400,001 | 0 | 0 | 1 (0.037 s) | 263 MB |")
