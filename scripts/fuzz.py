@@ -226,9 +226,19 @@ def prepare(name: str) -> Path:
                     f"<html><head><meta charset='utf-8'></head><body>{body}"
                     "<table><tr><td>街道</td><td>户数</td></tr><tr><td>东关</td><td>180</td></tr></table>"
                     "</body></html>", encoding="utf-8")
-    words = DATA / "words.dict"
-    words.write_text("".join(f'"{_escape(w)}"\n' for w in WORDS), encoding="utf-8")
+    # each target its own copy, written whole and then moved into place: two targets starting at
+    # once (--jobs 2) rewrote one shared file while the other's libFuzzer read it, which then
+    # found it empty and stopped at once ("ParseDictionaryFile: file does not exist or is empty")
+    words = dictionary(name)
+    part = words.with_suffix(f".{os.getpid()}.part")
+    part.write_text("".join(f'"{_escape(w)}"\n' for w in WORDS), encoding="utf-8")
+    os.replace(part, words)
     return folder
+
+
+def dictionary(name: str) -> Path:
+    """Target ``name``'s dictionary file (libFuzzer's ``-dict``)."""
+    return DATA / f"{name}.dict"
 
 
 def _escape(word: str) -> str:
@@ -247,7 +257,7 @@ def fuzz_one(name: str, argv: list[str]) -> None:
     crashes.mkdir(parents=True, exist_ok=True)
     flags = [f"-artifact_prefix={crashes}/", "-timeout=60", "-report_slow_units=1000000", "-rss_limit_mb=2048",
              f"-max_len={MAX_LEN['file' if name in SUFFIX else 'text']}",
-             f"-dict={DATA / 'words.dict'}", "-print_final_stats=1"]
+             f"-dict={dictionary(name)}", "-print_final_stats=1"]
     atheris.Setup([sys.argv[0], *flags, *argv, str(folder)], fn)
     atheris.Fuzz()
 

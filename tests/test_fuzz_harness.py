@@ -84,3 +84,18 @@ def test_report_is_the_readme_table_of_a_run() -> None:
     lines = fuzz.report(summary).splitlines()
     assert lines[2] == ("| `txt` | 5 | — | 1 | 0 | 0 | 263 MB |")  # the targets in their own order
     assert lines[3] == ("| `html` | **1,000,001** | abc1234 600,000, def5678 400,001 | 0 | 0 | 1 (0.037 s) | 263 MB |")
+
+
+def test_each_target_reads_a_dictionary_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two targets starting at once never share the file one of them is rewriting (a shared
+    words.dict was read empty, and the target stopped before its first input)."""
+    fuzz = _fuzz()
+    monkeypatch.setattr(fuzz, "DATA", tmp_path)
+    monkeypatch.setitem(fuzz.SEEDS, "numbers", ())
+    monkeypatch.setitem(fuzz.SEEDS, "pipeline", ())
+    for name in ("numbers", "pipeline"):
+        fuzz.prepare(name)
+    first, second = fuzz.dictionary("numbers"), fuzz.dictionary("pipeline")
+    assert first != second
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8") != ""
+    assert sorted(p.name for p in tmp_path.glob("*.part")) == []  # written whole, then moved into place
