@@ -229,11 +229,16 @@ def prepare(name: str) -> Path:
     # each target its own copy, written whole and then moved into place: two targets starting at
     # once (--jobs 2) rewrote one shared file while the other's libFuzzer read it, which then
     # found it empty and stopped at once ("ParseDictionaryFile: file does not exist or is empty")
-    words = dictionary(name)
-    part = words.with_suffix(f".{os.getpid()}.part")
-    part.write_text("".join(f'"{_escape(w)}"\n' for w in WORDS), encoding="utf-8")
-    os.replace(part, words)
+    _write_whole(dictionary(name), "".join(f'"{_escape(w)}"\n' for w in WORDS))
     return folder
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """``text`` into ``path``, written beside it and then moved into place: a reader (or a run
+    killed mid-write) never meets it half written."""
+    part = path.with_suffix(f".{os.getpid()}.part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
 
 
 def dictionary(name: str) -> Path:
@@ -341,7 +346,7 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
                     entry["crashes"].append(art.name)
             entry["finished"] = entry["inputs"] >= runs or (done is not None and not chunk)
             # written after each target, piece and restart: a long run stopped part-way keeps its counts
-            path.write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+            _write_whole(path, json.dumps(summary, indent=1, ensure_ascii=False))
             failed = entry["crashes"] or entry["hangs"] or entry["memory"]
             if (restart or (chunk and done is not None)) and not entry["finished"] and not failed:
                 pending.insert(0, name)
