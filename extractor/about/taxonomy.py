@@ -129,13 +129,7 @@ class Taxonomy:
     def find(self, phrase: str, kind: Kind) -> Iterator[TermMatch]:
         """Every occurrence of a term of ``kind`` in ``phrase`` (folded first), by start, longest
         first at each start."""
-        view = fold_word(phrase)
-        automaton = self._automaton(kind)
-        if automaton is None:
-            return
-        found = sorted(((end + 1 - len(term), term, ids) for end, (term, ids) in automaton.iter(view)),
-                       key=lambda m: (m[0], -len(m[1])))
-        for start, term, ids in found:
+        for start, _, term, ids in self._occurrences(fold_word(phrase), kind):
             for cid in ids:
                 yield TermMatch(cid, term, start, start + len(term))
 
@@ -159,22 +153,26 @@ class Taxonomy:
         """The terms of ``kind`` in ``view`` (already folded) read left to right, the longest at
         each start, none overlapping; a term two categories share is passed over (it names
         neither)."""
-        automaton = self._automaton(kind)
-        if automaton is None:
-            return []
         new = _new_match  # the NamedTuple's fields, without its Python-level __new__ (a match a term)
         # every occurrence, then the longest at each start, left to right: pyahocorasick's own
         # iter_long passes over a term that starts inside a longer partial match it gave up
         # (岗位 in 坚守岗位服务, read as the start of a longer term)
-        found = sorted((end + 1 - len(term), -len(term), term, ids) for end, (term, ids) in automaton.iter(view))
         out: list[TermMatch] = []
         taken = 0
-        for start, minus, term, ids in found:
+        for start, minus, term, ids in self._occurrences(view, kind):
             if start >= taken:
                 taken = start - minus
                 if len(ids) == 1:
                     out.append(new(TermMatch, (ids[0], term, start, taken)))
         return out
+
+    def _occurrences(self, view: str, kind: Kind) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """Every occurrence of a term of ``kind`` in ``view`` (already folded) as ``(start,
+        -length, term, category ids)``, by start, the longest first at each."""
+        automaton = self._automaton(kind)
+        if automaton is None:
+            return []
+        return sorted((end + 1 - len(term), -len(term), term, ids) for end, (term, ids) in automaton.iter(view))
 
     def _automaton(self, kind: Kind) -> Any:
         """An Aho-Corasick automaton of the terms of ``kind`` (built on first use), or None."""
