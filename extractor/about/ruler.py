@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import string
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -150,7 +151,7 @@ def get_pipeline(path: Path | None = None) -> Any:
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and
 # no phrase runs across
 _GAP = "\n"
-_LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LATIN = frozenset(string.digits + string.ascii_letters)
 _OPAQUE = "0"
 
 

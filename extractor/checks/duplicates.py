@@ -34,7 +34,7 @@ from enum import StrEnum
 from ..calc import interval_of
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import after_last, last_of, sentence_around
+from ..lang.segment import FIGURE_CLAUSE_START, after_last, sentence_around
 from ..model import Count, DateFact, Finding, Money, Severity
 from .registry import Context, rule
 
@@ -260,7 +260,6 @@ def _scope(ctx: Context, f: Count | Money, dates: _Dates) -> Scope:
     return f.region, dates.last_before(start, f.span[0]), periods[-1] if periods else None
 
 
-_CLAUSE_START = last_of(",.;:!?，。；：、（(\n")
 
 
 def _full_subject(ctx: Context, f: Count | Money) -> str:
@@ -270,7 +269,7 @@ def _full_subject(ctx: Context, f: Count | Money) -> str:
     subject = fold_word(f.subject)
     s, e = f.subject_span
     lo = max(0, s - 16)
-    lo = after_last(_CLAUSE_START, ctx.view, lo, s)
+    lo = after_last(FIGURE_CLAUSE_START, ctx.view, lo, s)
     if lo >= s or e <= s:
         return subject
     (tokens,) = ctx.tokens([(lo, e)])

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import Segmenter, Token, Words, after_last, get_segmenter, last_of
+from ..lang.segment import FIGURE_CLAUSE_START, Segmenter, Token, Words, after_last, get_segmenter
 from ..model import Count, Fact, Money, Span
 
 __all__ = ["find_missing", "is_missing", "stripped_years"]
@@ -82,7 +82,6 @@ _UNIT_AT_END = re.compile(
 # 户 do, and would make every clause a candidate).
 _INSIDE_UNITS = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋", "桶")
 _UNIT_INSIDE = re.compile("[" + "".join(_INSIDE_UNITS) + "](?<=[\u4e00-\u9fff].)(?=[\u4e00-\u9fff])")
-_CLAUSE_START = last_of(",.;:!?，。；：、（(\n")
 # What may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家
 _NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
 # Measure words that make nouns: 户 and 家 of anything (帮扶户, 烈属户, 职工家); 人, 处 and 所 of
@@ -220,7 +219,7 @@ def _bare_count_units(view: str, windows_of: Words) -> Iterator[tuple[int, int]]
 
 def _clause_start(view: str, s: int, reach: int) -> int:
     lo = max(0, s - reach)
-    return after_last(_CLAUSE_START, view, lo, s)
+    return after_last(FIGURE_CLAUSE_START, view, lo, s)
 
 
 def _ends_bare(tokens: list[Token], s: int, e: int) -> bool:

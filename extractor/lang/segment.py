@@ -28,7 +28,8 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from ..model import Span
 from ..resources import model_path
 
-__all__ = ["CLAUSE_MARKS", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words", "after_last",
+__all__ = ["CLAUSE_MARKS", "FIGURE_CLAUSE_START", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words",
+           "after_last",
            "build_userdict", "by_clause", "clauses", "get_segmenter", "last_of", "segment_windows", "sentence_around",
            "sentences"]
 
@@ -86,6 +87,11 @@ def sentence_around(text: str, start: int, end: int, reach: int, mark: bool = Fa
 def last_of(marks: str) -> re.Pattern[str]:
     """A pattern for :func:`after_last`: the text up to the last of the characters ``marks``."""
     return re.compile(f"(?s:.*)[{re.escape(marks)}]")
+
+
+#: what a figure's clause starts after, read back from the figure (:func:`after_last`): a clause
+#: mark, a sentence end, a full stop or an opening bracket
+FIGURE_CLAUSE_START = last_of(",.;:!?，。；：、（(\n")
 
 
 def after_last(marks: re.Pattern[str], text: str, lo: int, hi: int) -> int:
