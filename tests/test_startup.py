@@ -16,9 +16,10 @@ import pytest
 from extractor import __version__
 from extractor.ui.cli import main
 
-# (rjieba.rjieba: the compiled segmenter, loaded without its package's __init__)
-HEAVY = ("spacy", "numpy", "sqlalchemy", "jieba", "rjieba", "rjieba.rjieba", "pdfplumber", "docx", "lxml", "sklearn",
-         "extractor.pipeline")
+# (rjieba.rjieba: the compiled segmenter, loaded without its package's __init__; spacy.cli:
+# spaCy's command line, left out of its import by lang.nlp.import_spacy)
+HEAVY = ("spacy", "spacy.cli", "numpy", "sqlalchemy", "jieba", "rjieba", "rjieba.rjieba", "pdfplumber", "docx",
+         "lxml", "sklearn", "extractor.pipeline")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -61,6 +62,37 @@ def test_extract_of_a_small_report_loads_no_database_or_reader_library(tmp_path:
     # the compiled segmenter (not jieba's Python one), spaCy for the figures' names (it brings
     # numpy); no database, no reader but the text one
     assert loaded == {"extractor.pipeline", "rjieba.rjieba", "spacy", "numpy"}
+
+
+def test_spacy_is_whole_without_its_command_line() -> None:
+    """spaCy imported without ``spacy.cli`` still has it: a later import loads the real one, and
+    ``spacy.info`` answers."""
+    code = ("from extractor.lang.nlp import import_spacy\n"
+            "spacy = import_spacy()\n"
+            "print('spacy.cli' in sys.modules, hasattr(spacy, 'cli'))\n"
+            "import spacy.cli\n"
+            "print(callable(spacy.cli.download), spacy.info(silent=True)['spacy_version'] == spacy.__version__)")
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "True", "True"]
+
+
+def test_spacy_that_needs_more_of_its_cli_is_imported_as_usual(tmp_path: Path) -> None:
+    """A spaCy whose ``__init__`` imports more of ``spacy.cli`` than ``info`` (another version) is
+    imported again the usual way, whole."""
+    pkg = tmp_path / "spacy"
+    (pkg / "cli").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from .cli.info import info\nfrom .cli.extra import EXTRA\n")
+    (pkg / "cli" / "__init__.py").write_text("")
+    (pkg / "cli" / "info.py").write_text("def info():\n    return 'real'\n")
+    (pkg / "cli" / "extra.py").write_text("EXTRA = 1\n")
+    code = (f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n"
+            "from extractor.lang.nlp import import_spacy\n"
+            "spacy = import_spacy()\n"
+            "cli = sys.modules['spacy.cli']\n"
+            "print(spacy.__file__.startswith(sys.path[0]), spacy.info(), spacy.EXTRA, hasattr(cli, '__path__'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "real", "1", "True"]
 
 
 def test_query_command_still_names_its_queries(capsys: pytest.CaptureFixture[str]) -> None:

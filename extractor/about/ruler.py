@@ -122,30 +122,26 @@ RULES = _Rules()
 
 def new_pipeline() -> Any:
     """A fresh pipeline with the ruler and its patterns (what build_spacy.py saves)."""
-    import spacy
+    from ..lang.nlp import get_nlp, import_spacy
 
-    from ..lang.nlp import get_nlp
-
-    nlp = spacy.blank("zh", config=get_nlp().config)
+    nlp = import_spacy().blank("zh", config=get_nlp().config)
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W012\]")
-        ruler.add_patterns(build_patterns())  # type: ignore[attr-defined]
+        ruler.add_patterns(build_patterns())
     return nlp
 
 
 @lru_cache(maxsize=2)
 def get_pipeline(path: Path | None = None) -> Any:
     """The saved pipeline (by default the models folder's ``spacy_zh``), loaded once."""
-    import spacy
-
-    from ..lang.nlp import register_tokenizer
+    from ..lang.nlp import import_spacy, register_tokenizer
 
     register_tokenizer()
     with warnings.catch_warnings():
         # W012: phrase patterns are made by our tokenizer, which tags; matching is on ORTH all the same
         warnings.filterwarnings("ignore", message=r"\[W012\]")
-        return spacy.load(path or model_path(SPACY_MODEL))
+        return import_spacy().load(path or model_path(SPACY_MODEL))
 
 
 # what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and

@@ -1,6 +1,7 @@
 """The spaCy layer: ``spacy.blank("zh")`` whose tokenizer is our jieba segmenter.
 
-spaCy is imported here and nowhere else. The tokenizer is registered as a named factory
+spaCy is imported through :func:`import_spacy` (here, on first use), without its command line.
+The tokenizer is registered as a named factory
 (``extractor.JiebaTokenizer.v1``) so a pipeline saved under ``models/`` can name it in its config.
 Tokens carry jieba's part-of-speech tag in ``tag_``; ``token.idx`` is a character offset into
 the text, so spans found on a ``Doc`` are spans of the report.
@@ -12,15 +13,61 @@ the text, so spans found on a ``Doc`` are spans of the report.
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
+import types
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from .segment import Segmenter, get_segmenter
 
-__all__ = ["JiebaTokenizer", "get_nlp", "make_doc", "register_tokenizer"]
+__all__ = ["JiebaTokenizer", "get_nlp", "import_spacy", "make_doc", "register_tokenizer"]
 
 TOKENIZER_NAME = "extractor.JiebaTokenizer.v1"
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_spacy() -> types.ModuleType:
+    """The ``spacy`` module, imported without its command line.
+
+    ``spacy/__init__.py`` imports ``spacy.cli.info`` for one name (``spacy.info``), and with it
+    every command of ``python -m spacy`` (its downloads bring requests, httpx and weasel): about
+    0.2 s of the 0.55 s that ``import spacy`` takes, a fifth of a one-report run, for code the
+    extractor never calls. So while spaCy is imported, ``spacy.cli`` and ``spacy.cli.info`` are
+    stand-ins in ``sys.modules``; they are taken out again when the import ends, whatever
+    happens, so that a later ``import spacy.cli`` loads the real one, and ``spacy.info`` calls
+    the real ``info`` on first use. Should another spaCy need more of ``spacy.cli`` while it is
+    imported, the import is done again the usual way. When ``spacy`` is already imported, it is
+    returned as it is."""
+    if (done := sys.modules.get("spacy")) is not None:
+        return done
+    with _IMPORT_LOCK:
+        if (done := sys.modules.get("spacy")) is not None:
+            return done
+        cli, cli_info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+        cli_info.info = _spacy_info  # type: ignore[attr-defined]
+        stand_ins = {"spacy.cli": cli, "spacy.cli.info": cli_info}
+        sys.modules.update(stand_ins)
+        try:
+            return importlib.import_module("spacy")
+        except ImportError:
+            pass  # a spaCy whose import needs more of its cli than ``info``: imported as usual below
+        finally:
+            for name, stand_in in stand_ins.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+        return importlib.import_module("spacy")
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info`` (``spacy.cli.info.info``), its module imported when it is first called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 class JiebaTokenizer:
@@ -31,6 +78,7 @@ class JiebaTokenizer:
         self.segmenter = segmenter or get_segmenter()
 
     def __call__(self, text: str) -> Any:
+        import_spacy()
         from spacy.tokens import Doc
 
         tokens = self.segmenter.tokens(text)
@@ -63,6 +111,7 @@ def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
 @lru_cache(maxsize=1)
 def register_tokenizer() -> None:
     """Make the tokenizer factory known to spaCy (before loading a saved pipeline)."""
+    import_spacy()
     from spacy.util import registry
 
     registry.tokenizers.register(TOKENIZER_NAME, func=create_jieba_tokenizer)
@@ -71,10 +120,8 @@ def register_tokenizer() -> None:
 @lru_cache(maxsize=1)
 def get_nlp() -> Any:
     """The package's spaCy pipeline (blank Chinese with the jieba tokenizer), built once."""
-    import spacy
-
     register_tokenizer()
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    return import_spacy().blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 def make_doc(text: str) -> Any:
