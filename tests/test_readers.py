@@ -167,6 +167,39 @@ def test_bad_file_gives_error_record(case: BadFile, tmp_path: Path) -> None:
     assert result.message
 
 
+@pytest.mark.parametrize(("stated", "limit", "whole"), [
+    pytest.param(0, None, True, id="size-says-nothing(/proc)"),
+    pytest.param(10, None, True, id="grew-while-read"),
+    pytest.param(10, -1, False, id="grew-past-the-limit"),
+    pytest.param(10**6, None, True, id="shrank-while-read"),
+])
+def test_a_file_is_read_whole_whatever_its_size_said(stated: int, limit: int | None, whole: bool, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is read up to the limit, not up to the size its metadata gave (a file that grows
+    while read, a /proc file whose size says 0), and never past the limit."""
+    import os
+
+    import extractor.readers as readers
+
+    data = SIMPLIFIED.encode("utf-8")
+    path = tmp_path / "grows.txt"
+    path.write_bytes(data)
+    real = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        st = list(real(fd))
+        st[6] = stated  # st_size
+        return os.stat_result(st)
+
+    monkeypatch.setattr(readers.os, "fstat", fstat)
+    limits = Limits(max_bytes=len(data) + limit) if limit is not None else None
+    if whole:
+        assert read_path(path, limits).text == SIMPLIFIED
+    else:
+        with pytest.raises(FileTooLargeError):
+            read_path(path, limits)
+
+
 @pytest.mark.parametrize(("fixture", "module", "extra"), [
     ("pdf/000_b2e30e7327201b52.pdf", "pdfplumber", "pdf"),
     ("docx/000_b2e30e7327201b52.docx", "docx", "docx"),

@@ -136,7 +136,10 @@ def read_path(path: str | Path, limits: Limits | None = None) -> Document:
             size = os.fstat(fh.fileno()).st_size
             if size > limits.max_bytes:
                 raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
-            data = fh.read(limits.max_bytes + 1)  # no more than the limit, whatever the size said
+            # what the size says and one byte more (a read of the limit would allocate the limit)
+            data = fh.read(min(size, limits.max_bytes) + 1)
+            if len(data) > size:  # it grew while read, or its size says nothing (/proc): the rest,
+                data += fh.read(limits.max_bytes + 1 - len(data))  # no more than the limit
         except OSError as e:
             raise ReadError(source, e.strerror or shown(str(e))) from e
     if len(data) > limits.max_bytes:
