@@ -60,7 +60,7 @@ def _brute_leftmost_longest(view: str, kind: Kind) -> list[tuple[str, int, int]]
     """Left to right: the longest term at each place, then on from its end."""
     from extractor.about.taxonomy import TAXONOMY
 
-    terms = {term: ids for term, ids in TAXONOMY._automaton(kind).values()}
+    terms = TAXONOMY.terms(kind)
     longest = max(map(len, terms))
     out, i = [], 0
     while i < len(view):
@@ -82,3 +82,21 @@ def test_leftmost_longest_finds_every_term_it_should(view: str, kind: Kind) -> N
 
     got = [(m.term, m.start, m.end) for m in TAXONOMY.leftmost_longest(view, kind)]
     assert got == _brute_leftmost_longest(view, kind)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.sampled_from(_KINDS))
+@example("困难职工子女", "group")
+def test_find_and_tally_read_every_occurrence(view: str, kind: Kind) -> None:
+    """``find`` gives every occurrence of every term (overlapping), by start, the longest first at
+    each; ``tally`` counts their categories."""
+    from extractor.about.taxonomy import TAXONOMY
+
+    terms = TAXONOMY.terms(kind)
+    want = [(cid, view[i:i + n], i, i + n) for i in range(len(view)) for n in range(len(view) - i, 0, -1)
+            if view[i:i + n] in terms for cid in terms[view[i:i + n]]]
+    assert [tuple(m) for m in TAXONOMY.find(view, kind)] == want
+    counted: dict[str, int] = {}
+    for cid, *_ in want:
+        counted[cid] = counted.get(cid, 0) + 1
+    assert TAXONOMY.tally(view, kind) == counted

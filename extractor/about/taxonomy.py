@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..lang.chars import fold_word
 
@@ -47,6 +47,16 @@ class Category:
     fund: str | None = None
     #: for a campaign: the group its people are when neither their sentence nor section says
     group: str | None = None
+
+
+class _Automata(NamedTuple):
+    """The terms of a kind as Aho-Corasick automata (``ahocorasick_rs``, compiled): ``every``
+    occurrence (overlapping), the ``longest`` at each start read left to right (leftmost-longest,
+    none overlapping), and the ``terms`` their pattern indexes name."""
+
+    every: ahocorasick_rs.AhoCorasick
+    longest: ahocorasick_rs.AhoCorasick
+    terms: list[str]
 
 
 class TermMatch(NamedTuple):
@@ -78,7 +88,7 @@ class Taxonomy:
                 have = self._terms[c.kind].get(t, ())
                 if c.id not in have:
                     self._terms[c.kind][t] = (*have, c.id)
-        self._automata: dict[Kind, Any] = {}
+        self._automata: dict[Kind, _Automata | None] = {}
         self._matched: dict[tuple[str, Kind], TermMatch | None] = {}
 
     @classmethod
@@ -140,12 +150,14 @@ class Taxonomy:
         >>> TAXONOMY.tally("困难职工、困难职工子女", "group")  # 职工 too, and 困难职工 in 困难职工子女
         {'needy_workers': 4, 'students': 2}
         """
-        automaton = self._automaton(kind)
         out: dict[str, int] = {}
-        if automaton is None:
+        automata = self._automata_of(kind)
+        if automata is None:
             return out
-        for _, (_, ids) in automaton.iter(fold_word(phrase)):
-            for cid in ids:
+        every, _, terms = automata
+        ids_of = self._terms[kind]
+        for i, _, _ in every.find_matches_as_indexes(fold_word(phrase), overlapping=True):
+            for cid in ids_of[terms[i]]:
                 out[cid] = out.get(cid, 0) + 1
         return out
 
@@ -153,38 +165,40 @@ class Taxonomy:
         """The terms of ``kind`` in ``view`` (already folded) read left to right, the longest at
         each start, none overlapping; a term two categories share is passed over (it names
         neither)."""
+        automata = self._automata_of(kind)
+        if automata is None:
+            return []
+        _, longest, terms = automata
+        ids_of = self._terms[kind]
         new = _new_match  # the NamedTuple's fields, without its Python-level __new__ (a match a term)
-        # every occurrence, then the longest at each start, left to right: pyahocorasick's own
-        # iter_long passes over a term that starts inside a longer partial match it gave up
-        # (岗位 in 坚守岗位服务, read as the start of a longer term)
         out: list[TermMatch] = []
-        taken = 0
-        for start, minus, term, ids in self._occurrences(view, kind):
-            if start >= taken:
-                taken = start - minus
-                if len(ids) == 1:
-                    out.append(new(TermMatch, (ids[0], term, start, taken)))
+        for i, start, end in longest.find_matches_as_indexes(view):
+            term = terms[i]
+            ids = ids_of[term]
+            if len(ids) == 1:
+                out.append(new(TermMatch, (ids[0], term, start, end)))
         return out
 
     def _occurrences(self, view: str, kind: Kind) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Every occurrence of a term of ``kind`` in ``view`` (already folded) as ``(start,
         -length, term, category ids)``, by start, the longest first at each."""
-        automaton = self._automaton(kind)
-        if automaton is None:
+        automata = self._automata_of(kind)
+        if automata is None:
             return []
-        return sorted((end + 1 - len(term), -len(term), term, ids) for end, (term, ids) in automaton.iter(view))
+        every, _, terms = automata
+        ids_of = self._terms[kind]
+        return sorted((start, start - end, terms[i], ids_of[terms[i]])
+                      for i, start, end in every.find_matches_as_indexes(view, overlapping=True))
 
-    def _automaton(self, kind: Kind) -> Any:
-        """An Aho-Corasick automaton of the terms of ``kind`` (built on first use), or None."""
+    def _automata_of(self, kind: Kind) -> _Automata | None:
+        """The Aho-Corasick automata of the terms of ``kind`` (built on first use), or None when
+        the kind has no term."""
         if kind not in self._automata:
-            terms = self._terms[kind]
-            automaton = None
-            if terms:
-                automaton = ahocorasick.Automaton()
-                for term, ids in terms.items():
-                    automaton.add_word(term, (term, ids))
-                automaton.make_automaton()
-            self._automata[kind] = automaton
+            terms = list(self._terms[kind])
+            self._automata[kind] = _Automata(
+                ahocorasick_rs.AhoCorasick(terms),
+                ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+                terms) if terms else None
         return self._automata[kind]
 
     def match(self, phrase: str, kind: Kind) -> TermMatch | None:
