@@ -7,6 +7,7 @@ older version once it is opened."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -231,9 +232,10 @@ def test_numbers_come_back_as_the_json_numbers_they_were(value: Any, back: Any, 
 
 
 
-@pytest.mark.parametrize("table", ["facts", "breakdowns", "findings", "documents", "files"])
+@pytest.mark.parametrize("table", ["facts", "breakdowns", "findings", "documents", "files", "reviews", "review_log"])
 def test_a_parquet_export_has_the_schema_whatever_the_rows(table: str, tmp_path: Path) -> None:
-    """An empty store and one whose ``extra`` is null in every row give the same column types."""
+    """An empty store and one whose ``extra`` is null in every row give the same column types
+    (and the review tables, which a store no one reviewed in has not, their columns)."""
     pq = pytest.importorskip("pyarrow.parquet")
     schemas = []
     for name, results in (("empty", []), ("full", [FileResult("n.txt", "2" * 64, 1, (_record_with("facts"),))])):
@@ -243,6 +245,10 @@ def test_a_parquet_export_has_the_schema_whatever_the_rows(table: str, tmp_path:
         schemas.append(pq.read_schema(tmp_path / name))
     assert schemas[0] == schemas[1]
     assert "null" not in {str(t) for t in schemas[1].types}
+    if table.startswith("review"):
+        assert {"key", "verdict", "reviewer", "reviewed_at"} <= set(schemas[1].names)
+        assert not sqlite3.connect(tmp_path / "full.db").execute(
+            "SELECT name FROM sqlite_master WHERE name = ?", (table,)).fetchall()  # the export made no table
 
 
 # -- a store made by an older version -----------------------------------------------------

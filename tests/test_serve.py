@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 
 from extractor.output import store as st
 from extractor.output.ingest import ingest
+from extractor.ui.cli import main
 from extractor.web.app import Settings, create_app
 from extractor.web.tables import parse_key
 
@@ -249,7 +250,7 @@ def test_writes_need_the_token(client: TestClient) -> None:
     assert client.get(f"/api/findings/{f['id']}").json()["review"] is None
 
 
-def test_review_round_trip(client: TestClient) -> None:
+def test_review_round_trip(client: TestClient, db: str, tmp_path: Path) -> None:
     f = _a_finding(client, n=2)
     key = f["id"]
     r = client.put(f"/api/findings/{key}/review", headers=AUTH,
@@ -273,6 +274,12 @@ def test_review_round_trip(client: TestClient) -> None:
     data = json.loads(client.get("/api/reviews/export", params={"format": "json"}).text)
     assert any(x["finding"] == key and x["reviewer"] == "王五" for x in data)
     assert any(x["finding"] == key for x in client.get("/api/reviews?verdict=dismissed").json()["items"])
+    # and by the command line, with every verdict given in the log
+    out = tmp_path / "reviews.csv"
+    for table in ("reviews", "review_log"):
+        assert main(["export", "--db", db, "--format", "csv", "--table", table, "-o", str(out)]) == 0
+        got = [x for x in csv.DictReader(out.open(encoding="utf-8")) if x["key"] == key]
+        assert [(x["verdict"], x["note"], x["reviewer"]) for x in got] == [("dismissed", "原件核对无误 <b>", "王五")]
     # withdrawn: back in the default view
     r = client.put(f"/api/findings/{key}/review", headers=AUTH, json={"verdict": "open", "reviewer": "王五"})
     assert r.status_code == 200

@@ -358,7 +358,10 @@ def _after(subject: Subject, end: int) -> bool:
     return subject is not None and subject[1][0] >= end
 
 
-# the end of a place's name (镇, 乡, 街道...): a count's noun phrase ending so names where it is
+# the end of a place's name (镇, 乡, 街道...): a count's noun phrase ending so names where it is.
+# Fewer than the suffixes of data/lexicon/places.txt (regions.place_suffixes): 州, 旗, 盟 and 苏木
+# also end common nouns (联盟, 红旗), which a phrase read this way, with no gazetteer behind it,
+# would take for places
 _PLACE_END = re.compile("(?:镇|乡|街道|村|社区|县|区|市|省)$")
 
 

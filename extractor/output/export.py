@@ -13,14 +13,18 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Float, Integer, RowMapping, Table, select, text
+from sqlalchemy import Boolean, Float, Integer, RowMapping, Table, inspect, select, text
 
 from ..totals import GROUPS, Role, Standard, Tallied, Total, tally
 from .store import breakdowns, documents, facts, files, findings, open_store
 
-__all__ = ["DEFAULT_BY", "QUERIES", "export", "grouping", "query", "totals", "totals_sql"]
+__all__ = ["DEFAULT_BY", "QUERIES", "REVIEW_TABLES", "TABLES", "export", "grouping", "query", "totals", "totals_sql"]
 
 TABLES = {"facts": facts, "findings": findings, "breakdowns": breakdowns, "documents": documents, "files": files}
+#: the workspace's tables of the auditors' verdicts (``extractor serve``: the latest verdict on each
+#: finding, and every verdict given), exported as the store's are; a store no one has reviewed in
+#: has none, and gives their columns and no row
+REVIEW_TABLES = ("reviews", "review_log")
 
 #: the column of the store each group of :data:`~extractor.totals.GROUPS` is read from
 _GROUP_COLUMNS = {"category": "f.category", "region": "f.region", "subject": "f.subject", "org": "f.org",
@@ -170,17 +174,29 @@ def export(db: str, fmt: str, table: str, output: str | None) -> int:
                 if out is not sys.stdout:
                     out.close()
             return n
-        t = TABLES[table]
+        t = _table(table)
         with store.engine.connect() as c:
             # read a batch at a time (a server-side cursor on PostgreSQL): a store of millions of
             # rows is written out in the memory of one batch
-            rows = c.execution_options(yield_per=EXPORT_BATCH).execute(select(t)).mappings()
+            rows: Iterable[RowMapping] = ()
+            if table not in REVIEW_TABLES or inspect(c).has_table(t.name):
+                rows = c.execution_options(yield_per=EXPORT_BATCH).execute(select(t)).mappings()
             if fmt == "csv":
                 return _write_csv(rows, [col.name for col in t.columns], output)
             assert output is not None
             return _write_parquet(rows, t, output)
     finally:
         store.close()
+
+
+def _table(name: str) -> Table:
+    """The store's table ``name``, or one of the workspace's :data:`REVIEW_TABLES` (defined with
+    the workspace, loaded only when asked for)."""
+    if name in REVIEW_TABLES:
+        from ..web import tables as workspace
+
+        return workspace.reviews if name == "reviews" else workspace.review_log
+    return TABLES[name]
 
 
 #: rows read from the store and written out at a time by the CSV and Parquet exports

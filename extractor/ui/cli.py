@@ -336,8 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
                          parents=[common], epilog=EPILOG)
     exp.add_argument("--db", default="facts.db", help="the store to read (never made: it must exist)")
     exp.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
-    exp.add_argument("--table", choices=["facts", "findings", "breakdowns", "documents", "files"], default="facts",
-                     help="the table for csv and parquet (jsonl gives whole records)")
+    exp.add_argument("--table", choices=["facts", "findings", "breakdowns", "documents", "files", "reviews",
+                                         "review_log"], default="facts",
+                     help="the table for csv and parquet (jsonl gives whole records); reviews and review_log: "
+                          "the auditors' verdicts given in extractor serve (the latest on each finding; every one)")
     exp.add_argument("-o", "--output", help="the file to write (required for parquet)")
     exp.set_defaults(func=_export)
 
