@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.lang import segment
-from extractor.lang.segment import Words, segment_windows
+from extractor.lang.segment import Words, clauses, segment_windows
 
 
 def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,3 +29,25 @@ def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) ->
     assert len(calls) == 2  # without the report's words nothing is remembered
     assert [t.text for t in first[1]][:2] == ["发放", "慰问金"]
     assert all(view[t.start:t.end] == t.text for w in first for t in w)  # offsets are the view's
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    pytest.param("低保户3户，特困户2户", ["低保户3户", "特困户2户"], id="clause-marks"),
+    pytest.param("高等院校(含本科、专科)27名", ["高等院校(含本科、专科)27名"], id="aside-in-brackets"),
+    pytest.param("省级资金（焦财预〔2017〕450号、490号）6435万元", ["省级资金（焦财预〔2017〕450号、490号）6435万元"],
+                 id="aside-full-width"),
+    pytest.param("未闭（合、5名", ["未闭（合", "5名"], id="bracket-left-open"),
+    pytest.param("（" + "甲" * 41 + "、乙）", ["（" + "甲" * 41, "乙）"], id="aside-too-long"),
+    pytest.param("甲（乙\n丙、丁）", ["甲（乙", "丙", "丁）"], id="aside-across-a-line"),
+])
+def test_clauses_keep_a_bracketed_aside(text: str, want: list[str]) -> None:
+    assert [t for t, _ in clauses(text)] == want
+
+
+def test_clauses_of_many_brackets_left_open() -> None:
+    """A bracket that does not close within 40 characters is an ordinary character: a text of them
+    is cut at every clause mark (each bracket reads at most 40 characters ahead; the time is the
+    fuzzer's to watch, not a test's)."""
+    text = "（、" * 20000 + "(含本科、专科" * 5000
+    got = clauses(text)
+    assert len(got) == 20000 + 5001

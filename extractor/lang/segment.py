@@ -50,7 +50,10 @@ CLAUSE_MARKS = "，,；;：:、"
 # clause mark or before a Latin letter
 _SENTENCE_END = re.compile(  # (a run of ordinary characters read at once: one step, not one a character)
     rf"(?:[^{SENTENCE_ENDS}]++|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[{SENTENCE_MARKS}]*")
-_CLAUSE = re.compile(rf"[^{SENTENCE_ENDS}{CLAUSE_MARKS}]+")
+# a clause runs to a clause mark, over a bracketed aside of up to 40 characters within its sentence
+# (高等院校(含本科、专科)27名 is one clause: the 、 lists what the bracket holds); a bracket left open
+# is an ordinary character
+_CLAUSE = re.compile(rf"(?:[^{SENTENCE_ENDS}{CLAUSE_MARKS}（(]++|[（(][^{SENTENCE_ENDS}（()）]{{0,40}}[)）]|[（(])+")
 
 
 @lru_cache(maxsize=4)
@@ -109,7 +112,11 @@ def after_last(marks: re.Pattern[str], text: str, lo: int, hi: int) -> int:
 
 
 def clauses(text: str) -> list[tuple[str, Span]]:
-    """Clauses (sentences further split at ，；：、), each with its span."""
+    """Clauses (sentences further split at ，；：、 outside a bracketed aside), each with its span.
+
+    >>> [t for t, _ in clauses("院校(含本科、专科)27名，低保户3户；未闭（合、5名")]
+    ['院校(含本科、专科)27名', '低保户3户', '未闭（合', '5名']
+    """
     return list(_clauses(text)[0])
 
 
