@@ -47,7 +47,7 @@ POINT = re.compile(
       (?P<y>{_YEAR})\ ?年(?:度)?(?![级龄代轻纪])
       (?:\ ?(?P<m>{_MONTH})\ ?月(?:份)?
          (?:\ ?(?P<d>{_DAY})\ ?[日号])? (?P<p>{_PART})? )?
-      (?P<yp>(?<=年)(?:初|底|末|上半年|下半年|前半年|后半年))?
+      (?P<yp>(?<=年)(?:初|底|末|上半年|下半年|前半年|后半年|第?[一二三四1-4]季度))?
     | (?<![\d])(?P<m2>{_MONTH})\ ?月(?:份)?
       (?:\ ?(?P<d2>{_DAY})\ ?[日号])? (?P<p2>{_PART})?
     | (?<![\d.])(?P<iy>(?:19|20)\d{{2}})(?P<sep>[-/.])(?P<im>1[0-2]|0?[1-9])(?P=sep)(?P<id>3[01]|[12]\d|0?[1-9])(?![\d])
@@ -62,12 +62,15 @@ POINT = re.compile(
 CONNECTOR = re.compile(r"\ ?(?:开始|启动|起)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
 # A right end that gives only the day: 1月13日至21日.
 DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
-# Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月.
+# Days of a month whose first borrows 日 from the second: 12月25-28日, 2018年12月25至28日.
+DAY_RANGE = re.compile(rf"\ ?(?P<d1>{_DAY})\ ?(?:至|到|--?|~)\ ?(?P<d2>{_DAY})\ ?(?:日|号(?![楼院室]))")
+# Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月, 2019年1-3月.
 SHORT_RANGE = re.compile(
     r"""
       (?=\d)(?:                             # a digit first (any other character fails at once)
       (?<![\d.])(?P<y1>(?:19|20)\d{2})\ ?(?:至|到|--?|~)\ ?(?P<y2>(?:19|20)\d{2})\ ?年(?![级龄代])
-    | (?<![\d年.])(?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月(?:份)?
+    | (?<![\d.])(?:(?P<my>(?:19|20)\d{2})\ ?年\ ?)?  # 2019年1至3月: the year of both
+      (?P<m1>1[0-2]|0?[1-9])\ ?(?:至|到|--?|~)\ ?(?P<m2>1[0-2]|0?[1-9])\ ?月(?:份)?
       )
     """,
     re.VERBOSE,
@@ -139,7 +142,7 @@ def _point(m: re.Match[str]) -> _Point | None:
     if ms is None or month is None:
         if ys is not None and g["yp"] and month is None and ms is None:
             half = _HALVES.get(g["yp"])
-            if half is not None:  # 2022年上半年: January to June
+            if half is not None:  # 2022年上半年: January to June; 2019年第一季度: January to March
                 return _Point(year, half[0], None, None, year is not None, blank, "month", half[1])
             # 2018年初 / 2018年底: the first or the last month
             mo = 1 if g["yp"] == "初" else 12
@@ -174,7 +177,10 @@ def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> 
     return f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
 
 
-_HALVES = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12)}
+_HALVES = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
+           # and the quarters: 2019年第一季度, 2019年四季度
+           **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
+              for q in qs for lead in ("", "第")}}
 
 
 def _bounds(p: _Point) -> tuple[str | None, str | None]:
@@ -211,6 +217,13 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
         start, end = m.start(), m.end()
         right: _Point | None = None
         c = CONNECTOR.match(view, end)
+        days = DAY_RANGE.match(view, end) if left.period == "month" and left.month_to is None else None
+        if days is not None:  # 12月25-28日: the month's days, the first borrowing 日 from the second
+            d1, d2 = _num(days.group("d1")), _num(days.group("d2"))
+            first = replace(left, day_from=d1, day_to=d1, period="day")
+            last = replace(first, day_from=d2, day_to=d2, year_explicit=False)
+            if d1 is not None and d2 is not None and _valid(first) and _valid(last):  # (_DAY reads no 0)
+                left, right, end, c = first, last, days.end(), None
         if c is not None:
             rm = POINT.match(view, c.end())
             if rm is not None:
@@ -318,7 +331,8 @@ def _short_range(text: str, m: re.Match[str]) -> DateFact | None:
         y1, y2 = int(m.group("y1")), int(m.group("y2"))
         return DateFact(text[s:e], (s, e), f"{y1:04d}-01-01", f"{y2:04d}-12-31", False, "range")
     m1, m2 = int(m.group("m1")), int(m.group("m2"))
-    return DateFact(text[s:e], (s, e), _iso(None, m1, None, end=False), _iso(None, m2, None, end=True),
+    year = int(m.group("my")) if m.group("my") else None
+    return DateFact(text[s:e], (s, e), _iso(year, m1, None, end=False), _iso(year, m2, None, end=True),
                     False, "range")
 
 
