@@ -222,7 +222,8 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
             d1, d2 = _num(days.group("d1")), _num(days.group("d2"))
             first = replace(left, day_from=d1, day_to=d1, period="day")
             last = replace(first, day_from=d2, day_to=d2, year_explicit=False)
-            if d1 is not None and d2 is not None and _valid(first) and _valid(last):  # (_DAY reads no 0)
+            # (a second day before the first, 12月30-2日, may run into the next month: left as it was)
+            if d1 is not None and d2 is not None and d1 <= d2 and _valid(first) and _valid(last):
                 left, right, end, c = first, last, days.end(), None
         if c is not None:
             rm = POINT.match(view, c.end())
