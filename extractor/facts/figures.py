@@ -40,7 +40,8 @@ NUMERAL = re.compile(
       (?=[0-9{_CN}xX×某_])             # a first character (any other fails at once)
       (?:
       (?P<arabic>
-        (?<![A-Za-z0-9.])(?<!\d\ )     # not the tail of a model number, a decimal or a spaced run
+        (?:(?<=RMB)|(?<=CNY)|(?<![A-Za-z0-9.]))(?<!\d\ )  # not the tail of a model number, a
+                                       # decimal or a spaced run (RMB5000元 is an amount)
         \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0, 2 658
         (?:,\d{{3}}(?!\d))*+           # thousands separators: 1,800
         (?:\ ?\.\d++)?                 # decimals: 12.5, and 3 .5 (a stray space before the point)
