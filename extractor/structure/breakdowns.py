@@ -72,6 +72,8 @@ _ABOVE_TOTAL = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:"
                           + r")[^,;:，；：。]{0,8}$")
 # the separators of a list's items (folded view), and of a sentence
 _ITEM_SEP = re.compile(r"[,;、]")
+#: the words that join a list's last items (和, 及…), longest first: one right after a figure ends its item
+_LINKS_AFTER = tuple(w for w in LEXICON.list_links if w != "、")
 _MARKER = re.compile("|".join(map(re.escape, LEXICON.parts_markers)))
 # 现有低保户中：the list of a group restated before 中
 _AMONG = re.compile(r"([\u4e00-\u9fff]{2,10})(?<!其)中\s*:")
@@ -279,6 +281,14 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
     view = r.view
     end = min(end, start + _LIST_REACH)  # no list runs on for pages: a text of markers stays linear
     cuts = [start] + [m.end() for m in _ITEM_SEP.finditer(view, start, end) if r.groups.at(m.start()) == group]
+    # a link word right after a figure ends its item too (困难党员1.5万元和老党员2万元)
+    linked = []
+    for f in r.figs_in(start, end):
+        w = next((x for x in _LINKS_AFTER if view.startswith(x, f.end)), None) if f.group == group else None
+        if w is not None and f.end + len(w) < end:
+            linked.append(f.end + len(w))
+    if linked:
+        cuts = sorted({*cuts, *linked})
     bounds = list(zip(cuts, [*cuts[1:], end], strict=True))
     nested = False  # inside an item's own sub-list
     owner: Item | None = None
