@@ -12,6 +12,8 @@ that makes a quantity:
   (农村低保 and 城镇低保, a类人员家庭 and b类人员家庭 differ), the same region and measure word:
   a subject borrowed from an earlier clause (实施生活救助91人 … 助学救助31人) groups nothing;
 - the same period and batch (2024年1月 and 2024年7月, 第1批 and 第2批 differ);
+- both how many there are (全市共有困难职工1200户, 困难职工现有…) or both how many an action
+  reached (慰问困难职工800户): a stock and a flow of one group are two quantities;
 - neither a part (after 其中/包括/分别, or of a breakdown), nor an item of a list of other
   groups in its sentence (农村低保…户…人,城镇低保…户…人; 共调出97户,新增11户), nor a rate, a
   change or a comparison (每, 增加, 较上年), nor in brackets, nor narrowed by a clause
@@ -85,7 +87,7 @@ def _families(ctx: Context) -> list[list[tuple[int, Scope]]]:
             assert f.subject is not None
             rough[(fold_word(f.subject), fold_word(f.unit))].append(i)
     dates = _Dates(ctx)
-    families: dict[tuple[str, str], list[tuple[int, Scope]]] = defaultdict(list)
+    families: dict[tuple[str, str, bool], list[tuple[int, Scope]]] = defaultdict(list)
     for members in rough.values():
         if len(members) < 2:
             continue
@@ -93,7 +95,9 @@ def _families(ctx: Context) -> list[list[tuple[int, Scope]]]:
             f = ctx.facts[i]
             assert isinstance(f, Count)
             if _headline(ctx, f, i):
-                families[(_full_subject(ctx, f), fold_word(f.unit))].append((i, _scope(ctx, f, dates)))
+                first = _qualified_start(ctx, f)
+                key = (_full_subject(ctx, f, first), fold_word(f.unit), _stock(ctx, f, first))
+                families[key].append((i, _scope(ctx, f, dates)))
     found = ctx.cache["duplicate_families"] = [m for m in families.values() if len(m) > 1]
     return found
 
@@ -262,23 +266,47 @@ def _scope(ctx: Context, f: Count | Money, dates: _Dates) -> Scope:
 
 
 
-def _full_subject(ctx: Context, f: Count | Money) -> str:
+def _full_subject(ctx: Context, f: Count | Money, qualified_start: int | None = None) -> str:
     """The subject with the qualifiers written before it in its clause: 农村低保, a类人员家庭
-    (jieba's words back to a verb, a preposition or a numeral)."""
+    (jieba's words back to a verb, a preposition or a numeral; from ``qualified_start`` when the
+    caller has it)."""
     assert f.subject is not None and f.subject_span is not None
-    subject = fold_word(f.subject)
+    first = _qualified_start(ctx, f) if qualified_start is None else qualified_start
+    return ctx.view[first:f.subject_span[0]] + fold_word(f.subject)
+
+
+def _qualified_start(ctx: Context, f: Count | Money) -> int:
+    """Where the subject's qualifiers start (:func:`_full_subject`); the subject's start when it
+    has none."""
+    assert f.subject_span is not None
     s, e = f.subject_span
     lo = max(0, s - 16)
     lo = after_last(FIGURE_CLAUSE_START, ctx.view, lo, s)
     if lo >= s or e <= s:
-        return subject
+        return s
     (tokens,) = ctx.tokens([(lo, e)])
     first = s
     for t in reversed([t for t in tokens if t.start < s]):
         if t.end > s or t.tag.startswith(_NOT_QUALIFIER) or _LINK.fullmatch(t.text) is not None:
             break  # a word across the subject's start, or no qualifier
         first = t.start
-    return ctx.view[first:s] + subject
+    return first
+
+
+# how many there are, not how many an action reached: 全市共有困难职工1200户, 现有低保户, 困难职工
+#共有1200户 (a stock) beside 慰问困难职工800户 (a flow) are two quantities
+_STOCK_BEFORE = re.compile(r"(?<![没所具])(?:共|现|尚|仍|还|另|总共|共计)?有$")
+_STOCK_BETWEEN = re.compile(r"\s*(?:共|现|尚|仍|还|总共|共计)?有")
+
+
+def _stock(ctx: Context, f: Count, qualified_start: int) -> bool:
+    """Whether the figure says how many there are: 有 right before its subject (and its
+    qualifiers), or between the subject and the figure."""
+    assert f.subject_span is not None
+    e = f.subject_span[1]
+    if e <= f.span[0] and _STOCK_BETWEEN.match(ctx.view, e, f.span[0]) is not None:
+        return True
+    return _STOCK_BEFORE.search(ctx.view, max(0, qualified_start - 3), qualified_start) is not None
 
 
 # ------------------------------------------------------------------ a figure stated again
