@@ -125,8 +125,9 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
     """The count and the total a rate applies to: stated once each in the rate's sentence, or —
     for a stated bound (不低于, 不超过) — once each in one sentence of the rate's paragraph. The
     count is of the rate's own recipients (每名贫困母亲 ↔ 200名贫困母亲, never another group the
-    rate names); the total is the only amount paid beside the count, or the one a total marker
-    (共, 合计) states, never an amount raised (筹集), nor a part of a breakdown."""
+    rate names) and no part of a breakdown (the sentence's total pays the whole: 共100名…共计5万元，
+    其中困难党员每人600元); the total is the only amount paid beside the count, or the one a total
+    marker (共, 合计) states, never an amount raised (筹集), nor a part of a breakdown."""
     cls = _per_class(per)
     parts: set[int] | None = ctx.cache.get("bounds_parts")
     if parts is None:
@@ -136,7 +137,7 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
         scopes.append(_paragraph(ctx, rate.span[0]))
     for s, e in scopes:
         near = [(j, ctx.facts[j]) for j in _within(ctx, s, e)]
-        counts = [j for j, f in near if isinstance(f, Count)
+        counts = [j for j, f in near if isinstance(f, Count) and j not in parts
                   and f.value is not None and _count_class(f) == cls and not _in_brackets(ctx, f.span[0])
                   and _recipients(ctx, per, rate, f)]
         totals = [j for j, f in near if isinstance(f, Money)
@@ -163,10 +164,18 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
     return None
 
 
+# how far back from its 每 a rate's clause is read for the group it names (其中困难党员每人600元)
+_NAMED_BEFORE = 12
+
+
 def _recipients(ctx: Context, per: re.Match[str], rate: Money, count: Count) -> bool:
     """Whether a count may be of the rate's recipients: the rate names the count's own group
-    (每名贫困母亲 ↔ 200名贫困母亲), or no group the report counts (每人500元)."""
-    named = ctx.view[per.end("u") if per.group("u") else per.end() : rate.span[0]]
+    (每名贫困母亲 ↔ 200名贫困母亲, 困难党员每人600元 ↔ 困难党员50名), or no group the report
+    counts (每人500元)."""
+    v = ctx.view
+    lo = max(0, per.start() - _NAMED_BEFORE)
+    lo = max(lo, *(v.rfind(c, lo, per.start()) + 1 for c in ",;:，；：。\n"))
+    named = v[lo : per.start()] + " " + v[per.end("u") if per.group("u") else per.end() : rate.span[0]]
     if count.subject and fold_word(count.subject) in named:
         return True
     return not any(group in named for group in _groups(ctx))
