@@ -64,7 +64,7 @@ def counts_from_figures(text: str, figures: list[Figure], view: str | None = Non
             # the words within the reach of a subject (_MAX_LEN) and its bridge words
             tokens = clause_tokens[bisect.bisect_right(ends, max(lo, f.start - _AROUND)):
                                    bisect.bisect_left(starts, min(hi, f.end + _AROUND))]
-            if f.chinese and (_inside_word(tokens, f.start, f.end) or _slogan(text, f)):
+            if f.chinese and (_inside_word(tokens, f.start, f.end, _lead(view, f)) or _slogan(text, f)):
                 continue
             subject = find_subject(tokens, f.start, f.end, text)
             out.append(_count(f, subject))
@@ -77,14 +77,24 @@ def _by_clause(text: str, figures: list[Figure]) -> list[tuple[Span, list[Figure
     return [(span, [queue[k] for k in here]) for span, here in by_clause(text, [f.start for f in queue])]
 
 
-def _inside_word(tokens: list[Token], start: int, end: int) -> bool:
-    """True when a dictionary word that is not a numeral runs across the figure's edge."""
+def _inside_word(tokens: list[Token], start: int, end: int, lead: int = 0) -> bool:
+    """True when a dictionary word that is not a numeral runs across the figure's edge; a word of
+    the figure and the ``lead`` characters of its approximation word before it (近千人, 上千人:
+    jieba's idioms) is the figure's own."""
     for t in tokens:
         if t.end <= start or t.start >= end:
+            continue
+        if lead and t.start == start - lead and t.end == end:
             continue
         if (t.start < start or t.end > end) and not t.tag.startswith(_NUMERAL_TAGS) and t.tag != "un":
             return True
     return False
+
+
+def _lead(view: str, f: Figure) -> int:
+    """The length of the approximation word written right before the figure (近千人: 1), else 0."""
+    w = f.approx_word
+    return len(w) if w and view.endswith(w, 0, f.start) else 0
 
 
 def _slogan(text: str, f: Figure) -> bool:

@@ -189,6 +189,8 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
             number = Number(_BARE[run], _BARE[run], False)
             approx_word = word or None
         else:
+            if chinese and run[0] in _TENS and _vague(before):
+                return None  # 数十户, 几十万元: some tens, no number
             number = read_folded(run)
             if number is None:
                 run, number = _trim(run)
@@ -267,16 +269,31 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
 
 def _bare_word(view: str, before: str, run: str, p: int) -> str | None:
     """Whether a run of units alone (百, 千, 万, 百万) is a number here: the approximation word
-    before it (近千人, 上百万元, 逾万户), ``""`` when it stands right before 名 or 位 (惠及万名群众,
-    百名“特困户”), None when it is no number (千家万户, 数百名: vague)."""
+    before it (近千人, 上百万元, 逾万户), ``""`` when an approximation word follows it (百余户,
+    万余元: 余 reads only a number) or it stands right before 名 or 位 (惠及万名群众, 百名“特困户”),
+    None when it is no number (千家万户, 数百名: vague)."""
     word = next((w for w in LEXICON.approx_bare_before if before.endswith(w)), None)
     if word is not None:
         return word
-    if run not in _BARE_ALONE or any(before.endswith(w) for w in _VAGUE):
+    if run not in _BARE_ALONE or _vague(before):
         return None
     if p < len(view) and view[p] in LEXICON.approx_inside:
-        p += 1  # 万余名
+        return ""  # 百余户, 千余元, 万余人次
     return "" if view.startswith(_BARE_UNITS, p) else None
+
+
+# the first characters of a Chinese numeral that has no digit before its first unit (十二, 百余)
+_TENS = frozenset("十拾百佰千仟万萬")
+# the 数 of a noun (人数, 户数, 总数) is no vague word: 总数十二户
+_NOUN_SHU = frozenset("人户总次件个名笔项")
+
+
+def _vague(before: str) -> bool:
+    """Whether the numeral after ``before`` is made vague by it (数百名, 几十人, 成千名, 若干)."""
+    word = next((w for w in _VAGUE if before.endswith(w)), None)
+    if word is None:
+        return False
+    return not (word == "数" and len(before) > 1 and before[-2] in _NOUN_SHU)
 
 
 def _not_a_count(view: str, s: int, run: str, unit: str, q: int) -> bool:
