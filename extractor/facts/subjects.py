@@ -88,6 +88,8 @@ def _forward_run(tokens: list[Token]) -> list[Token]:
             out.append(t)
         elif t.tag.startswith("v") and not out and nxt is not None and _nominal(nxt) and len(nxt.text) == 1:
             out.append(t)  # 派遣 + 工
+        elif t.tag.startswith("v") and not out and len(t.text) <= 2 and _names_people_after(tokens, i + 1):
+            out.append(t)  # 下岗 + 失业人员, 退休 + 职工: the verb qualifies the people named after it
         elif t.text in _LINKS and out and nxt is not None and _nominal(nxt):
             out.append(t)
         elif t.text in _OPEN:  # 贫困（低保户）精神残疾人, 10户（39人）贫困户: a bracketed note
@@ -104,6 +106,14 @@ def _forward_run(tokens: list[Token]) -> list[Token]:
 
 
 _OPEN = {"(": ")", "（": "）"}
+
+
+def _names_people_after(tokens: list[Token], i: int) -> bool:
+    """Whether the nouns from ``tokens[i]`` on end in a word naming people (失业人员, 职工)."""
+    j = i
+    while j < len(tokens) and _nominal(tokens[j]):
+        j += 1
+    return j > i and tokens[j - 1].text[-1] in PEOPLE_END
 
 
 def _partitive(tokens: list[Token]) -> list[Token]:
@@ -151,7 +161,9 @@ def _backward(tokens: list[Token]) -> list[Token]:
     while i >= 0:
         t = tokens[i]
         linked = t.text in _LINKS and bool(out) and i > 0 and _nominal(tokens[i - 1])
-        if not (_nominal(t) or linked):
+        # a word jieba cut in two, a verb and a noun of one character each (抗 + 疫医护人员)
+        split = len(t.text) == 1 and t.tag.startswith("v") and bool(out) and len(out[-1].text) == 1
+        if not (_nominal(t) or linked or split):
             break
         out.append(t)
         i -= 1
