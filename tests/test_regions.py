@@ -63,6 +63,12 @@ REGIONS = [
     pytest.param("县民政局领导到伏口镇走访慰问了30户困难群众，送去慰问金1.5万元，全县共慰问500户。",
                  ["伏口镇", "伏口镇", None], id="visit-ends-at-the-whole"),
     pytest.param("到敬老院慰问老人30名。", [None], id="an-unnamed-institution"),
+    # places listed before 分别, one for each figure of every run of as many
+    pytest.param("在伊州区、巴里坤县和伊吾县分别慰问困难职工30名、20名、10名，发放慰问金3万元、2万元、1万元。",
+                 ["伊州区", "巴里坤县", "伊吾县"] * 2, id="places-respectively"),
+    pytest.param("在伊州区、巴里坤县分别慰问困难职工30名、20名、10名。", ["巴里坤县", None, None],
+                 id="places-respectively-not-as-many"),
+    pytest.param("困难职工、劳模分别慰问30名、20名。", [None, None], id="groups-respectively-are-no-places"),
 ]
 
 

@@ -427,6 +427,71 @@ def _visits(view: str) -> Iterator[re.Match[str]]:
             second = _VISIT_AT.search(view, m.end())
 
 
+# places listed right before 分别 (在伊州区、巴里坤县和伊吾县分别慰问困难职工30名、20名、10名)
+_EACH_LIST = re.compile(r"、|和|及|与|以及")
+# between two figures of one run: a list's separator
+_RUN_SEP = re.compile(r"\s*(?:[、,;]|和|及|与|以及)\s*")
+# what ends the clause the list of places stands in, read back from 分别
+_LIST_START = ",;:。!?\n()"
+_LIST_REACH = 60
+# how far after 分别 its figures are read
+_EACH_REACH = 300
+
+
+def respective(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
+    """The places a list names right before ``分别``, each the region of the figure in its place
+    in every run of as many figures after it in the sentence (在伊州区、巴里坤县、伊吾县分别慰问困难
+    职工30名、20名、10名，发放慰问金3万元、2万元、1万元: 30名 and 3万元 are 伊州区's). Every item of
+    the list must name a place (the first may open with a word before it: 在, 其中) and the run must
+    have as many figures as the list has places; else nothing is said."""
+    out: dict[Span, Span] = {}
+    p = view.find("分别")
+    if p < 0 or len(figures) < 2:
+        return out
+    starts = [a for a, _ in figures]
+    while p >= 0:
+        places = _places_before(view, p)
+        if len(places) >= 2:
+            hi = min(len(view), p + _EACH_REACH)  # a bound: a text of lists stays linear
+            end = min((k for k in (view.find(c, p, hi) for c in "。!?\n") if k >= 0), default=hi)
+            k = bisect.bisect_left(starts, p + 2)
+            while k < len(figures) and figures[k][0] < end:
+                run = [figures[k]]
+                while k + len(run) < len(figures) and figures[k + len(run)][0] < end and \
+                        _RUN_SEP.fullmatch(view, run[-1][1], figures[k + len(run)][0]) is not None:
+                    run.append(figures[k + len(run)])
+                if len(run) == len(places):
+                    out.update(zip(run, places, strict=True))
+                k += len(run)
+        p = view.find("分别", p + 2)
+    return out
+
+
+def _places_before(view: str, p: int) -> list[Span]:
+    """The places listed right before ``p`` in its clause (each item a place name), else []."""
+    lo = max(0, p - _LIST_REACH)
+    lo = max(lo, *(view.rfind(c, lo, p) + 1 for c in _LIST_START))
+    cuts = [lo, *(x for m in _EACH_LIST.finditer(view, lo, p) for x in m.span()), p]
+    items = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts), 2)]
+    g = gazetteer()
+    out: list[Span] = []
+    for k, (a, b) in enumerate(items):
+        if k == 0:  # the first item may open with a word before its place (在伊州区, 其中城关镇)
+            a += next((len(w) for w in _BEFORE_LIST if view.startswith(w, a)), 0)
+        if not _a_place(view[a:b], g):
+            return []
+        out.append((a, b))
+    return out
+
+
+# what may open a list of places before 分别, before its first place
+_BEFORE_LIST = ("其中", "在", "对", "向", "为", "给", "于", "从", "到")
+
+
+def _a_place(name: str, g: Gazetteer) -> bool:
+    return g.is_name(name) or named_place(name, g)
+
+
 def visited(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
     """The named units the report visits (走访慰问了X，; 前往X，; 到X走访), by the figures they are
     the region of: one unit visited is the region of the figures after it in its sentence (up to a
@@ -512,13 +577,18 @@ class Regions:
         order = sorted(set(figures))
         self._heads = dict(zip(order, item_heads(view, order), strict=True))
         self._visited = visited(view, order)
+        self._respective = respective(view, order)
 
     def of(self, span: Span, names: Sequence[Named]) -> str | None:
         """The region of the figure at ``span``: the place named nearest before it among its
-        clause's ``names``, not inside an organization's name (莒县总工会) nor the report's own;
-        else the named unit visited (:func:`visited`); else the head of its list item or line;
+        clause's ``names``, not inside an organization's name (莒县总工会) nor the report's own,
+        unless a list of places before 分别 gives it its own (:func:`respective`); else the named
+        unit visited (:func:`visited`); else the head of its list item or line;
         else None."""
         start = span[0]
+        listed = self._respective.get(span)
+        if listed is not None and not self.own(listed):  # 在A、B、C分别…30名、20名、10名
+            return self.text[listed[0]:listed[1]]
         places = [n for n in names if n[0] == "PLACE" and n[2] <= start]
         if places:
             orgs = [(n[1], n[2]) for n in names if n[0] == "ORG"]
