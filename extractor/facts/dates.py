@@ -141,7 +141,7 @@ def _point(m: re.Match[str]) -> _Point | None:
         return None
     if ms is None or month is None:
         if ys is not None and g["yp"] and month is None and ms is None:
-            half = _HALVES.get(g["yp"])
+            half = _PARTS_OF_YEAR.get(g["yp"])
             if half is not None:  # 2022年上半年: January to June; 2019年第一季度: January to March
                 return _Point(year, half[0], None, None, year is not None, blank, "month", half[1])
             # 2018年初 / 2018年底: the first or the last month
@@ -177,7 +177,7 @@ def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> 
     return f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
 
 
-_HALVES = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
+_PARTS_OF_YEAR = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
            # and the quarters: 2019年第一季度, 2019年四季度
            **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
               for q in qs for lead in ("", "第")}}
