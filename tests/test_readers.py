@@ -179,8 +179,6 @@ def test_a_file_is_read_whole_whatever_its_size_said(stated: int, limit: int | N
     while read, a /proc file whose size says 0), and never past the limit."""
     import os
 
-    import extractor.readers as readers
-
     data = SIMPLIFIED.encode("utf-8")
     path = tmp_path / "grows.txt"
     path.write_bytes(data)
@@ -191,7 +189,7 @@ def test_a_file_is_read_whole_whatever_its_size_said(stated: int, limit: int | N
         st[6] = stated  # st_size
         return os.stat_result(st)
 
-    monkeypatch.setattr(readers.os, "fstat", fstat)
+    monkeypatch.setattr(os, "fstat", fstat)  # (the readers' os: the one module)
     limits = Limits(max_bytes=len(data) + limit) if limit is not None else None
     if whole:
         assert read_path(path, limits).text == SIMPLIFIED
