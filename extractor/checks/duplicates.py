@@ -11,7 +11,8 @@ that makes a quantity:
 - the same full subject, standing at the figure (困难职工53名, 53名困难职工) with its qualifiers
   (农村低保 and 城镇低保, a类人员家庭 and b类人员家庭 differ), the same region and measure word:
   a subject borrowed from an earlier clause (实施生活救助91人 … 助学救助31人) groups nothing;
-- the same period and batch (2024年1月 and 2024年7月, 第1批 and 第2批 differ);
+- the same period and batch (2024年1月 and 2024年7月, 第1批 and 第2批, 春节期间 and “五一”期间 differ);
+- not two bodies' figures (市总工会慰问…53名, 县总工会慰问…30名);
 - both how many there are (全市共有困难职工1200户, 困难职工现有…) or both how many an action
   reached (慰问困难职工800户): a stock and a flow of one group are two quantities;
 - neither a part (after 其中/包括/分别, or of a breakdown), nor an item of a list of other
@@ -233,10 +234,12 @@ def _other_group(other: object, f: Count, cls: str | None) -> bool:
 
 # ------------------------------------------------------------------ what quantity it states
 
-# a batch or a period inside a sentence: 第2批, 第一期, 上半年, 三季度, 1-11月
+# a batch or a period inside a sentence: 第2批, 第一期, 上半年, 三季度, 1-11月, 春节期间
 _PERIOD = re.compile(
     r"第[0-9一二三四五六七八九十]{1,3}(?:批次|批|期|轮|季度|阶段)|[上下]半年|全年|当月|本月|上月"
     r"|[一二三四1-4]季度|\d{1,2}-\d{1,2}月"
+    r"|(?:元旦|春节|两节|元宵|清明|五一|端午|七一|八一|中秋|国庆|重阳|暑期|暑假|寒假|[春夏秋冬]季|汛期|高温)++"
+    r"[”\"]?节?(?:期间|前夕|之际|前后)"  # 春节期间, “五一”期间, 中秋前夕 (not 活动期间: the campaign's)
 )
 # tokens that end a subject's qualifiers on its left (a verb, a preposition, a numeral...)
 _NOT_QUALIFIER = ("v", "p", "r", "c", "u", "d", "m", "w", "f", "x")
@@ -431,6 +434,8 @@ def _conflicts(ctx: Context, members: list[int], severity: Severity, only_first:
         iv = interval_of(f)
         if iv is None or first_iv is None or iv.meets(first_iv):
             continue
+        if first.org and f.org and fold_word(first.org) != fold_word(f.org):
+            continue  # 市总工会慰问…53名, 县总工会慰问…30名: two bodies' figures
         if not (_group_first(first) and _group_first(f)) and not (_stated(ctx, first) or _stated(ctx, f)):
             continue  # narrative mentions (30名劳模相聚…为76名劳模发放) may count two groups
         what = "同一数量前后不一致" if severity is Severity.ERROR else _MAYBE
