@@ -646,6 +646,8 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
             label = lay.label(cell.row)
             named = label is not None and label is not cell and cell.row not in lay.total_rows
             region = label.text.strip() if named and label is not None else None
+            if region is not None and _names_what(region):
+                region = None  # a row of 生活救助 or 低保户: what its figures pay or count, not where
             col = lay.columns[cell.col] if cell.col < len(lay.columns) else None
             for i, f in figs:
                 own = f.subject_span is not None and cell.span[0] <= f.subject_span[0] \
@@ -656,6 +658,15 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
                 else:
                     out[i] = replace(f, region=region)
     return tuple(out)
+
+
+def _names_what(label: str) -> bool:
+    """Whether a row's label names a fund (生活救助, 医疗救助) or a group of people helped (低保户):
+    what the row's figures are, not a place (城关镇) or a named unit (区福利院)."""
+    if TAXONOMY.match(label, "fund") is not None:
+        return True
+    group = TAXONOMY.match(label, "group")
+    return group is not None and TAXONOMY[group.category].beneficiary
 
 
 def _names_category(header: str, f: Figure) -> bool:
