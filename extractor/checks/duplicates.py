@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..calc import interval_of
+from ..facts.subjects import HAVE_WORDS
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.segment import FIGURE_CLAUSE_START, after_last, sentence_around
@@ -290,8 +291,9 @@ def _qualified_start(ctx: Context, f: Count | Money) -> int:
     (tokens,) = ctx.tokens([(lo, e)])
     first = s
     for t in reversed([t for t in tokens if t.start < s]):
-        if t.end > s or t.tag.startswith(_NOT_QUALIFIER) or _LINK.fullmatch(t.text) is not None:
-            break  # a word across the subject's start, or no qualifier
+        if t.end > s or t.tag.startswith(_NOT_QUALIFIER) or _LINK.fullmatch(t.text) is not None \
+                or t.text in HAVE_WORDS:
+            break  # a word across the subject's start, or no qualifier (现有 says there are, b)
         first = t.start
     return first
 

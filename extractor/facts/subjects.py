@@ -17,7 +17,7 @@ from ..lang.numbers import CHINESE_NUMERAL_CHARS
 from ..lang.segment import Token
 from ..model import Span
 
-__all__ = ["PEOPLE_END", "find_subject"]
+__all__ = ["HAVE_WORDS", "PEOPLE_END", "find_subject"]
 
 # jieba part-of-speech tags that may stand in a noun phrase
 _NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "nr", "nrt", "nrfg")
@@ -160,6 +160,8 @@ def _backward(tokens: list[Token]) -> list[Token]:
             i -= 1
     while i >= 0:
         t = tokens[i]
+        if t.text in HAVE_WORDS:
+            break  # 人民社区现有低保户218户: who is counted, not that there are so many
         linked = t.text in _LINKS and bool(out) and i > 0 and _nominal(tokens[i - 1])
         # a word jieba cut in two, a verb and a noun of one character each (抗 + 疫医护人员)
         split = len(t.text) == 1 and t.tag.startswith("v") and bool(out) and len(out[-1].text) == 1
@@ -173,6 +175,10 @@ def _backward(tokens: list[Token]) -> list[Token]:
     while len(out) > 1 and _scope(out[0]):
         out.pop(0)
     return out
+
+
+# words of having that jieba tags as qualifiers (现有 b): they end a subject read back
+HAVE_WORDS = frozenset({"现有", "原有", "共有", "尚有", "仍有", "还有", "拥有"})
 
 
 def _numeral(token: Token) -> bool:
