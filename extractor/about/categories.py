@@ -454,22 +454,17 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
         return near
     if own is None or weak == "rate":  # the people it is paid to (not a 活动, 单位 or 物资 named)
         before = [s for s in c.spans if s.end <= start and (s.label != "GROUP" or s.id not in TAXONOMY
-                                                            or _helped(s.id))]
+                                                            or TAXONOMY.helped(s.id))]
         group = _named(before, "GROUP", start, end, after=False)
         if group is not None:
             return group
     if own is None and near is None:  # a table's cells under 各街道低保数据一览表: what its section names
         # (a group that is people helped: money pays no 活动, 单位 or 物资)
-        found = (c.topics.last("group", c.start, _helped), c.topics.last("fund", c.start))
+        found = (c.topics.last("group", c.start, TAXONOMY.helped), c.topics.last("fund", c.start))
         said = max((m for m in found if m is not None), key=lambda m: m.end, default=None)
         if said is not None:
             return c.text[said.start:said.end], (said.start, said.end)
     return own or near
-
-
-def _helped(category: str) -> bool:
-    """Whether a group category counts people helped (not 活动, 单位, 物资, 设施, 工作人员)."""
-    return TAXONOMY[category].beneficiary
 
 
 # the nouns of an act that name no fund of their own after a rate's words (人均月补助506.4元: the

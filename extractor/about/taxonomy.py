@@ -122,6 +122,11 @@ class Taxonomy:
     def ids(self, kind: Kind) -> tuple[str, ...]:
         return tuple(c.id for c in self.of_kind(kind))
 
+    def helped(self, category_id: str) -> bool:
+        """Whether a category counts or pays people helped (困难职工, 低保户, 慰问金), not 活动, 单位,
+        物资, 设施 or 工作人员 (the groups the taxonomy marks ``beneficiary = false``)."""
+        return self._by_id[category_id].beneficiary
+
     def name(self, category_id: str | None) -> str | None:
         """The Chinese name of a category id (None for None or an unknown id)."""
         c = self._by_id.get(category_id) if category_id else None

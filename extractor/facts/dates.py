@@ -178,9 +178,9 @@ def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> 
 
 
 _PARTS_OF_YEAR = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
-           # and the quarters: 2019年第一季度, 2019年四季度
-           **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
-              for q in qs for lead in ("", "第")}}
+                  # and the quarters: 2019年第一季度, 2019年四季度
+                  **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
+                     for q in qs for lead in ("", "第")}}
 
 
 def _bounds(p: _Point) -> tuple[str | None, str | None]:

@@ -666,7 +666,7 @@ def _names_what(label: str) -> bool:
     if TAXONOMY.match(label, "fund") is not None:
         return True
     group = TAXONOMY.match(label, "group")
-    return group is not None and TAXONOMY[group.category].beneficiary
+    return group is not None and TAXONOMY.helped(group.category)
 
 
 def _names_category(header: str, f: Figure) -> bool:
