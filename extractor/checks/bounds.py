@@ -135,11 +135,12 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
     scopes = [_sentence(ctx, rate.span[0])]
     if rate.qualifier is not None:
         scopes.append(_paragraph(ctx, rate.span[0]))
+    named = _named(ctx, per, rate)
     for s, e in scopes:
         near = [(j, ctx.facts[j]) for j in _within(ctx, s, e)]
         counts = [j for j, f in near if isinstance(f, Count) and j not in parts
                   and f.value is not None and _count_class(f) == cls and not _in_brackets(ctx, f.span[0])
-                  and _recipients(ctx, per, rate, f)]
+                  and _recipients(ctx, named, f)]
         totals = [j for j, f in near if isinstance(f, Money)
                   and j not in rate_indexes and j not in parts and f.value is not None and f.qualifier is None
                   and not _in_brackets(ctx, f.span[0]) and not _raised(ctx, f)]
@@ -168,14 +169,19 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
 _NAMED_BEFORE = 12
 
 
-def _recipients(ctx: Context, per: re.Match[str], rate: Money, count: Count) -> bool:
-    """Whether a count may be of the rate's recipients: the rate names the count's own group
-    (每名贫困母亲 ↔ 200名贫困母亲, 困难党员每人600元 ↔ 困难党员50名), or no group the report
-    counts (每人500元)."""
+def _named(ctx: Context, per: re.Match[str], rate: Money) -> str:
+    """The words of a rate's clause that may name its recipients: before its 每 (困难党员每人600元)
+    and between the 每 and the amount (每名贫困母亲500元), apart by a space."""
     v = ctx.view
     lo = max(0, per.start() - _NAMED_BEFORE)
     lo = max(lo, *(v.rfind(c, lo, per.start()) + 1 for c in ",;:，；：。\n"))
-    named = v[lo : per.start()] + " " + v[per.end("u") if per.group("u") else per.end() : rate.span[0]]
+    return v[lo : per.start()] + " " + v[per.end("u") if per.group("u") else per.end() : rate.span[0]]
+
+
+def _recipients(ctx: Context, named: str, count: Count) -> bool:
+    """Whether a count may be of the rate's recipients: the rate's ``named`` words (:func:`_named`)
+    name the count's own group (每名贫困母亲 ↔ 200名贫困母亲, 困难党员每人600元 ↔ 困难党员50名),
+    or no group the report counts (每人500元)."""
     if count.subject and fold_word(count.subject) in named:
         return True
     return not any(group in named for group in _groups(ctx))
