@@ -284,7 +284,9 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
     # a link word right after a figure ends its item too (困难党员1.5万元和老党员2万元)
     linked = []
     for f in r.figs_in(start, end):
-        w = next((x for x in _LINKS_AFTER if view.startswith(x, f.end)), None) if f.group == group else None
+        if f.group != group:
+            continue
+        w = next((x for x in _LINKS_AFTER if view.startswith(x, f.end)), None)
         if w is not None and f.end + len(w) < end:
             linked.append(f.end + len(w))
     if linked:
