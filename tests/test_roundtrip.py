@@ -232,6 +232,17 @@ def test_numbers_come_back_as_the_json_numbers_they_were(value: Any, back: Any, 
 
 
 
+def test_the_export_command_offers_every_table_export_reads() -> None:
+    """The command line names the tables itself (its help loads no SQLAlchemy): the same as the
+    export's."""
+    from extractor.output.export import REVIEW_TABLES, TABLES
+    from extractor.ui.cli import build_parser
+
+    export = next(a for a in build_parser()._actions if a.dest == "command").choices["export"]  # type: ignore[index]
+    table = next(a for a in export._actions if a.dest == "table")
+    assert list(table.choices or ()) == [*TABLES, *REVIEW_TABLES]
+
+
 @pytest.mark.parametrize("table", ["facts", "breakdowns", "findings", "documents", "files", "reviews", "review_log"])
 def test_a_parquet_export_has_the_schema_whatever_the_rows(table: str, tmp_path: Path) -> None:
     """An empty store and one whose ``extra`` is null in every row give the same column types
