@@ -22,6 +22,7 @@ store keeps them (``facts.total_role``) for ``extractor query totals``; both sum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,8 +36,8 @@ from .model import Count, Fact, Money, Record
 if TYPE_CHECKING:
     from .reportdoc import ReportDoc
 
-__all__ = ["GROUPS", "STANDARDS", "Key", "Role", "Standard", "Tallied", "Total", "figure_roles", "record_roles",
-           "tallied", "tally"]
+__all__ = ["GROUPS", "STANDARDS", "Key", "Role", "Standard", "Tallied", "Total", "figure_roles", "raised",
+           "record_roles", "tallied", "tally"]
 
 
 class Role(StrEnum):
@@ -50,6 +51,7 @@ class Role(StrEnum):
     MAX = "max"  # an upper bound (每人最多2000元): listed apart, never added
     SPLIT = "split"  # a total whose parts each name a region: added, unless totals go by region
     SHARE = "share"  # a part of a split total (其中保华镇2户…): added only when totals go by region
+    RAISED = "raised"  # money raised or received (筹集资金50万元, 争取上级资金): its own total, apart from money paid
 
 
 #: the roles listed apart from the totals (rates and bounds), in the order they are listed
@@ -87,8 +89,10 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
             roles[i] = Role(f.qualifier.value)
         elif per_unit(doc.view, f):
             roles[i] = Role.RATE
+        elif i in parts:
+            roles[i] = Role.PART
         else:
-            roles[i] = Role.PART if i in parts else Role.ADDED
+            roles[i] = Role.RAISED if isinstance(f, Money) and raised(doc.view, f) else Role.ADDED
     added_of: dict[int, int] = {}  # each figure of a restated group → the one of them added
     for group in restatements(doc, (i for i, r in enumerate(roles) if r in (Role.ADDED, Role.PART))):
         held = any(roles[i] is Role.PART for i in group)
@@ -100,6 +104,33 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
             added_of.update((i, first) for i in group)
     _split_by_region(doc, roles, added_of)
     return tuple(roles)
+
+
+#: words saying that money comes in: raised, collected, donated, received, won from above
+_RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|争取|收到|接收|接受|吸纳")
+#: words saying that money goes out (发放, 用于): a figure after one of them is paid, whatever else
+#: the clause says (发放筹集的资金50万元)
+_PAY = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
+#: how far back in its clause a figure's verb is looked for
+_RAISE_REACH = 30
+#: the figure's clause in the text before it (at most :data:`_RAISE_REACH` characters)
+_CLAUSE_TAIL = re.compile("[^,;:!?。，；：！？\n]*\\Z")
+
+
+def raised(view: str, f: Money) -> bool:
+    """Money raised or received (共筹集资金182万元, 争取上级资金100万元, 郑三英捐资3万元): a word of
+    :data:`_RAISE` before the figure in its clause and none of :data:`_PAY`. Such money is summed
+    apart from the money paid out, which it would otherwise count twice (筹集资金50万元…发放慰问金
+    40万元 is not 90万元). ``view`` is the report's folded text.
+
+    >>> text = "共筹集资金50万元，发放慰问金40万元"
+    >>> [raised(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("50万元", "40万元")]
+    [True, False]
+    """
+    s = f.span[0]
+    clause = _CLAUSE_TAIL.search(view, max(0, s - _RAISE_REACH), s)
+    start = clause.start() if clause else s
+    return _RAISE.search(view, start, s) is not None and _PAY.search(view, start, s) is None
 
 
 def _split_by_region(doc: ReportDoc, roles: list[Role | None], added_of: dict[int, int]) -> None:
@@ -161,7 +192,8 @@ def tallied(f: Money | Count, role: Role, group: tuple[Key, ...]) -> Tallied:
 @dataclass(frozen=True, slots=True)
 class Total:
     """The total of a group in one measure: the figures added (``facts``), approximate when one
-    of them is, and how many stated again one of them (``restated``: not added)."""
+    of them is, and how many stated again one of them (``restated``: not added). ``raised``: the
+    money raised or received (:attr:`Role.RAISED`), a total apart from the money paid."""
 
     group: tuple[Key, ...]
     kind: Literal["money", "count"]
@@ -170,6 +202,7 @@ class Total:
     facts: int
     approx: bool
     restated: int
+    raised: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +262,8 @@ class _Range:
 def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], list[Standard]]:
     """The totals of each group (its values of ``by``: :data:`GROUPS`) and measure, each group
     once, and the rates and bounds apart: a part is not added (its total is), a figure stated
-    again is not added but counted as ``restated``, a rate or a bound is listed apart; a total
+    again is not added but counted as ``restated``, a rate or a bound is listed apart, money
+    raised or received has a total of its own (after the money paid of its group); a total
     whose parts each name a region (:attr:`Role.SPLIT`) is added unless the totals go by region,
     where its parts are added instead. Measure words are compared folded (戶 is 户); money and
     each measure word are apart (户 and 人 are never added together). A group whose only figures
@@ -243,7 +277,7 @@ def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], lis
     >>> [(x.unit, x.total, x.facts, x.restated) for x in totals]
     [('户', Decimal('160'), 2, 1)]
     """
-    sums: dict[tuple[tuple[Key, ...], str, str], _Sum] = {}
+    sums: dict[tuple[tuple[Key, ...], str, str, bool], _Sum] = {}
     apart: dict[tuple[tuple[Key, ...], str, str, Role], _Range] = {}
     regional = "region" in by
     for x in items:
@@ -255,15 +289,16 @@ def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], lis
             r = apart.setdefault((group, kind, unit, x.role), _Range(x.low, x.high))
             r.low, r.high, r.facts = min(r.low, x.low), max(r.high, x.high), r.facts + x.facts
             continue
-        s = sums.setdefault((group, kind, unit), _Sum())
+        s = sums.setdefault((group, kind, unit, x.role is Role.RAISED), _Sum())
         if x.role is Role.RESTATED:
             s.restated += x.facts
         else:
             s.total += x.total
             s.facts += x.facts
             s.approx = s.approx or x.approx
-    totals = [Total(group, _kind(kind), unit, s.total, s.facts, s.approx, s.restated)
-              for (group, kind, unit), s in sorted(sums.items(), key=lambda kv: _order(by, *kv[0]))
+    totals = [Total(group, _kind(kind), unit, s.total, s.facts, s.approx, s.restated, raised)
+              for (group, kind, unit, raised), s
+              in sorted(sums.items(), key=lambda kv: (*_order(by, *kv[0][:3]), kv[0][3]))
               if s.facts]
     standards = [Standard(group, _kind(kind), unit, role, r.low, r.high, r.facts)
                  for (group, kind, unit, role), r

@@ -191,16 +191,23 @@ TOTALS = [
     pytest.param("为困难职工每户送去慰问金500元，共慰问困难职工40户，发放慰问金2万元。",
                  [("needy_workers", "户", 40, 1, 0), ("condolence_money", "元", 20000, 1, 0)],
                  [("condolence_money", "元", "rate", 500, 500, 1)], id="per-household-rate-apart"),
+    pytest.param("本次活动共筹集送温暖资金50万元，走访慰问困难职工200户，发放送温暖资金40万元。",
+                 [("needy_workers", "户", 200, 1, 0), ("condolence_money", "元", 400000, 1, 0),
+                  ("condolence_money", "元（筹集）", 500000, 1, 0)], [], id="money-raised-apart-from-money-paid"),
 ]
 
 
 def _by_category(rows: list[dict[str, Any]]) -> list[Total]:
     """The summary's totals by category and region added up over the regions: what a category
-    totals wherever its figures are (the regions are :func:`test_totals_by_category_and_region`'s)."""
+    totals wherever its figures are (the regions are :func:`test_totals_by_category_and_region`'s),
+    money raised (元（筹集）) apart."""
+    from extractor.ui.table import unit_label
+
     merged: dict[tuple[str, str], tuple[int, int, int]] = {}
     for r in rows:
-        total, facts, restated = merged.get((r["category"], r["unit"]), (0, 0, 0))
-        merged[(r["category"], r["unit"])] = (total + r["total"], facts + r["facts"], restated + r["restated"])
+        key = (r["category"], unit_label(r["unit"], r["raised"]))
+        total, facts, restated = merged.get(key, (0, 0, 0))
+        merged[key] = (total + r["total"], facts + r["facts"], restated + r["restated"])
     return [(cat, unit, *m) for (cat, unit), m in merged.items()]
 
 
@@ -308,7 +315,8 @@ def test_totals_in_the_text_audit(seed_text_audit: list[str], cells: list[str]) 
     assert cells in [[r[0], *r[2:]] for r in rows if len(r) == 5]
 
 
-@pytest.mark.parametrize("heading", ["  按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入）：",
-                                     "  标准与上下限（不计入合计）："])
+@pytest.mark.parametrize("heading", [
+    "  按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）：",
+    "  标准与上下限（不计入合计）："])
 def test_totals_headings_in_the_text_audit(seed_text_audit: list[str], heading: str) -> None:
     assert heading in seed_text_audit

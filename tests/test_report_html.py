@@ -23,10 +23,10 @@ import pytest
 from PIL import Image
 
 from extractor.model import Count, ErrorRecord, Finding, Money, Record, Severity
-from extractor.pipeline import extract_path, iter_paths
+from extractor.pipeline import extract_path, extract_text, iter_paths
 from extractor.ui.audit import STANDARD_ZH, AuditDoc, Evidence, Role, audit, summary
 from extractor.ui.report_html import _number, render_html
-from extractor.ui.table import UNSTATED
+from extractor.ui.table import UNSTATED, unit_label
 
 from .conftest import ROOT
 from .glyphs import first_line, glyph_crops, tofu
@@ -399,7 +399,7 @@ def test_totals_and_standards_as_the_summary_gives_them(page: str, docs: list[Au
     root = parse(page)
     [totals] = root.find_all("table", "categories")
     assert [(r[1], r[2], r[4], r[3], int(r[5]), int(r[6])) for r in _rows(totals)] == [
-        (c["category"] or "", c["region"] or UNSTATED, c["unit"],
+        (c["category"] or "", c["region"] or UNSTATED, unit_label(c["unit"], c["raised"]),
          ("约" if c["approx"] else "") + _number(Decimal(str(c["total"]))), c["facts"], c["restated"])
         for c in s["by_category"]]
     [apart] = root.find_all("table", "standards")
@@ -423,3 +423,12 @@ def test_totals_of_the_seed_in_the_page() -> None:
     assert got[("assistance_funds", "元")] == (204000, 0)
     [apart] = root.find_all("table", "standards")
     assert [r[1:6] for r in _rows(apart)] == [["assistance_funds", UNSTATED, "下限", "1000", "元"]]
+
+
+def test_money_raised_apart_in_the_page() -> None:
+    """Money raised (筹集送温暖资金50万元) is a row of its own, 元（筹集）, beside the money paid out
+    of it (发放送温暖资金40万元), not added to it."""
+    text = "本次活动共筹集送温暖资金50万元，走访慰问困难职工200户，发放送温暖资金40万元。"
+    [totals] = parse(render_html(audit(extract_text(text)))).find_all("table", "categories")
+    money = [(r[1], r[3], r[4]) for r in _rows(totals) if r[4].startswith("元")]
+    assert money == [("condolence_money", "400000", "元"), ("condolence_money", "500000", "元（筹集）")]

@@ -21,7 +21,7 @@ from extractor.output.ingest import ingest, process_file
 from extractor.output.store import FileResult, engine_url, facts, open_store
 from extractor.totals import Standard, Total
 from extractor.ui.cli import main
-from extractor.ui.table import width
+from extractor.ui.table import unit_label, width
 
 from .conftest import load_cases
 
@@ -39,6 +39,8 @@ REPORTS = {
     "y2020": "西关街道2020年春节送温暖活动总结\n春节期间共慰问困难职工40户，发放慰问金4万元。\n"
              "西关街道办事处\n2020年2月1日\n",
     "streets": "东关街道慰问困难群众50户。西关街道慰问困难群众60户。",
+    "raised": "今年“送温暖”活动中，我会共筹集送温暖资金50万元，走访慰问困难职工200户，发放送温暖资金40万元。"
+              "争取上级资金10万元。",
     "towns": "12月份实施临时救助12户36人，发放救助资金3.6万元。其中保华镇2户10人，救助资金1万元；"
              "大河镇8户17人，救助资金1.7万元；凤凰街道2户9人，救助资金0.9万元。",
 }
@@ -66,7 +68,7 @@ def _rows(sums: list[Total], standards: list[Standard]) -> tuple[list[list[Any]]
     def n(v: Decimal) -> int | float:
         return int(v) if v == v.to_integral_value() else float(v)
 
-    return ([[*t.group, t.unit, n(t.total), t.facts, t.restated] for t in sums],
+    return ([[*t.group, unit_label(t.unit, t.raised), n(t.total), t.facts, t.restated] for t in sums],
             [[*s.group, s.unit, s.role.value, n(s.low), n(s.high), s.facts] for s in standards])
 
 
@@ -158,7 +160,8 @@ TABLE_ROWS = [
     pytest.param("category,region", ["困难群众", "（未指明）", "110户", "2", "1"], id="unstated-region"),
     pytest.param("category,region", ["困难群众", "东关街道", "230户", "2", "0"], id="a-table-shared-among-streets"),
     pytest.param("year,category", ["2019", "慰问金", "30,000元", "1", "0"], id="by-year"),
-    pytest.param("category,region", ["慰问金", "（未指明）", "148,000元", "4", "0"], id="money-with-thousands"),
+    pytest.param("category,region", ["慰问金", "（未指明）", "548,000元", "5", "0"], id="money-with-thousands"),
+    pytest.param("category", ["慰问金", "600,000元（筹集）", "2", "0"], id="money-raised-apart"),
 ]
 
 
@@ -189,8 +192,8 @@ def test_tab_separated(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines, _ = _run(capsys, "--by", "category,region", "--tsv", "--db", store)
     assert code == 0
     assert lines[0].split("\t") == ["category", "category_name", "region", "kind", "unit", "total", "facts",
-                                    "restated", "approx"]
-    assert "needy_workers\t困难职工\t\tcount\t名\t503\t3\t1\tFalse" in lines
+                                    "restated", "approx", "raised"]
+    assert "needy_workers\t困难职工\t\tcount\t名\t503\t3\t1\tFalse\tFalse" in lines
 
 
 def test_the_default_is_by_category(store: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -161,7 +161,7 @@ def standards_by_category(docs: Sequence[AuditDoc]) -> list[dict[str, Any]]:
 
 def _total_row(t: Total) -> dict[str, Any]:
     return {**_group(t.group), "unit": t.unit, "total": _json_number(t.total), "facts": t.facts,
-            "approx": t.approx, "restated": t.restated}
+            "approx": t.approx, "restated": t.restated, "raised": t.raised}
 
 
 def _standard_row(s: Standard) -> dict[str, Any]:

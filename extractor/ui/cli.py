@@ -247,11 +247,12 @@ def _totals(args: argparse.Namespace) -> int:
         sums, standards = totals(args.db, by)
     if args.tsv:
         head = [c for k in by for c in ((k, "category_name") if k == "category" else (k,))]
-        sys.stdout.write("\t".join([*head, "kind", "unit", "total", "facts", "restated", "approx"]) + "\n")
+        sys.stdout.write("\t".join([*head, "kind", "unit", "total", "facts", "restated", "approx", "raised"]) + "\n")
         for t in sums:
             keys = [c for k, v in zip(by, t.group, strict=True)
                     for c in ((v, _category_name(v)) if k == "category" else (v,))]
-            cells = [*keys, t.kind, t.unit, format(t.total.normalize(), "f"), t.facts, t.restated, t.approx]
+            cells = [*keys, t.kind, t.unit, format(t.total.normalize(), "f"), t.facts, t.restated, t.approx,
+                     t.raised]
             sys.stdout.write(printable("\t".join("" if v is None else str(v) for v in cells)) + "\n")
         return 0
     lines = [totals_caption(by), *(totals_lines(sums, by) if sums else ["（没有可汇总的数字）"])]

@@ -38,7 +38,7 @@ from .audit import (
     standard_range,
     summary,
 )
-from .table import UNSTATED
+from .table import UNSTATED, unit_label
 
 __all__ = ["SCRIPT", "STYLE", "FindingExtra", "render_html", "render_section"]
 
@@ -384,7 +384,8 @@ def _categories_table(docs: Sequence[AuditDoc]) -> str:
         return ""
     body = "".join(
         f'<tr><td>{_esc(r["name"])}</td><td><code>{_esc(r["category"] or "")}</code></td>{_region_cell(r)}'
-        f'<td class="n">{"约" if r["approx"] else ""}{_number(Decimal(str(r["total"])))}</td><td>{_esc(r["unit"])}</td>'
+        f'<td class="n">{"约" if r["approx"] else ""}{_number(Decimal(str(r["total"])))}</td>'
+        f'<td>{_esc(unit_label(r["unit"], r["raised"]))}</td>'
         f'<td class="n">{r["facts"]}</td><td class="n{"" if r["restated"] else " zero"}">{r["restated"]}</td></tr>'
         for r in rows)
     out = (f'<table class="categories"><caption>{TOTALS_CAPTION}</caption><thead><tr><th>类别</th>'

@@ -19,8 +19,8 @@ from ..calc import Interval, format_number
 from ..totals import GROUPS, Key, Role, Standard, Total
 from .terminal import printable
 
-__all__ = ["HEADERS", "STANDARD_ZH", "UNSTATED", "aligned", "amount", "group_label", "standard_range",
-           "standards_lines", "totals_caption", "totals_lines", "width"]
+__all__ = ["HEADERS", "RAISED_ZH", "STANDARD_ZH", "UNSTATED", "aligned", "amount", "group_label", "standard_range",
+           "standards_lines", "totals_caption", "totals_lines", "unit_label", "width"]
 
 #: each grouping column of :data:`~extractor.totals.GROUPS` as a table's header says it
 HEADERS = {"category": "类别", "region": "地区", "subject": "对象", "org": "单位", "year": "年份"}
@@ -79,6 +79,19 @@ def amount(total: Decimal, unit: str, approx: bool = False) -> str:
     return f"{'约' if approx else ''}{number}{unit}"
 
 
+#: what marks a total of money raised or received (:attr:`~extractor.totals.Role.RAISED`)
+RAISED_ZH = "筹集"
+
+
+def unit_label(unit: str, raised: bool) -> str:
+    """A total's unit as the tables write it: 元, or 元（筹集） for money raised or received.
+
+    >>> unit_label("元", False), unit_label("元", True)
+    ('元', '元（筹集）')
+    """
+    return f"{unit}（{RAISED_ZH}）" if raised else unit
+
+
 def standard_range(low: Decimal, high: Decimal) -> str:
     """A rate's or bound's value, or the range of them, as the audit writes an interval: ``1000``,
     ``500～1000``."""
@@ -89,9 +102,10 @@ def totals_caption(by: Sequence[str]) -> str:
     """What a totals table is grouped by, and that each group is counted once.
 
     >>> totals_caption(["category", "region"])
-    '按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入）'
+    '按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）'
     """
-    return f"按{'、'.join(HEADERS[k] for k in by)}汇总（每组只计一次：分项、重复表述、标准与上下限不计入）"
+    return (f"按{'、'.join(HEADERS[k] for k in by)}汇总"
+            "（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）")
 
 
 def totals_lines(totals: Sequence[Total], by: Sequence[str]) -> list[str]:
@@ -99,8 +113,8 @@ def totals_lines(totals: Sequence[Total], by: Sequence[str]) -> list[str]:
     (money in 元, counts by measure word), the figures added, the figures not added again because
     they state one of them again."""
     head = [*(HEADERS[k] for k in by), "合计", "项数", "重复未计"]
-    rows = [[*(group_label(k, v) for k, v in zip(by, t.group, strict=True)), amount(t.total, t.unit, t.approx),
-             str(t.facts), str(t.restated)] for t in totals]
+    rows = [[*(group_label(k, v) for k, v in zip(by, t.group, strict=True)),
+             amount(t.total, unit_label(t.unit, t.raised), t.approx), str(t.facts), str(t.restated)] for t in totals]
     return aligned([head, *rows], right=range(len(by), len(by) + 3))
 
 
