@@ -106,6 +106,9 @@ class _Line:
     end: int
     cells: tuple[Span, ...]
     form: str  # tab, pipe, spaces, space
+    #: a row written with single spaces whose last cell runs on as prose does (含低保户10户，五保户3户):
+    #: a row only where the header's last column is a note (备注)
+    loose: bool = False
 
 
 def _split(text: str, view: str, s: int, e: int) -> _Line | None:
@@ -128,7 +131,10 @@ def _split(text: str, view: str, s: int, e: int) -> _Line | None:
     else:
         form, pieces = "space", [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", view[s:e])]
         if _SENTENCE_PUNCT.search(view, s, e) or any(b - a > _SHORT_CELL for a, b in pieces):
-            return None
+            if len(pieces) < 3 or _SENTENCE_PUNCT.search(view, s, pieces[-1][0]) \
+                    or any(b - a > _SHORT_CELL for a, b in pieces[:-1]):
+                return None
+            return _Line(s, e, tuple(pieces), form, loose=True)
     if len(pieces) < 2:
         return None
     return _Line(s, e, tuple(_strip(view, p) for p in pieces), form)
@@ -194,7 +200,7 @@ def find_text_tables(text: str, view: str, facts: Sequence[Fact], known: Sequenc
             out.append(t)
             taken.add(t.span)
     for line in split:
-        if line is not None and len(line.cells) >= 8 and taken.free((line.start, line.end)):
+        if line is not None and not line.loose and len(line.cells) >= 8 and taken.free((line.start, line.end)):
             one = _stream_table(text, view, figs, line.cells)
             if one is not None:
                 out.append(one)
@@ -220,28 +226,40 @@ class _Taken:
 def _row_line_tables(text: str, view: str, figs: _Figures, lines: Sequence[_Line | None]) -> Iterator[Table]:
     """One row a line: at least two lines of as many cells holding figures, under a header line
     of as many cells holding none, or closed by a 合计 line when there is no header; a closing
-    合计 line may leave leading cells out (its cells are aligned on the right)."""
+    合计 line may leave leading cells out (its cells are aligned on the right). Under a header
+    whose last column is a note (备注, 说明), a row may leave its note out (its cells are aligned
+    on the left) or write it as prose (含低保户10户，五保户3户)."""
     i = 0
     while i < len(lines):
         first = lines[i]
         if first is None:
             i += 1
             continue
+        if first.loose:
+            i += 1
+            continue
         headed = not any(_numeric(view, figs, c) for c in first.cells)
         n = len(first.cells)
+        # a last column of notes (备注) may be left empty, and may run on as prose does
+        noted = headed and n >= 3 and _NOTE_HEAD.search(view, *first.cells[-1]) is not None
         rows = [first]
         j = i + 1
         while j < len(lines):
             row = lines[j]
-            if row is None or not any(_numeric(view, figs, c) for c in row.cells):
+            if row is None or not any(_numeric(view, figs, c) for c in row.cells[:n - 1 if noted else n]):
                 break
-            if len(row.cells) != n and not (2 <= len(row.cells) < n and _total_label(view, row.cells[0])):
+            if row.loose and not (noted and len(row.cells) == n):
+                break
+            if len(row.cells) != n and not (noted and len(row.cells) == n - 1) \
+                    and not (2 <= len(row.cells) < n and _total_label(view, row.cells[0])):
                 break
             rows.append(row)
             j += 1
         body = rows[1:] if headed else rows
         if len(body) >= 2 and (headed or any(_total_label(view, r.cells[0]) for r in body[1:])):
-            cells = tuple(Cell(r, n - len(row.cells) + c, text[a:b], (a, b))
+            # a row short of one cell under a note column lacks its note; a 合计 row short of
+            # cells lacks its leading ones (its figures stand under the columns they total)
+            cells = tuple(Cell(r, c if noted and len(row.cells) == n - 1 else n - len(row.cells) + c, text[a:b], (a, b))
                           for r, row in enumerate(rows) for c, (a, b) in enumerate(row.cells))
             yield Table((first.start, rows[-1].end), len(rows), n, cells, header_rows=1 if headed else 0)
             i = j
