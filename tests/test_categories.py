@@ -67,6 +67,12 @@ SENTENCES = [
                  [("困难职工", "needy_workers")] * 4, id="table-total-same-figure-as-text"),
     pytest.param("本會屬會12個，共向困難職工發放民生物資，總值5萬元。",
                  [("屬會", "units"), ("物資", "goods_value")], id="traditional-subjects-as-written"),
+    # a table's note (备注) speaks of its own figures, not of the row's others nor of the rows below
+    pytest.param("春节慰问困难职工情况统计表\n单位 户数 备注\n东关街道 30户 含低保户10户\n西关街道 25户\n"
+                 "南关街道 40户 其中残疾人家庭5户，低保户3户\n合计 95户\n",
+                 [("困难职工", "needy_workers"), ("低保户", "dibao_households"), ("困难职工", "needy_workers"),
+                  ("困难职工", "needy_workers"), ("残疾人家庭", "disabled"), ("低保户", "dibao_households"),
+                  ("困难职工", "needy_workers")], id="table-notes-keep-to-their-own-figures"),
 ]
 
 

@@ -45,7 +45,7 @@ from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
 from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
-from ..structure.topics import Topics
+from ..structure.topics import Topics, within
 from .classify import load_model
 from .phrases import aid_after, line_head, trimmed, weakness
 from .regions import Regions
@@ -187,7 +187,9 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     if not targets:
         return facts
     out = list(facts)
-    topics = doc.topics
+    # a table's notes (备注: 含低保户10户) speak of their own figures only, not of the row's others
+    notes = doc.grid.notes() if doc.grid is not None else []
+    topics = Topics(text, doc.view, doc.sections, asides=notes) if notes else doc.topics
     regions = Regions(doc.title, text, doc.view, [facts[i].span for i in targets])
     windows, members, reach = _windows(doc, targets)
     segmented = doc.tokens(windows)
@@ -208,8 +210,10 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
             assert isinstance(f, (Count, Money))
             # what stands around the figure (a clause of a thousand figures stays linear)
             fs, fe = f.span
-            out[i] = _about(f, _Clause(text, words.around(fs, fe), names.around(fs, fe), cs, topics, campaign_id,
-                                       regions))
+            near = names.around(fs, fe)
+            if notes and not within(notes, fs):
+                near = [n for n in near if not within(notes, n.start)]
+            out[i] = _about(f, _Clause(text, words.around(fs, fe), near, cs, topics, campaign_id, regions))
         _follow(out, here, text)
     _same_figures(out)
     for b in doc.breakdowns:

@@ -822,6 +822,18 @@ class Tables:
     def spans(self) -> list[Span]:
         return [lay.table.span for lay in self.layouts]
 
+    def notes(self) -> list[Span]:
+        """The cells of the tables' note columns (备注), header left out, in order: what a note
+        says (含低保户10户) is about its own figures, not about the row's other cells."""
+        out = []
+        for lay in self.layouts:
+            for col in (c.index for c in lay.columns if c.role == "note"):
+                for r in range(lay.header_rows, lay.table.rows):
+                    cell = lay.cell(r, col)
+                    if cell is not None and cell.row == r and cell.span[0] < cell.span[1]:
+                        out.append(cell.span)
+        return sorted(out)
+
 
 def read_tables(text: str, view: str, facts: Sequence[Fact], known: Sequence[Table] = ()) -> Tables:
     """Every table of a report (the reader's ``known`` ones and those written in its text), laid

@@ -17,13 +17,14 @@ True
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..about.taxonomy import TAXONOMY, Kind, TermMatch
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
+from ..model import Span
 
-__all__ = ["Topics", "heading_starts"]
+__all__ = ["Topics", "heading_starts", "within"]
 
 # how many names back a figure's group or fund is looked for in its section
 _LOOK_BACK = 64
@@ -37,8 +38,11 @@ def heading_starts(text: str) -> list[int]:
 class Topics:
     """Taxonomy terms of one report's text, found on first use."""
 
-    def __init__(self, text: str, view: str | None = None, sections: list[int] | None = None) -> None:
+    def __init__(self, text: str, view: str | None = None, sections: list[int] | None = None,
+                 asides: Sequence[Span] = ()) -> None:
         self.text = text
+        #: spans whose terms are no topic (a table's notes: :meth:`~.tables.Tables.notes`), in order
+        self.asides = asides
         self.view = fold(text) if view is None else view
         self._sections = heading_starts(self.view) if sections is None else sections
         self._found: dict[Kind, tuple[list[int], list[TermMatch]]] = {}
@@ -78,6 +82,18 @@ class Topics:
     def _terms(self, kind: Kind) -> tuple[list[int], list[TermMatch]]:
         if kind not in self._found:
             matches = TAXONOMY.leftmost_longest(self.view, kind)
+            if self.asides:
+                matches = [m for m in matches if not within(self.asides, m.start)]
             self._found[kind] = ([m.end for m in matches], matches)
             self._starts[kind] = [m.start for m in matches]
         return self._found[kind]
+
+
+def within(spans: Sequence[Span], offset: int) -> bool:
+    """Whether ``offset`` falls inside one of ``spans`` (in order, none overlapping).
+
+    >>> within([(2, 5), (9, 12)], 4), within([(2, 5), (9, 12)], 5)
+    (True, False)
+    """
+    k = bisect.bisect_right(spans, offset, key=lambda s: s[0]) - 1
+    return k >= 0 and spans[k][0] <= offset < spans[k][1]
