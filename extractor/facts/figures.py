@@ -32,6 +32,7 @@ _UNIT_START = frozenset(
 _NEXT = "".join(sorted(_UNIT_START))
 _CN = re.escape(CHINESE_NUMERAL_CHARS)
 _CN_DIGITS = "零〇○一二三四五六七八九"
+_ZEROS = frozenset("零〇○")
 # What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
 # _after then accepts only where it wraps running prose.
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
@@ -198,8 +199,9 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
                     return None
                 e = s + len(run)
                 nxt = _after(text, view, s, e)
-        if chinese and len(run) > 1 and all(c in DIGITS for c in run):
-            return None  # 三四个, 二〇一九: a range or a code, not a count
+        if chinese and len(run) > 1 and all(c in DIGITS for c in run) \
+                and (run[0] in _ZEROS or not any(c in _ZEROS for c in run)):
+            return None  # 三四个, 〇八: a range or a code, not a count (一〇八户 is 108 written digit by digit)
     if before.endswith(_ORDINAL_BEFORE):
         return None
     p = nxt
