@@ -300,10 +300,13 @@ def _vague(before: str) -> bool:
 
 def _not_a_count(view: str, s: int, run: str, unit: str, q: int) -> bool:
     """A numeral and measure word that count nothing: a frequency (每月召开一次, 每月走访2次),
-    and, for a Chinese numeral ``run`` ("" for an Arabic one), an article (一个安乐祥和的春节;
-    but 每户一袋米 is one) or a tier (二本新生, 二批以上院校). ``q`` is where the measure word ends."""
+    a day of the month followed by 起 (腊月二十三起), and, for a Chinese numeral ``run`` ("" for an
+    Arabic one), an article (一个安乐祥和的春节; but 每户一袋米 is one) or a tier (二本新生, 二批以上院校).
+    ``q`` is where the measure word ends."""
     if len(run) == 1 and run in DIGITS and _tier(view, run, unit, q, 3):
         return True
+    if unit == "起" and s > 0 and view[s - 1] == "月":
+        return True  # 腊月二十三起, 1月15起: from a day of the month on, no events
     if LEXICON.unit_class(unit) == "event" and _FREQUENCY.search(view, max(0, s - 16), s) is not None:
         return True
     return len(run) == 1 and run in ("一", "壹", "幺") and unit in LEXICON.article_units and not _per_unit(view, s)
