@@ -73,6 +73,10 @@ SENTENCES = [
                  [("困难职工", "needy_workers"), ("低保户", "dibao_households"), ("困难职工", "needy_workers"),
                   ("困难职工", "needy_workers"), ("残疾人家庭", "disabled"), ("低保户", "dibao_households"),
                   ("困难职工", "needy_workers")], id="table-notes-keep-to-their-own-figures"),
+    # the second count of a pair is its group's, not the total's its breakdown gives to parts that name none
+    pytest.param("共帮扶困难职工85户312人，其中城镇职工60户220人，农民工25户92人。",
+                 [("困难职工", "needy_workers")] * 2 + [("城镇职工", "needy_workers")] * 2
+                 + [("农民工", "migrant_workers")] * 2, id="pair-in-a-breakdown-keeps-its-group"),
 ]
 
 

@@ -621,7 +621,7 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
         part = out[i]
         if not isinstance(part, (Count, Money)):
             continue
-        if total.category is not None and part.category != total.category and (
+        if total.category is not None and part.category != total.category and not _paired(out, i) and (
                 # a part whose own words name a category keeps it (助学资金 under 帮扶资金); one named
                 # by its source (社会捐赠, 自筹) or by context only is a share of the total
                 part.category is None or part.category_by in ("context", "campaign", "section")
@@ -629,6 +629,14 @@ def _inherit(out: list[Fact], b: Breakdown) -> None:
             out[i] = part = _adopt(part, total, "breakdown")
         if part.subject is None and total.subject is not None:
             out[i] = _take_subject(part, total)
+
+
+def _paired(out: list[Fact], i: int) -> bool:
+    """Whether the count at ``i`` took its category from the count right before it, whose own
+    words name it (农民工25户92人: the 92人 are the 农民工's, not their total's 困难职工)."""
+    f, prev = out[i], out[i - 1] if i > 0 else None
+    return (isinstance(f, Count) and isinstance(prev, Count) and 0 <= f.span[0] - prev.span[1] <= 1
+            and prev.category == f.category and prev.category_by in ("taxonomy", "classifier"))
 
 
 def _pairs(out: list[Fact]) -> None:
