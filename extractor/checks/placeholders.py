@@ -1,7 +1,8 @@
-"""``placeholder``: a template blank left unfilled (x, xx, X, ×, 某某, 20XX, ___, **) where a
-number, date, name or place belongs. One finding per blank expression: ``2018年xx月xx日`` is one,
-and so are ``x万元`` and ``(__)__号``; never a Latin word (Excel, taxi), a model number (X5, 4x4),
-``×`` between numbers, the ``×`` of a legend (“×”为不按时), ``**`` emphasis or a ruled line.
+"""``placeholder``: a template blank left unfilled (x, xx, X, ×, 某某, 20XX, ___, **, and before a
+unit （ ） and 〇〇) where a number, date, name or place belongs. One finding per blank expression:
+``2018年xx月xx日`` is one, and so are ``x万元`` and ``(__)__号``; never a Latin word (Excel, taxi),
+a model number (X5, 4x4), ``×`` between numbers, the ``×`` of a legend (“×”为不按时), ``**`` emphasis
+or a ruled line.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from ..facts.missing import is_missing
 from ..lang.lexicon import LEXICON
 from ..model import Count, DateFact, Finding, Money, Severity, Span
 from .registry import Context, rule
@@ -44,7 +46,9 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
     spans = sorted(facts)
     starts = [sp[0] for sp in spans]
     seen: set[tuple[int, int]] = set()
-    for s, e in _blanks(ctx.view):
+    # every blank the text shows, and every blank figure the scanner read (**元, （ ）户, 〇〇户)
+    blanks = sorted({*_blanks(ctx.view), *(sp for sp, f in facts.items() if not is_missing(f))})
+    for s, e in blanks:
         k = bisect.bisect_right(starts, s) - 1  # the blank fact that holds it starts at or before it
         owner = spans[k] if k >= 0 and e <= spans[k][1] else None
         span = owner or (s, e)

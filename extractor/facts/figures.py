@@ -33,12 +33,13 @@ _NEXT = "".join(sorted(_UNIT_START))
 _CN = re.escape(CHINESE_NUMERAL_CHARS)
 _CN_DIGITS = "零〇○一二三四五六七八九"
 _ZEROS = frozenset("零〇○")
+_BLANK_ZEROS = frozenset("〇○")
 # What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
 # _after then accepts only where it wraps running prose.
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
 NUMERAL = re.compile(
     rf"""
-      (?=[0-9{_CN}xX×某_])             # a first character (any other fails at once)
+      (?=[0-9{_CN}xX×某_*（(])         # a first character (any other fails at once)
       (?:
       (?P<arabic>
         (?:(?<=RMB)|(?<=CNY)|(?<![A-Za-z0-9.]))(?<!\d\ )  # not the tail of a model number, a
@@ -59,6 +60,9 @@ NUMERAL = re.compile(
         (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
       | 某某                                          # 某某名
       | (?<![A-Za-z])_{{2,}}+(?![A-Za-z])             # ___元, ___人: a line left to write on
+      | (?<![*A-Za-z0-9])\*{{2,6}}+(?!\*)(?={_FOLLOW})  # **元, **户: stars for a number left out, a
+                                                       # unit after them (**重要** is emphasis)
+      | [（(]\ {{0,6}}[）)](?={_FOLLOW})                # （ ）户, ()万元: brackets left empty
       )
       )
     """,
@@ -179,8 +183,10 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         return None  # a lone 一 of 一是, a year, a percentage: no unit follows
     before = view[max(0, s - _LOOKBACK) : s].rstrip(" ")
     approx_word: str | None = None
-    placeholder = m.lastgroup == "blank"
     chinese = m.lastgroup == "chinese"
+    # 〇〇户, ○○元: zeros alone stand for a number left out (二〇〇八 is a number: not zeros alone)
+    placeholder = m.lastgroup == "blank" or (chinese and len(run) >= 2 and all(c in _BLANK_ZEROS for c in run))
+    chinese = chinese and not placeholder
     number: Number | None = None
     if not placeholder:
         if chinese and run in _BARE:
