@@ -294,7 +294,9 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
     bounds = list(zip(cuts, [*cuts[1:], end], strict=True))
     nested = False  # inside an item's own sub-list
     owner: Item | None = None
+    seps: list[str] = []  # the mark before each item (, 、 or ;; "" for the first)
     for cs, ce in bounds:
+        sep = view[cs - 1] if cs > start and view[cs - 1] in ",;、" else ""
         here = [f for f in r.figs_in(cs, ce) if f.group == group and not f.rate]
         first = here[0].start if here else ce
         label = _label(view, cs, first)
@@ -319,14 +321,19 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
             return Items(items, "sibling", cs)
         m = _MARKER.search(view, cs, ce)
         if m is not None and r.groups.at(m.start()) == group and not view[cs:m.start()].strip(" :") and items:
+            if _new_total(seps, len(items) - 1):
+                return Items(items[:-1], "word", items[-1].start)
             owner, nested = items[-1], True  # …65户，其中：…: the last item opens a sub-list
             continue
         if m is not None and m.start() > cs + 1 and r.groups.at(m.start()) == group:
             # 27名，包括…: the item opens a sub-list; what comes before the marker is the item
             mine = [f for f in here if f.start < m.start()]
+            if mine and _new_total([*seps, sep], len(items)):
+                return Items(items, "word", cs)
             if mine:
                 item = Item(cs, m.start(), label, mine)
                 items.append(item)
+                seps.append(sep)
             elif items:
                 item = items[-1]
             else:
@@ -337,8 +344,22 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
             if m is not None and items:  # ，包括：a marker alone opens the last item's sub-list
                 owner, nested = items[-1], True
             continue
+        if _OWN_LIST.match(view, here[-1].end, ce) and _new_total([*seps, sep], len(items)):
+            return Items(items, "word", cs)  # …；特困供养人员450人（其中…）: a total of its own
         items.append(Item(cs, ce, label, here))
+        seps.append(sep)
     return Items(items, "end", end)
+
+
+#: a list of an item's own in brackets right after its figure: 450人（其中集中供养150人…）
+_OWN_LIST = re.compile(r"\s*[(（]\s*(?:" + "|".join(map(re.escape, LEXICON.parts_markers)) + ")")
+
+
+def _new_total(seps: list[str], k: int) -> bool:
+    """Whether the ``k``-th item, which opens a list of its own (特困供养人员450人，其中…), is a new
+    total rather than a part: a semicolon stands before it in a list whose items a comma or 、
+    parts (其中城市低保1200人，农村低保2000人；特困供养人员450人，其中集中供养150人…)."""
+    return k >= 2 and len(seps) > k and seps[k] == ";" and seps[1] in (",", "、")
 
 
 def _part(item: Item, measure: str, totals: set[str]) -> Fig | None:
@@ -574,6 +595,9 @@ def parts_marker(r: Reader) -> Iterator[Breakdown]:
             if group and view[r.groups.opened[group] + 1: ms].strip(" ,:") == "":
                 continue  # (其中…): the parenthesized shape's
             candidates = [f for f in r.figs_in(max(ss, ms - _LIST_REACH), ms) if f.group == group][-_REACH:]
+            semi = view.rfind(";", ss, ms)  # …2000人；特困供养人员450人，其中…: the total is in the marker's
+            if semi >= 0 and any(f.start > semi for f in candidates):  # own statement
+                candidates = [f for f in candidates if f.start > semi]
             if not candidates and m.group() == "其中" and n > 0 and not view[ss:ms].strip(" ,:"):
                 ps, pe = r.sents[n - 1]  # 共慰问700余户。其中，低保户…: the total stands just before
                 candidates = [f for f in r.figs_in(ps, pe) if f.group == 0]
