@@ -51,8 +51,10 @@ class DuplicateClass(StrEnum):
     INCONSISTENT = "inconsistent"
 
 
-# a sentence that compares or dates its figure states another quantity than a plain one
-_CONTEXT_WORDS = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每")
+# a sentence that compares or dates its figure, or says it changed, states another quantity than a
+# plain one (经过动态调整，全县现有低保户1150户: the count after a change, not the count restated)
+_CONTEXT_WORDS = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每"
+                            r"|调整|变动|变化|新增|清退|退出|核减|核增|[降减增]至|[降减增]为")
 # how far from a figure its sentence is read (a sentence is rarely longer)
 _REACH = 300
 # people and households are counted twice as one quantity (7个乡镇48个村 are not)
