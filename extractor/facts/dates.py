@@ -58,8 +58,9 @@ POINT = re.compile(
     """,
     re.VERBOSE,
 )
-# Between the two ends of a range: 至, 到, a dash or a tilde, after an optional 开始/起/启动.
-CONNECTOR = re.compile(r"\ ?(?:开始|启动|起)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
+# Between the two ends of a range: 至, 到, a dash or a tilde, after an optional 开始/起/启动 (and a
+# comma after it: 从1月20日开始，至2月10日结束).
+CONNECTOR = re.compile(r"\ ?(?:(?:开始|启动|起)\ ?,?)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
 # A right end that gives only the day: 1月13日至21日.
 DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Days of a month whose first borrows 日 from the second: 12月25-28日, 2018年12月25至28日.
