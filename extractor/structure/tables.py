@@ -33,8 +33,9 @@ and columns, net-change (``增减``) and previous-period (``上期``) columns. F
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
@@ -257,14 +258,35 @@ def _row_line_tables(text: str, view: str, figs: _Figures, lines: Sequence[_Line
             j += 1
         body = rows[1:] if headed else rows
         if len(body) >= 2 and (headed or any(_total_label(view, r.cells[0]) for r in body[1:])):
-            # a row short of one cell under a note column lacks its note; a 合计 row short of
-            # cells lacks its leading ones (its figures stand under the columns they total)
-            cells = tuple(Cell(r, c if noted and len(row.cells) == n - 1 else n - len(row.cells) + c, text[a:b], (a, b))
-                          for r, row in enumerate(rows) for c, (a, b) in enumerate(row.cells))
+            numeric = _numeric_columns(view, figs, [r for r in body if len(r.cells) == n], n)
+            cells = tuple(Cell(r, col, text[a:b], (a, b)) for r, row in enumerate(rows)
+                          for col, (a, b) in zip(_placed(view, figs, row, n, noted, numeric), row.cells, strict=True))
             yield Table((first.start, rows[-1].end), len(rows), n, cells, header_rows=1 if headed else 0)
             i = j
         else:
             i = i + 1 if headed else max(j, i + 1)  # a run with no header and no total: none of it is one
+
+
+def _numeric_columns(view: str, figs: _Figures, rows: Sequence[_Line], n: int) -> list[int]:
+    """The columns of ``n`` where most of the full ``rows`` hold a figure."""
+    return [c for c in range(n) if rows and sum(_numeric(view, figs, r.cells[c]) for r in rows) * 2 > len(rows)]
+
+
+def _placed(view: str, figs: _Figures, row: _Line, n: int, noted: bool, numeric: list[int]) -> list[int]:
+    """The column of each of a row's cells. A row short of one cell under a note column lacks its
+    note; a 合计 row short of cells lacks its leading ones (its figures stand under the columns
+    they total), unless that puts a figure under a column of words: then its label opens the row
+    and its figures stand under the last columns of figures (序号 姓名 所在村 金额 事由 … 合计 6500)."""
+    k = len(row.cells)
+    if k == n or (noted and k == n - 1):
+        return list(range(k))
+    right = list(range(n - k, n))
+    nums = [i for i, c in enumerate(row.cells) if _numeric(view, figs, c)]
+    if not nums or all(right[i] in numeric for i in nums) or len(nums) > len(numeric) \
+            or nums != list(range(k - len(nums), k)):
+        return right
+    cols = [*range(k - len(nums)), *numeric[len(numeric) - len(nums):]]
+    return cols if all(a < b for a, b in itertools.pairwise(cols)) else right
 
 
 def _total_label(view: str, span: Span) -> bool:
@@ -655,13 +677,14 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
     index = _Facts(facts)
     for lay in layouts:
         t = lay.table
+        where = _place_column(lay)
         for cell in t.cells:
             if cell.row < lay.header_rows:
                 continue
             figs = index.inside(cell)
             if not figs:
                 continue
-            label = lay.label(cell.row)
+            label = lay.label(cell.row) if where is None else where(cell.row)
             named = label is not None and label is not cell and cell.row not in lay.total_rows
             region = label.text.strip() if named and label is not None else None
             if region is not None and _names_what(region):
@@ -676,6 +699,25 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
                 else:
                     out[i] = replace(f, region=region)
     return tuple(out)
+
+
+#: a label column of people's names (姓名, 户主): its rows are people, no region
+_PERSON_HEAD = re.compile("姓名|户主|户名|申请人|联系人|救助对象|帮扶对象|慰问对象")
+#: a column that says where a row's person lives (所在村, 家庭住址, 乡镇, 工作单位)
+_PLACE_HEAD = re.compile("村|社区|乡|镇|街道|住址|地址|单位|居住地|所在")
+
+
+def _place_column(lay: Layout) -> Callable[[int], Cell | None] | None:
+    """For a table whose rows are people (its label column's header is 姓名, 户主...), the cell
+    that gives each row's region: the row's cell under a column of places (所在村, 家庭住址), or
+    none (a person is no region); None for any other table (its label cell gives the region)."""
+    if lay.label_col is None or not _PERSON_HEAD.search(fold(lay.columns[lay.label_col].header)):
+        return None
+    col = next((c.index for c in lay.columns if c.index != lay.label_col and c.kind is None
+                and c.role not in ("serial", "note") and _PLACE_HEAD.search(fold(c.header))), None)
+    if col is None:
+        return lambda _row: None
+    return lambda row: lay.cell(row, col)
 
 
 def _names_what(label: str) -> bool:
@@ -841,12 +883,28 @@ def read_tables(text: str, view: str, facts: Sequence[Fact], known: Sequence[Tab
     tables = [*known, *find_text_tables(text, view, facts, known)]
     if not tables:
         return Tables((), tuple(facts))
+    facts = _within_cells(facts, tables)
     layouts = [_with_inferred_scale(lay_out(t, text, view, facts), facts) for t in tables]
     added: list[Fact] = []
     for lay in layouts:
         added.extend(cell_facts(lay, text, view, facts))
     merged = tuple(sorted((*facts, *added), key=lambda f: (f.span[0], f.span[1]))) if added else tuple(facts)
     return Tables(tuple(layouts), label_facts(merged, layouts))
+
+
+def _within_cells(facts: Sequence[Fact], tables: Sequence[Table]) -> list[Fact]:
+    """The facts, less the figures that run from one cell of a table into the next (``1 张三``: a
+    row's serial number and the name after it read as 1张, a count of sheets)."""
+    cells = sorted(c.span for t in tables for c in t.cells if c.span[0] < c.span[1])
+    starts = [a for a, _ in cells]
+    out: list[Fact] = []
+    for f in facts:
+        if isinstance(f, Money | Count):
+            k = bisect.bisect_right(starts, f.span[0]) - 1
+            if k >= 0 and cells[k][0] <= f.span[0] < cells[k][1] < f.span[1]:
+                continue
+        out.append(f)
+    return out
 
 
 def _with_inferred_scale(lay: Layout, facts: Sequence[Fact]) -> Layout:
