@@ -102,6 +102,9 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
         first = next((i for i in group if roles[i] is Role.ADDED), None)
         if first is not None:
             added_of.update((i, first) for i in group)
+    for group in restatements(doc, (i for i, r in enumerate(roles) if r is Role.RAISED)):
+        for i in group[1:]:  # 共筹集资金50万元 … 全年共筹集资金50万元: raised once
+            roles[i] = Role.RESTATED
     _split_by_region(doc, roles, added_of)
     return tuple(roles)
 
@@ -278,6 +281,7 @@ def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], lis
     [('户', Decimal('160'), 2, 1)]
     """
     sums: dict[tuple[tuple[Key, ...], str, str, bool], _Sum] = {}
+    again: dict[tuple[tuple[Key, ...], str, str], int] = {}  # figures stated again, per group
     apart: dict[tuple[tuple[Key, ...], str, str, Role], _Range] = {}
     regional = "region" in by
     for x in items:
@@ -289,13 +293,18 @@ def tally(items: Iterable[Tallied], by: Sequence[str]) -> tuple[list[Total], lis
             r = apart.setdefault((group, kind, unit, x.role), _Range(x.low, x.high))
             r.low, r.high, r.facts = min(r.low, x.low), max(r.high, x.high), r.facts + x.facts
             continue
-        s = sums.setdefault((group, kind, unit, x.role is Role.RAISED), _Sum())
         if x.role is Role.RESTATED:
-            s.restated += x.facts
-        else:
-            s.total += x.total
-            s.facts += x.facts
-            s.approx = s.approx or x.approx
+            again[(group, kind, unit)] = again.get((group, kind, unit), 0) + x.facts
+            continue
+        s = sums.setdefault((group, kind, unit, x.role is Role.RAISED), _Sum())
+        s.total += x.total
+        s.facts += x.facts
+        s.approx = s.approx or x.approx
+    # a figure stated again is counted under the money paid, or under the money raised when only
+    # money raised was added in its group
+    for key, n in again.items():
+        paid = sums.get((*key, False))
+        sums.setdefault((*key, paid is None and (*key, True) in sums), _Sum()).restated += n
     totals = [Total(group, _kind(kind), unit, s.total, s.facts, s.approx, s.restated, raised)
               for (group, kind, unit, raised), s
               in sorted(sums.items(), key=lambda kv: (*_order(by, *kv[0][:3]), kv[0][3]))

@@ -194,6 +194,9 @@ TOTALS = [
     pytest.param("本次活动共筹集送温暖资金50万元，走访慰问困难职工200户，发放送温暖资金40万元。",
                  [("needy_workers", "户", 200, 1, 0), ("condolence_money", "元", 400000, 1, 0),
                   ("condolence_money", "元（筹集）", 500000, 1, 0)], [], id="money-raised-apart-from-money-paid"),
+    pytest.param("共筹集送温暖资金50万元，慰问困难职工100户。此次活动共筹集送温暖资金50万元。",
+                 [("needy_workers", "户", 100, 1, 0), ("condolence_money", "元（筹集）", 500000, 1, 1)], [],
+                 id="money-raised-restated-once"),
 ]
 
 
