@@ -197,6 +197,12 @@ TOTALS = [
     pytest.param("共筹集送温暖资金50万元，慰问困难职工100户。此次活动共筹集送温暖资金50万元。",
                  [("needy_workers", "户", 100, 1, 0), ("condolence_money", "元（筹集）", 500000, 1, 1)], [],
                  id="money-raised-restated-once"),
+    pytest.param("共慰问困难职工50户，发放慰问金2.5万元（500元/户）。",
+                 [("needy_workers", "户", 50, 1, 0), ("condolence_money", "元", 25000, 1, 0)],
+                 [("condolence_money", "元", "rate", 500, 500, 1)], id="slash-per-household-rate-apart"),
+    pytest.param("慰问标准：500元。共慰问困难职工40户，发放慰问金2万元。",
+                 [("needy_workers", "户", 40, 1, 0), ("condolence_money", "元", 20000, 1, 0)],
+                 [("condolence_money", "元", "rate", 500, 500, 1)], id="standard-after-a-colon-apart"),
 ]
 
 

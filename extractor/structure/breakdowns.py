@@ -55,6 +55,8 @@ Figure = Money | Count
 
 _PEOPLE = ("household", "person")
 _RATE = re.compile(r"每|人均|户均|平均|标准为|标准是")
+# a slash and a unit right after a figure: per household, per person, per month (500元/户)
+_PER_AFTER = re.compile(r" ?/ ?(?:人次|户次|学期|人|户|名|位|家|月|年|次|天|日|个|生|季度)")
 # how far back in its clause a figure's 每/人均 is looked for
 _RATE_REACH = 40
 _CLAUSE_PUNCT = last_of(",;:!?。，；：！？\n")
@@ -146,18 +148,21 @@ class _Groups:
 
 
 def per_unit(view: str, f: Figure) -> bool:
-    """每户1000元, 人均500元, 为每户送去慰问金300元和价值150元的米面油: a rate (每, 人均, 户均, 平均,
-    标准为 earlier in the figure's clause, at most 40 characters back), which never adds up to a
-    total. ``view`` is the report's folded text.
+    """每户1000元, 人均500元, 为每户送去慰问金300元和价值150元的米面油, 500元/户: a rate (每, 人均,
+    户均, 平均, 标准为 earlier in the figure's clause, at most 40 characters back, or a slash and a
+    unit right after it), which never adds up to a total. ``view`` is the report's folded text.
 
-    >>> text = "共发放2万元，每户500元"
-    >>> [per_unit(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("2万元", "500元")]
-    [False, True]
+    >>> text = "共发放2万元，每户500元，300元/人"
+    >>> [per_unit(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("2万元", "500元", "300元")]
+    [False, True, True]
     """
+    if _PER_AFTER.match(view, f.span[1]) is not None:
+        return True  # 500元/户, 800元/人/月
     s = f.span[0]
     lo = max(0, s - _RATE_REACH)
     start = after_last(_CLAUSE_PUNCT, view, lo, s)
-    return _RATE.search(view, start, s) is not None
+    # 慰问标准：500元 (the colon opens the figure's clause)
+    return _RATE.search(view, start, s) is not None or (start >= 3 and view.startswith("标准:", start - 3))
 
 
 class Reader:
