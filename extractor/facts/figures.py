@@ -306,18 +306,22 @@ def _vague(before: str) -> bool:
 
 def _not_a_count(view: str, s: int, run: str, unit: str, q: int) -> bool:
     """A numeral and measure word that count nothing: a frequency (每月召开一次, 每月走访2次),
-    a day of the month followed by 起 (腊月二十三起), and, for a Chinese numeral ``run`` ("" for an
-    Arabic one), an article (一个安乐祥和的春节; but 每户一袋米 is one) or a tier (二本新生, 二批以上院校).
-    ``q`` is where the measure word ends."""
+    a day of the month followed by 起 (腊月二十三起), a web page's counter (浏览次数：1234次), and,
+    for a Chinese numeral ``run`` ("" for an Arabic one), an article (一个安乐祥和的春节; but 每户一袋米
+    is one) or a tier (二本新生, 二批以上院校). ``q`` is where the measure word ends."""
     if len(run) == 1 and run in DIGITS and _tier(view, run, unit, q, 3):
         return True
     if unit == "起" and s > 0 and view[s - 1] == "月":
         return True  # 腊月二十三起, 1月15起: from a day of the month on, no events
+    if _PAGE_STATS.search(view, max(0, s - 10), s) is not None:
+        return True  # 浏览次数：1234次, 阅读 2345 次: a web page's counter, not the report's
     if LEXICON.unit_class(unit) == "event" and _FREQUENCY.search(view, max(0, s - 16), s) is not None:
         return True
     return len(run) == 1 and run in ("一", "壹", "幺") and unit in LEXICON.article_units and not _per_unit(view, s)
 
 
+# a web page's counters before a figure (浏览次数：, 点击数：, 阅读): what the page around a report says
+_PAGE_STATS = re.compile(r"(?:浏览|点击|阅读|访问|下载)(?:次数|人次|数|量)?\ ?[:：]?\ ?$")
 _TIER_UNITS = LEXICON.words("count", "tier_units")
 _TIER_AFTER = LEXICON.words("count", "tier_after")
 # 以上 or 以下 and a noun: a bound of ranks (二批以上院校), not of a number (200人以上,)
