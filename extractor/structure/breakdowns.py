@@ -783,14 +783,26 @@ def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
         and all(p.fact.value != value for p in parts)
 
 
+# how far after a whole's figure a figure of another measure is stated for the whole too
+_BESIDE = 12
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+
+
 @shape("parts_before", "分项在前，其后以“全镇／共”等述及其和",
        "城市低保对象67户……；农村低保对象707户……。对全镇774户城乡低保对象进行复核")
 def parts_before(r: Reader) -> Iterator[Breakdown]:
-    """A figure stated for the whole (全镇, 共) after the figures of its parts in its paragraph, in the
-    same measure word: the parts are all of them, and only when they add up to it."""
+    """A figure stated for the whole (全镇, 共, or right beside such a figure of another measure:
+    两镇合计慰问150户，发放7.5万元) after the figures of its parts in its paragraph, in the same
+    measure word: the parts are all of them, and only when they add up to it."""
     view = r.view
+    prev: Fig | None = None  # the figure before, when it is stated for the whole
     for f in r.figs:
-        if f.group or f.rate or _SCOPE.search(view, max(0, f.start - 8), f.start) is None:
+        scoped = _SCOPE.search(view, max(0, f.start - 8), f.start) is not None
+        # totals stated side by side: 两镇合计慰问150户，发放7.5万元 (the amount is the whole's too)
+        beside = prev is not None and not scoped and prev.measure != f.measure and f.start - prev.end <= _BESIDE \
+            and not _SENTENCE_END.search(view, prev.end, f.start)
+        prev = f if scoped and not f.group and not f.rate else None
+        if f.group or f.rate or not (scoped or beside):
             continue
         para = view.rfind("\n", 0, f.start) + 1
         before = r.figs_in(para, f.start)
