@@ -58,7 +58,7 @@ def find_subject(tokens: Sequence[Token], start: int, end: int, text: str) -> tu
     (token offsets are offsets into ``text``), or None when the clause does not state one."""
     after = [t for t in tokens if t.start >= end]
     before = [t for t in tokens if t.end <= start]
-    phrase = _partitive(before) or _forward(after) or _backward(before) or _relative(after)
+    phrase = _partitive(before) or _forward(after) or _relative(after) or _backward(before)
     if not phrase or "".join([t.text for t in phrase]) in _NOT_SUBJECT:
         return None
     a, b = phrase[0].start, phrase[-1].end
@@ -129,7 +129,8 @@ def _relative(tokens: list[Token]) -> list[Token]:
     工作岗位上的一线人员 → 一线人员): the noun phrase after the first ``的`` within reach, when it
     names people."""
     for i, t in enumerate(tokens):
-        if t.tag in ("w", "x") or _numeral(t) or t.end - tokens[0].start > _RELATIVE_REACH:
+        age = _numeral(t) and i + 1 < len(tokens) and tokens[i + 1].text in _AGE  # 60岁以上的空巢老人
+        if t.tag in ("w", "x") or (_numeral(t) and not age) or t.end - tokens[0].start > _RELATIVE_REACH:
             return []
         if t.text == "的" and i > 0:
             out = _forward(tokens[i + 1:])
@@ -138,6 +139,8 @@ def _relative(tokens: list[Token]) -> list[Token]:
 
 
 _RELATIVE_REACH = 20
+# an age in a clause that qualifies people (60岁以上的): no figure of its own
+_AGE = frozenset({"岁", "周岁"})
 # the closing brackets a phrase may stand before (中央资金（焦财预〔2017〕440号）55万元)
 _CLOSE = {close: open_ for open_, close in _OPEN.items()}
 
