@@ -219,6 +219,19 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         mult = _MULT[view[p]]  # 2000余万元, x万元, x万户
         p += 1
     kind: Literal["money", "count"]
+    # 3万慰问金, 善款5万, 捐款2.5万余: 万 alone for money, after the number or the end of its run
+    wan = p < len(view) and view[p] in "万亿" and mult == 1
+    if not chinese and number is not None and (wan or run[-1] in "万亿"):
+        q = p + 1 if wan else p
+        if q < len(view) and view[q] in LEXICON.approx_inside and wan:
+            approx_word = approx_word or view[q]
+            q += 1
+        if _bare_wan_money(view, s, q):
+            mult = _MULT[view[p]] if wan else 1
+            qualifier, word = _prefix(view, s)
+            return Figure(kind="money", start=s, end=q, surface=text[s:q], value=number.value * mult, unit="",
+                          placeholder=False, approx_word=approx_word or word, qualifier=qualifier,
+                          quantum=number.quantum * mult, rounded=number.rounded, chinese=False)
     um = _MONEY_UNIT.match(view, p)
     unit = um.group() if um is not None else None
     if unit is None and view.startswith("块", p) and _colloquial_yuan(view, p + 1):
@@ -273,6 +286,25 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         rounded=rounded,
         chinese=chinese,
     )
+
+
+# a noun of money right after 万 (3万慰问金), or before the figure with a total word between (善款5万,
+# 捐款共计5万): 万 alone then stands for 万元
+_MONEY_NOUNS = ("慰问金", "资金", "善款", "捐款", "救助金", "补助金", "帮扶金", "助学金", "慰问款", "救助款", "经费",
+                "现金", "款物")
+_MONEY_NOUN_BEFORE = re.compile("(?:" + "|".join(_MONEY_NOUNS) + r")(?:共计|合计|总计|共|计|达|约|为|:)?\ ?$")
+# what may follow 万 when the money noun stands before: a clause's end (an approximation word first)
+_CLAUSE_AFTER = re.compile(r"(?:[,.;:!?。，；：！？、)）\n]|$)")
+
+
+def _bare_wan_money(view: str, s: int, q: int) -> bool:
+    """Whether a number at ``s`` whose 万 (or 亿, with its approximation word) ends at ``q`` is an
+    amount with no 元 written: a noun of money right after it (3万慰问金) or before the number
+    (善款5万，) and the clause ending after it. A measure word after it makes a count (5万人), read
+    before this is asked."""
+    if view.startswith(_MONEY_NOUNS, q):
+        return True
+    return _CLAUSE_AFTER.match(view, q) is not None and _MONEY_NOUN_BEFORE.search(view, max(0, s - 8), s) is not None
 
 
 def _bare_word(view: str, before: str, run: str, p: int) -> str | None:
