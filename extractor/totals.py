@@ -22,7 +22,6 @@ store keeps them (``facts.total_role``) for ``extractor query totals``; both sum
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,8 +35,8 @@ from .model import Count, Fact, Money, Record
 if TYPE_CHECKING:
     from .reportdoc import ReportDoc
 
-__all__ = ["GROUPS", "STANDARDS", "Key", "Role", "Standard", "Tallied", "Total", "figure_roles", "raised",
-           "record_roles", "tallied", "tally"]
+__all__ = ["GROUPS", "STANDARDS", "Key", "Role", "Standard", "Tallied", "Total", "figure_roles", "record_roles",
+           "tallied", "tally"]
 
 
 class Role(StrEnum):
@@ -78,7 +77,7 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
     [('53名', 'added'), ('500元', 'rate'), ('53名', 'restated')]
     """
     from .checks.duplicates import restatements
-    from .structure.breakdowns import per_unit
+    from .structure.breakdowns import per_unit, raised
 
     roles: list[Role | None] = [None] * len(doc.facts)
     parts = {i for b in doc.breakdowns for i in b.part_indexes}
@@ -107,35 +106,6 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
             roles[i] = Role.RESTATED
     _split_by_region(doc, roles, added_of)
     return tuple(roles)
-
-
-#: words saying that money comes in: raised, collected, donated, received, won from above
-_RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|争取|接收|吸纳")
-#: words saying that money goes out (发放, 用于): before the raising word, they make the figure paid
-#: (发放筹集的资金50万元)
-_PAY = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
-#: how far back in its clause a figure's verb is looked for
-_RAISE_REACH = 30
-#: the figure's clause in the text before it (at most :data:`_RAISE_REACH` characters)
-_CLAUSE_TAIL = re.compile("[^,;:!?。，；：！？\n]*\\Z")
-
-
-def raised(view: str, f: Money) -> bool:
-    """Money raised or received (共筹集资金182万元, 争取上级资金100万元, 郑三英捐资3万元): a word of
-    :data:`_RAISE` before the figure in its clause and none of :data:`_PAY` before that word. Such money is summed
-    apart from the money paid out, which it would otherwise count twice (筹集资金50万元…发放慰问金
-    40万元 is not 90万元). ``view`` is the report's folded text.
-
-    >>> text = "共筹集慰问资金50万元，发放慰问金40万元，发放筹集的资金10万元"
-    >>> [raised(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("50万元", "40万元", "10万元")]
-    [True, False, False]
-    """
-    s = f.span[0]
-    clause = _CLAUSE_TAIL.search(view, max(0, s - _RAISE_REACH), s)
-    start = clause.start() if clause else s
-    word = _RAISE.search(view, start, s)
-    # a paying word before it governs it (发放筹集的资金); after it, it names the fund (筹集慰问资金)
-    return word is not None and _PAY.search(view, start, word.start()) is None
 
 
 def _split_by_region(doc: ReportDoc, roles: list[Role | None], added_of: dict[int, int]) -> None:

@@ -233,10 +233,7 @@ def _row_line_tables(text: str, view: str, figs: _Figures, lines: Sequence[_Line
     i = 0
     while i < len(lines):
         first = lines[i]
-        if first is None:
-            i += 1
-            continue
-        if first.loose:
+        if first is None or first.loose:  # no row, or one that may only stand under a header
             i += 1
             continue
         headed = not any(_numeric(view, figs, c) for c in first.cells)
