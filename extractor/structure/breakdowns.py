@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from ..calc import Interval, interval_of, total_interval
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
-from ..lang.segment import after_last, last_of
+from ..lang.segment import SENTENCE_ENDS, after_last, last_of
 from ..model import Breakdown, Count, Fact, Money, Span
 
 if TYPE_CHECKING:
@@ -812,7 +812,7 @@ def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
 
 # how far after a whole's figure a figure of another measure is stated for the whole too
 _BESIDE = 12
-_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
 
 
 @shape("parts_before", "分项在前，其后以“全镇／共”等述及其和",
