@@ -24,6 +24,11 @@ patterns look for. An input fails when it
 
 libFuzzer writes such an input to ``fuzz-data/crashes/<target>/`` and the run fails; the long
 run's counts (inputs, crashes, hangs, time) are written to ``fuzz-data/summary.json``.
+
+``fuzz-data/`` belongs to the machine. The counts are kept in the repository too
+(``corpus/fuzz/summary.json``, written by ``--keep`` and committed), so that a long run goes on
+from them on a new machine: ``--resume`` reads ``fuzz-data/summary.json`` when it is there and the
+kept counts when it is not (the targets' corpora then start again from the bundled seeds).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "fuzz-data"
+#: the long run's counts as committed at the last stop (``--keep``)
+KEPT = ROOT / "corpus" / "fuzz" / "summary.json"
 TARGETS = ("txt", "html", "docx", "pdf", "numbers", "pipeline")
 #: what the text targets' dictionary holds: the words the patterns and the grammar look for
 _WORDS = """
@@ -289,9 +296,7 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
     one piece; each piece's commit is kept in ``commits`` so the counts say what code they ran."""
     DATA.mkdir(exist_ok=True)
     path = DATA / "summary.json"
-    summary: dict[str, dict[str, Any]] = {}
-    if resume and path.exists():
-        summary = json.loads(path.read_text(encoding="utf-8"))
+    summary = load_summary() if resume else {}
     commit = _commit()
     pending = [n for n in names if summary.get(n, {}).get("inputs", 0) < runs]
     for name in names:
@@ -359,6 +364,16 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
     return 1 if bad else 0
 
 
+def load_summary() -> dict[str, dict[str, Any]]:
+    """The long run's counts: this machine's (``fuzz-data/summary.json``), else the kept ones
+    (``corpus/fuzz/summary.json``, a run begun on another machine), else none."""
+    for path in (DATA / "summary.json", KEPT):
+        if path.exists():
+            loaded: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+            return loaded
+    return {}
+
+
 def _commit() -> str:
     """The commit the fuzzed code is at (``+`` when the tree has changes), or ``unknown``."""
     try:
@@ -397,12 +412,19 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=2000, help="inputs per target (default 2000)")
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets at a time")
     ap.add_argument("--resume", action="store_true", help="add to the counts in fuzz-data/summary.json")
-    ap.add_argument("--report", action="store_true", help="print fuzz-data/summary.json as the README's table")
+    ap.add_argument("--report", action="store_true", help="print the counts (fuzz-data/summary.json, else the kept "
+                    "ones) as the README's table")
+    ap.add_argument("--keep", action="store_true", help="copy fuzz-data/summary.json to corpus/fuzz/summary.json "
+                    "(committed: a run on a new machine goes on from it)")
     ap.add_argument("--chunk", type=int, default=0, metavar="SECONDS",
                     help="run each target in pieces of this many seconds, the counts saved after each")
     args = ap.parse_args()
     if args.report:
-        print(report(json.loads((DATA / "summary.json").read_text(encoding="utf-8"))))
+        print(report(load_summary()))
+        return 0
+    if args.keep:
+        KEPT.parent.mkdir(parents=True, exist_ok=True)
+        _write_whole(KEPT, (DATA / "summary.json").read_text(encoding="utf-8"))
         return 0
     if not args.all:
         ap.error(f"name a target ({', '.join(TARGETS)}) or --all")

@@ -4,6 +4,7 @@ broken span, and each target runs an input through the code it names."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import time
 from dataclasses import replace
@@ -99,3 +100,34 @@ def test_each_target_reads_a_dictionary_of_its_own(tmp_path: Path, monkeypatch: 
     assert first != second
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8") != ""
     assert sorted(p.name for p in tmp_path.glob("*.part")) == []  # written whole, then moved into place
+
+
+def test_resume_goes_on_from_the_kept_counts_on_a_new_machine(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without fuzz-data/ resumes from the counts committed at the last stop; one with
+    its own counts uses those; neither gives none."""
+    fuzz = _fuzz()
+    monkeypatch.setattr(fuzz, "DATA", tmp_path / "fuzz-data")
+    monkeypatch.setattr(fuzz, "KEPT", tmp_path / "kept" / "summary.json")
+    assert fuzz.load_summary() == {}
+    fuzz.KEPT.parent.mkdir()
+    fuzz.KEPT.write_text('{"txt": {"inputs": 7}}', encoding="utf-8")
+    assert fuzz.load_summary() == {"txt": {"inputs": 7}}
+    fuzz.DATA.mkdir()
+    (fuzz.DATA / "summary.json").write_text('{"txt": {"inputs": 9}}', encoding="utf-8")
+    assert fuzz.load_summary() == {"txt": {"inputs": 9}}
+    monkeypatch.setattr(sys, "argv", ["fuzz.py", "--keep"])
+    assert fuzz.main() == 0
+    assert fuzz.KEPT.read_text(encoding="utf-8") == '{"txt": {"inputs": 9}}'
+
+
+def test_readme_fuzz_table_is_the_kept_counts() -> None:
+    """The README's table of the long run is the report of the counts committed with it."""
+    fuzz = _fuzz()
+    kept = json.loads(fuzz.KEPT.read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = fuzz.report(kept).splitlines()
+    assert len(table) > 2
+    start = readme.index("<!-- fuzz table -->")
+    rows = [line for line in readme[start:].splitlines() if line.startswith("| ")]
+    assert rows[: len(table)] == table
