@@ -14,13 +14,15 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["MODELS_ENV", "MODELS_PACKAGE", "model_path", "models_dir"]
+__all__ = ["MODELS_ENV", "MODELS_PACKAGE", "build_id", "model_path", "models_dir"]
 
 #: the environment variable that points the loaders at another folder of models
 MODELS_ENV = "EXTRACTOR_MODELS"
@@ -53,3 +55,34 @@ def models_dir() -> Path:
 def model_path(name: str) -> Path:
     """The path of one model file or folder by its name in :func:`models_dir`."""
     return models_dir() / name
+
+
+#: the package's folders that make no record (the command line, the auditor's pages): a change
+#: there does not make the records stored before it stale
+_NOT_RECORDS = frozenset({"ui", "web", "__pycache__"})
+
+
+def build_id() -> str:
+    """The build that makes the records: the version and a digest of the package's code and data
+    (but its command line and web pages) and of the models it loads, e.g. ``0.1.0+3f2a9c1d0b7e``.
+    Two builds with one id make the same record of the same file; the store keeps each file's
+    (``files.build``), and an import extracts again what an older build stored."""
+    return _build_id(str(models_dir()))
+
+
+@lru_cache(maxsize=4)
+def _build_id(models: str) -> str:
+    from . import __version__
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for root, tag in ((package, "extractor"), (Path(models), "models")):
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if (not path.is_file() or path.suffix == ".pyc"
+                    or (tag == "extractor" and rel.parts[0] in _NOT_RECORDS) or "__pycache__" in rel.parts):
+                continue
+            digest.update(f"{tag}/{rel.as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return f"{__version__}+{digest.hexdigest()[:12]}"

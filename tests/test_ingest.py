@@ -247,3 +247,53 @@ def test_a_file_changed_since_its_import_is_stored_again(tmp_path: Path, edits: 
 
     assert len(stored) == len(set(versions))
     assert pointed == {str(report): hashlib.sha256(versions[-1].encode()).hexdigest()}
+
+
+@pytest.mark.parametrize("stored_by", ["0.0.1+older", None], ids=["older-build", "before-builds-were-kept"])
+def test_files_an_older_build_stored_are_extracted_again(
+        corpus: Path, tmp_path: Path, reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+        stored_by: str | None) -> None:
+    """After an upgrade an import extracts again what the older build stored (error rows too):
+    the store ends as a fresh import of the new build would make it, each file once; the next
+    run skips every file; ``refresh=False`` keeps the old rows."""
+    from extractor.output import ingest as ingest_module
+    from extractor.output.store import counter
+    from extractor.resources import build_id
+
+    db = str(tmp_path / "u.db")
+    monkeypatch.setattr(ingest_module, "build_id", lambda: stored_by or "")
+    ingest([corpus], db)
+    monkeypatch.undo()
+    kept = ingest([corpus], db, refresh=False)
+    assert (kept.files, kept.refreshed, kept.skipped) == (0, 0, 64)
+    again = ingest([corpus], db)
+    assert (again.files, again.refreshed, again.skipped) == (64, 64, 0)
+    assert "旧版本入库而重新提取 64" in again.text()
+    assert _state(db) == reference
+    store = open_store(db)
+    with store.engine.connect() as c:
+        assert {r.build for r in c.execute(select(files.c.build))} == {build_id()}
+        assert counter(c, "replaced") == 64
+    store.close()
+    last = ingest([corpus], db)
+    assert (last.files, last.skipped) == (0, 64)
+
+
+def test_build_id_changes_with_the_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build names the models it loads: other models (``EXTRACTOR_MODELS``) are another build."""
+    import shutil
+
+    from extractor.resources import build_id, models_dir
+
+    ours = build_id()
+    assert ours.startswith("0.") and ours == build_id()
+    copy = tmp_path / "models"
+    shutil.copytree(models_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setenv("EXTRACTOR_MODELS", str(copy))
+    assert build_id() == ours  # the same files: the same build
+    other = tmp_path / "other"
+    shutil.copytree(copy, other)
+    words = other / "jieba_userdict.txt"
+    words.write_text(words.read_text(encoding="utf-8") + "新词 5 n\n", encoding="utf-8")
+    monkeypatch.setenv("EXTRACTOR_MODELS", str(other))
+    assert build_id() != ours

@@ -335,6 +335,64 @@ def test_review_outlives_the_files_rows(client: TestClient, db: str, tmp_path: P
     assert again["state"] == "confirmed"
 
 
+def test_a_report_an_older_build_stored_is_extracted_again_and_indexed_anew(client: TestClient, db: str) -> None:
+    """An import after an upgrade extracts again the files an older build stored: their rows are
+    replaced, the workspace's indexes are made anew (no finding listed twice or pointing at rows
+    that are gone), search still finds the report, and a review keeps its verdict."""
+    f = _a_finding(client, rule="placeholder", n=5)
+    key, sha = f["id"], f["document"]["sha256"]
+    assert client.put(f"/api/findings/{key}/review", headers=AUTH,
+                      json={"verdict": "dismissed", "note": "模板", "reviewer": "孙八"}).status_code == 200
+    before = _all(client, "/api/findings", state="all", limit=500)
+    engine = st.open_store(db).engine
+    with engine.begin() as c:
+        source = c.execute(select(st.files.c.path).where(st.files.c.sha256 == sha)).scalar_one()
+        old_ids = {r[0] for r in c.execute(select(st.documents.c.id).where(st.documents.c.sha256 == sha))}
+        c.execute(st.files.update().where(st.files.c.sha256 == sha).values(build="0.0.1+older"))
+    summary = ingest([source], db)
+    assert (summary.files, summary.refreshed, summary.skipped) == (1, 1, 0)
+    with engine.connect() as c:
+        new_ids = {r[0] for r in c.execute(select(st.documents.c.id).where(st.documents.c.sha256 == sha))}
+        assert st.counter(c, "replaced") >= 1
+    engine.dispose()
+    assert new_ids and not new_ids & old_ids
+    after = _all(client, "/api/findings", state="all", limit=500)
+    assert len(after) == len(before) == len(_raw_findings(db))
+    assert sorted(i["id"] for i in after) == sorted(i["id"] for i in before)  # the same keys
+    again = client.get(f"/api/findings/{key}").json()
+    assert again["state"] == "dismissed" and again["review"]["note"] == "模板"
+    with st.open_store(db).engine.connect() as c:
+        text = c.execute(select(st.documents.c.text).where(st.documents.c.sha256 == sha)).scalars().first()
+    words = re.search(r"[\u4e00-\u9fff]{4}", text or "")
+    assert words is not None
+    assert sha in {found for found, _ in _search_all(client, words.group())}
+
+
+def test_rows_replaced_in_place_are_indexed_anew(tmp_path: Path) -> None:
+    """A newer build's rows can take the ids of the rows they replace (the last file's, when the
+    database hands out the highest id plus one): the workspace still lists the new findings, not
+    the old ones under the same ids."""
+    db = str(tmp_path / "f.db")
+    ingest([ROOT / "corpus" / "seed"], db)
+    settings = Settings(db=db, token=TOKEN, upload_dir=tmp_path / "up", max_upload=200_000, sync_every=0)
+    with TestClient(create_app(settings)) as c:
+        before = _all(c, "/api/findings", state="all", limit=500)
+        store = st.open_store(db)
+        records = list(store.records())
+        with store.engine.connect() as conn:
+            row = conn.execute(select(st.files)).mappings().one()  # the seed: one file
+        moved = [{**f, "span": [f["span"][0] + 1, f["span"][1]]} for r in records for f in r["findings"]]
+        shifted = tuple({**r, "findings": [{**f, "span": [f["span"][0] + 1, f["span"][1]]} for f in r["findings"]]}
+                        for r in records)
+        store.write([st.FileResult(row["path"], row["sha256"], row["size"], shifted, build="0.0.2+newer")])
+        store.close()
+        after = _all(c, "/api/findings", state="all", limit=500)
+    assert len(after) == len(before) == len(moved) > 0
+    assert sorted(i["span"][0] for i in after) == sorted(f["span"][0] for f in moved)
+    keys = [parse_key(i["id"]) for i in after]  # each finding under the key of its new span
+    assert [(k[3], k[4]) if k else None for k in keys] == [tuple(i["span"]) for i in after]
+
+
 # --- upload --------------------------------------------------------------------------------------
 
 def test_upload_a_docx_opens_its_report(client: TestClient) -> None:

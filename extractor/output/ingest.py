@@ -26,6 +26,7 @@ from ..paths import shown
 from ..pipeline import extract_path, iter_paths
 from ..progress import Progress, Tally, totals
 from ..readers import open_file
+from ..resources import build_id
 from ..totals import record_roles
 from .jsonl import error_to_dict, record_to_dict
 from .store import FileResult, Store, open_store
@@ -58,13 +59,15 @@ def process_file(path: str) -> FileResult:
     except (OSError, ExtractorError) as e:
         code, message = (e.code, e.message) if isinstance(e, ExtractorError) else (
             "read_failed", f"无法读取文件：{e.strerror or shown(str(e))}")
-        return FileResult(path, hashlib.sha256(os.fsencode(path)).hexdigest(), 0, (), code, shown(message))
+        return FileResult(path, hashlib.sha256(os.fsencode(path)).hexdigest(), 0, (), code, shown(message),
+                          build=build_id())
     result = extract_path(p)
     if isinstance(result, ErrorRecord):
         d = error_to_dict(result)
-        return FileResult(path, sha, size, (), d["error"]["code"], d["error"]["message"])
+        return FileResult(path, sha, size, (), d["error"]["code"], d["error"]["message"], build=build_id())
     return FileResult(path, sha, size, tuple(record_to_dict(r) for r in result),
-                      roles=tuple(tuple(None if x is None else x.value for x in record_roles(r)) for r in result))
+                      roles=tuple(tuple(None if x is None else x.value for x in record_roles(r)) for r in result),
+                      build=build_id())
 
 
 def process_batch(paths: Sequence[str]) -> list[FileResult]:
@@ -81,9 +84,12 @@ class IngestSummary(Tally):
     findings: Counter[str] = field(default_factory=Counter)
     skipped_errors: int = 0
     seconds: float = 0.0
+    #: files stored by an older build and extracted again (counted in ``files`` too)
+    refreshed: int = 0
 
-    def add(self, r: FileResult) -> None:
+    def add(self, r: FileResult, refreshed: bool = False) -> None:
         self.files += 1
+        self.refreshed += refreshed
         self.bytes += r.size
         if r.error_code:
             self.errors[r.error_code] += 1
@@ -103,7 +109,8 @@ class IngestSummary(Tally):
         return bool(self.errors) or self.skipped_errors > 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "skipped": self.skipped, "skipped_errors": self.skipped_errors,
+        return {"files": self.files, "refreshed": self.refreshed, "skipped": self.skipped,
+                "skipped_errors": self.skipped_errors,
                 "documents": self.documents, "facts": self.facts,
                 "mb": round(self.bytes / 1e6, 3), "seconds": round(self.seconds, 2),
                 "findings": dict(sorted(self.findings.items())), "errors": dict(sorted(self.errors.items()))}
@@ -111,7 +118,8 @@ class IngestSummary(Tally):
     def text(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
         stored_errors = f"，其中错误 {self.skipped_errors}" if self.skipped_errors else ""
-        lines = [f"文件 {self.files}（跳过已入库 {self.skipped}{stored_errors}），文档 {self.documents}，"
+        again = f"，旧版本入库而重新提取 {self.refreshed}" if self.refreshed else ""
+        lines = [f"文件 {self.files}（跳过已入库 {self.skipped}{stored_errors}{again}），文档 {self.documents}，"
                  f"事实 {self.facts}，{self.bytes / 1e6:.1f} MB，{self.seconds:.1f} 秒（{rate:.1f} 文档/秒）"]
         if self.findings:
             lines.append("发现：" + "，".join(f"{k} {v}" for k, v in sorted(self.findings.items())))
@@ -138,13 +146,18 @@ CHUNK = 2048
 
 def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: str = "local",
            scheduler: str | None = None, batch_size: int = 64, progress: TextIO | None = None,
-           store: Store | None = None) -> IngestSummary:
+           store: Store | None = None, refresh: bool = True) -> IngestSummary:
     """Ingest every file under ``inputs`` into the store at ``db`` and say what was done.
 
     The files are read a chunk of :data:`CHUNK` at a time: each chunk's contents are looked up in
     the store (a file stored before, by this run or an earlier one, is skipped and its path
     recorded), its new files extracted by the workers and written, batch by batch. Nothing kept
-    grows with the number of files."""
+    grows with the number of files.
+
+    A file stored by another build of the extractor (:func:`~extractor.resources.build_id`: an
+    upgrade, a new model, a store from before builds were kept) is extracted again and its rows
+    replaced, its reviews kept (they are keyed by content and span); ``refresh=False`` skips it
+    as stored."""
     started = time.monotonic()
     own = store is None
     store = store or open_store(db)
@@ -156,11 +169,11 @@ def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: s
             bar = Progress(*totals(iter_paths(inputs)), progress)
         with _Runner(workers, engine, scheduler) as runner:
             for chunk in _chunks(iter_paths(inputs), CHUNK):
-                todo, aliases = _new_files(chunk, store, summary)
+                todo, aliases, stale = _new_files(chunk, store, summary, refresh)
                 for batch in runner.run(todo, batch_size):
-                    written = store.write(batch)
+                    written = store.write(batch, refresh=refresh)
                     for r in written:
-                        summary.add(r)
+                        summary.add(r, r.sha256 in stale)
                     for r in _unwritten(batch, written):
                         summary.skip(r.error_code is not None)  # another import stored it meanwhile
                     if bar:
@@ -183,10 +196,12 @@ def _unwritten(batch: list[FileResult], written: list[FileResult]) -> list[FileR
     return [r for r in batch if id(r) not in kept]
 
 
-def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple[list[str], list[tuple[str, str]]]:
-    """The files of ``chunk`` to extract (one a content: not stored yet, not twice in the chunk),
-    and the (path, sha) of the others, whose content is stored; unreadable files go to the
-    workers, which write their error rows."""
+def _new_files(chunk: list[Path], store: Store, summary: IngestSummary,
+               refresh: bool) -> tuple[list[str], list[tuple[str, str]], set[str]]:
+    """The files of ``chunk`` to extract (one a content: not stored yet or, with ``refresh``,
+    stored by another build; not twice in the chunk), the (path, sha) of the others, whose content
+    is stored, and the contents to extract again; unreadable files go to the workers, which
+    write their error rows."""
     todo: list[str] = []
     hashed: list[tuple[str, str]] = []
     for p in chunk:
@@ -197,14 +212,19 @@ def _new_files(chunk: list[Path], store: Store, summary: IngestSummary) -> tuple
     stored = store.stored_among([sha for _, sha in hashed])
     aliases: list[tuple[str, str]] = []
     taken: set[str] = set()
+    stale: set[str] = set()
+    build = build_id() if refresh else ""
     for path, sha in hashed:
-        if sha in stored or sha in taken:
-            summary.skip(stored.get(sha) == "error")
+        known = stored.get(sha)
+        if sha in taken or (known is not None and not known.stale(build)):
+            summary.skip(known is not None and known.status == "error")
             aliases.append((path, sha))
         else:
             taken.add(sha)
             todo.append(path)
-    return todo, aliases
+            if known is not None:
+                stale.add(sha)
+    return todo, aliases, stale
 
 
 class _Runner:

@@ -7,7 +7,9 @@ Schema (one row per...):
 * ``files``: input file, by the SHA-256 of its content (``sha256`` is the key, so a file is
   stored once whatever its name or how often it is ingested): ``path``, ``size``, ``status``
   (``done`` / ``error``), ``error_code``, ``error_message``, ``documents``, ``ingested_at``,
-  ``seq`` (the order files were written in), ``path_bytes``;
+  ``seq`` (the order files were written in), ``path_bytes``, ``build`` (the extractor that made
+  its rows, :func:`extractor.resources.build_id`: an import extracts again a file an older build
+  stored, or one stored before the column);
 * ``paths``: every path a content was seen at (``path`` → ``sha256``), ``path_bytes``;
 
 A path is stored as :func:`extractor.paths.shown` writes it (a byte that is not UTF-8 as
@@ -56,7 +58,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -87,7 +89,8 @@ from ..model import span_id
 from ..paths import path_bytes
 from ..paths import shown as shown_path
 
-__all__ = ["FileResult", "Store", "engine_url", "errors_said", "open_store", "shown", "store_error"]
+__all__ = ["FileResult", "Store", "Stored", "counter", "engine_url", "errors_said", "open_store", "shown",
+           "store_error"]
 
 metadata = MetaData()
 
@@ -103,6 +106,14 @@ files = Table(
     Column("ingested_at", String(32), nullable=False),
     Column("seq", Integer),
     Column("path_bytes", Text),
+    Column("build", String(80)),
+)
+#: counters of the store's own (``replaced``: the contents whose rows were replaced by a newer
+#: build, ever), which the auditor's workspace reads to know when its indexes are out of date
+counters = Table(
+    "counters", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
 )
 paths = Table(
     "paths", metadata,
@@ -233,6 +244,22 @@ class FileResult:
     error_code: str | None = None
     error_message: str | None = None
     roles: tuple[tuple[str | None, ...], ...] = ()
+    #: the build that made it (:func:`extractor.resources.build_id`); "" when not said (then a
+    #: stored content is never replaced by it)
+    build: str = ""
+
+
+class Stored(NamedTuple):
+    """What the store holds of a content: its status (``done``, ``error``) and the build that
+    made its rows (None: a store older than ``files.build``)."""
+
+    status: str
+    build: str | None
+
+    def stale(self, build: str) -> bool:
+        """Whether a result of ``build`` replaces these rows: made by another build (or an
+        unknown one), and ``build`` is said."""
+        return bool(build) and self.build != build
 
 
 #: seconds a SQLite writer waits for another one (another import into the same file) to commit
@@ -487,8 +514,8 @@ class Store:
                 c.execute(sql("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"), {"k": _PG_LOCK})
             yield c
 
-    def stored_among(self, shas: Sequence[str]) -> dict[str, str]:
-        """Which of these content hashes are stored, with their status (``done``, ``error``)."""
+    def stored_among(self, shas: Sequence[str]) -> dict[str, Stored]:
+        """Which of these content hashes are stored, with their status and build."""
         with self.engine.connect() as c:
             return _stored(c, shas)
 
@@ -499,17 +526,19 @@ class Store:
             with self._writing() as c:
                 _set_paths(c, pairs)
 
-    def write(self, results: Iterable[FileResult]) -> list[FileResult]:
+    def write(self, results: Iterable[FileResult], *, refresh: bool = True) -> list[FileResult]:
         """Write a batch of files in one transaction: all of it lands, or none of it; the results
         written. A content stored meanwhile (by another import of the same files) is not written
-        again: only its path is recorded.
+        again: only its path is recorded. A content another build stored (:meth:`Stored.stale`)
+        is replaced, its documents and their facts, breakdowns and findings taken out and its
+        file row rewritten, unless ``refresh`` is false.
 
         The writer numbers the files and documents itself (holding the write lock, it is the
         only writer), so that a batch is a handful of multi-row inserts, not a statement a
         document."""
         results = list(results)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        file_rows, doc_rows = [], []
+        file_rows, doc_rows, stale = [], [], []
         fact_rows: list[dict[str, Any]] = []
         bd_rows: list[dict[str, Any]] = []
         fi_rows: list[dict[str, Any]] = []
@@ -517,9 +546,13 @@ class Store:
             present = _stored(c, [r.sha256 for r in results])
             fresh: list[FileResult] = []
             for r in results:
-                if r.sha256 not in present:
-                    present[r.sha256] = "new"
+                known = present.get(r.sha256)
+                if known is None or (refresh and known.stale(r.build)):
+                    if known is not None:
+                        stale.append(r.sha256)
+                    present[r.sha256] = Stored("new", r.build)
                     fresh.append(r)
+            _forget(c, stale)
             next_id = (c.execute(select(func.max(documents.c.id))).scalar() or 0) + 1
             seq = c.execute(select(func.max(files.c.seq))).scalar() or 0
             for r in fresh:
@@ -529,7 +562,7 @@ class Store:
                     "sha256": r.sha256, "path": path, "size": r.size,
                     "status": "error" if r.error_code else "done", "error_code": r.error_code,
                     "error_message": r.error_message, "documents": len(r.records), "ingested_at": stamp,
-                    "seq": seq, "path_bytes": raw,
+                    "seq": seq, "path_bytes": raw, "build": r.build or None,
                 })
                 for k, rec in enumerate(r.records):
                     roles = r.roles[k] if len(r.roles) == len(r.records) else None
@@ -542,10 +575,16 @@ class Store:
                     fact_rows.extend(_fact_row(doc_id, f, role) for f, role in _with_roles(rec["facts"], roles))
                     bd_rows.extend(_breakdown_row(doc_id, b) for b in rec["breakdowns"])
                     fi_rows.extend(_finding_row(doc_id, f) for f in rec["findings"])
-            for table, rows in ((files, file_rows), (documents, doc_rows), (facts, fact_rows),
+            for table, rows in ((files, [f for f in file_rows if f["sha256"] not in stale]), (documents, doc_rows),
+                                (facts, fact_rows),
                                 (breakdowns, bd_rows), (findings, fi_rows)):
                 if rows:
                     _insert(c, table, rows)
+            if stale:
+                rewritten = [{"key": f["sha256"], **{f"new_{k}": v for k, v in f.items() if k != "sha256"}}
+                             for f in file_rows if f["sha256"] in stale]
+                c.execute(files.update().where(files.c.sha256 == bindparam("key"))
+                          .values({k: bindparam(f"new_{k}") for k in file_rows[0] if k != "sha256"}), rewritten)
             _set_paths(c, [(r.path, r.sha256) for r in results])
         return fresh
 
@@ -594,13 +633,33 @@ class Store:
                         yield from stored.get(f.sha256, ())
 
 
-def _stored(c: Connection, shas: Sequence[str]) -> dict[str, str]:
-    """The status of each of these contents that is stored."""
-    out: dict[str, str] = {}
+def _stored(c: Connection, shas: Sequence[str]) -> dict[str, Stored]:
+    """The status and build of each of these contents that is stored."""
+    out: dict[str, Stored] = {}
     for k in range(0, len(shas), _IN):
-        query = select(files.c.sha256, files.c.status).where(files.c.sha256.in_(shas[k:k + _IN]))
-        out.update((r.sha256, r.status) for r in c.execute(query))
+        query = select(files.c.sha256, files.c.status, files.c.build).where(files.c.sha256.in_(shas[k:k + _IN]))
+        out.update((r.sha256, Stored(r.status, r.build)) for r in c.execute(query))
     return out
+
+
+def _forget(c: Connection, shas: Sequence[str]) -> None:
+    """Take out the documents of these contents, with their facts, breakdowns and findings (the
+    file rows and paths stay: they are rewritten)."""
+    for k in range(0, len(shas), _IN):
+        ids = [r[0] for r in c.execute(select(documents.c.id).where(documents.c.sha256.in_(shas[k:k + _IN])))]
+        for j in range(0, len(ids), _IN):
+            for table in (facts, breakdowns, findings):
+                c.execute(table.delete().where(table.c.document_id.in_(ids[j:j + _IN])))
+        c.execute(documents.delete().where(documents.c.sha256.in_(shas[k:k + _IN])))
+    if shas:
+        before = counter(c, "replaced")
+        c.execute(counters.delete().where(counters.c.name == "replaced"))
+        c.execute(counters.insert().values(name="replaced", value=before + len(shas)))
+
+
+def counter(c: Connection, name: str) -> int:
+    """A counter of the store's (0 when never set): ``replaced``, the contents replaced ever."""
+    return int(c.execute(select(counters.c.value).where(counters.c.name == name)).scalar() or 0)
 
 
 def _set_paths(c: Connection, pairs: Sequence[tuple[str, str]]) -> None:

@@ -199,7 +199,7 @@ def _ingest(args: argparse.Namespace) -> int:
     inputs = paths_from(args.paths, stdin)
     with errors_said(args.db):
         summary = ingest(inputs, args.db, workers=args.workers, engine=engine, scheduler=args.scheduler,
-                         batch_size=args.batch_size, progress=sys.stderr)
+                         batch_size=args.batch_size, progress=sys.stderr, refresh=not args.no_refresh)
     print(summary.text(), file=sys.stderr)
     if not sys.stdout.isatty():
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -331,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="local processes (the default) or a Dask cluster (the default when --scheduler is given)")
     ing.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:8786): the Dask engine")
     ing.add_argument("--batch-size", type=_positive, default=64, help="files a transaction (and a task) holds")
+    ing.add_argument("--no-refresh", action="store_true",
+                     help="skip every file the store holds, also one an older build of the extractor stored "
+                          "(by default such a file is extracted again and its rows replaced)")
     ing.set_defaults(func=_ingest)
 
     exp = sub.add_parser("export", help="the store as JSON Lines records, or a table as CSV or Parquet",

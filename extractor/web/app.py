@@ -676,6 +676,7 @@ def _upload(ws: Workspace, file: UploadFile) -> dict[str, Any]:
     """Store an uploaded file (kept under the upload folder by its content hash), extract it with
     the per-file function ``ingest`` uses, and write the result (error rows too)."""
     from ..output.ingest import process_file
+    from ..resources import build_id
 
     limit = ws.settings.max_upload
     data = file.file.read(limit + 1)
@@ -690,7 +691,8 @@ def _upload(ws: Workspace, file: UploadFile) -> dict[str, Any]:
     path = folder / name[-120:]
     path.write_bytes(data)
     with ws.write_lock:
-        stored = bool(ws.store.stored_among([sha]))
+        known = ws.store.stored_among([sha]).get(sha)
+        stored = known is not None and not known.stale(build_id())
         if stored:
             ws.store.add_paths([(str(path), sha)])
         else:

@@ -39,7 +39,7 @@ from sqlalchemy import text as sql
 from ..output import store as st
 from .tables import _set_state, _state
 
-__all__ = ["Hit", "bigrams", "search", "sync", "terms_of"]
+__all__ = ["Hit", "bigrams", "reset", "search", "sync", "terms_of"]
 
 # Chinese characters: the CJK unified ideographs, extension A and the compatibility block
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -122,6 +122,13 @@ def create(engine: Engine) -> None:
 
 def _drop(c: Connection) -> None:
     c.exec_driver_sql("DROP TABLE IF EXISTS web_search")
+
+
+def reset(c: Connection) -> None:
+    """Drop the index: the next :func:`sync` indexes every document anew."""
+    if c.dialect.name in ("sqlite", "postgresql"):
+        _drop(c)
+    _set_state(c, "documents", 0)
 
 
 _BATCH = 500

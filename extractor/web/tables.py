@@ -260,7 +260,8 @@ class Sync:
     def _run(self) -> None:
         from . import search
 
-        changed = self._findings()
+        changed = self._replaced()
+        changed = self._findings() or changed
         changed = search.sync(self.engine) or changed
         if changed:
             self.bump()
@@ -271,6 +272,22 @@ class Sync:
             if self.on_change is not None:
                 self.on_change()
         self._last = time.monotonic()
+
+    def _replaced(self) -> bool:
+        """When an import replaced contents (a newer build extracted them again): both indexes
+        are made anew (their rows name documents and findings that are gone); whether so."""
+        with self.engine.begin() as c:
+            replaced = st.counter(c, "replaced")
+            if replaced == _state(c, "replaced"):
+                return False
+            log.info("the store's reports were extracted again: indexing them anew")
+            from . import search
+
+            c.execute(delete(web_findings))
+            _set_state(c, "findings", 0)
+            search.reset(c)
+            _set_state(c, "replaced", replaced)
+        return True
 
     def _findings(self) -> bool:
         with self.engine.begin() as c:
