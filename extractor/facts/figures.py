@@ -37,9 +37,15 @@ _BLANK_ZEROS = frozenset("〇○")
 # What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
 # _after then accepts only where it wraps running prose.
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
+# A run of spaces left where a template's number goes (发放慰问金    万元，慰问    户。): after a
+# Chinese character (not 单位, 以, 按, 为: 单位    万元 names the unit of a table), before a unit
+# that a punctuation mark closes, as in a sentence (a unit at the end of a line may be the header
+# of a flattened table's column, 项目    万元; 困难职工    人数 is a table's too)
+_SPACES_BLANK = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
+                 r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + r")[,.;:!?，。；：、)）])")
 NUMERAL = re.compile(
     rf"""
-      (?=[0-9{_CN}xX×某_*（(])         # a first character (any other fails at once)
+      (?=[0-9{_CN}xX×某_*（(\ ])       # a first character (any other fails at once)
       (?:
       (?P<arabic>
         (?:(?<=RMB)|(?<=CNY)|(?<![A-Za-z0-9.]))(?<!\d\ )  # not the tail of a model number, a
@@ -63,6 +69,7 @@ NUMERAL = re.compile(
       | (?<![*A-Za-z0-9])\*{{2,6}}+(?!\*)(?={_FOLLOW})  # **元, **户: stars for a number left out, a
                                                        # unit after them (**重要** is emphasis)
       | [（(]\ {{0,6}}[）)](?={_FOLLOW})                # （ ）户, ()万元: brackets left empty
+      | {_SPACES_BLANK}                                # 慰问金    万元: spaces left for a number
       )
       )
     """,
