@@ -37,7 +37,7 @@ _SHORT_YEAR = r"""(?<![\dA-Za-z.近前后这每第多余])
     (?:0\d(?=\ ?年) | (?:[12]\d|[5-9]\d)(?=\ ?年\ ?(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元])\ ?月))"""
 _YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}}|{_SHORT_YEAR})"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|二十|[一二三四五六七八九]|[xX×]{1,2})"
-_PART = r"(?:上旬|中旬|下旬|初|底|末)"
+_PART = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)"  # 上中旬: the first two 旬 (1–20), 中下旬 the last two
 
 # A point: a year with an optional month, day or 旬, or a month with an optional day or 旬.
 POINT = re.compile(
@@ -156,7 +156,8 @@ def _point(m: re.Match[str]) -> _Point | None:
     if ds is not None:  # 1月x日: the month is known, the day is a blank
         return _Point(year, month, None, None, year is not None, True, "month")
     if ps is not None:
-        lo, hi = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20)}.get(ps, (21, None))
+        lo, hi = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "上中旬": (1, 20), "中下旬": (11, None)}.get(
+            ps, (21, None))
         return _Point(year, month, lo, hi, year is not None, blank, "xun")
     return _Point(year, month, None, None, year is not None, blank, "month")
 
