@@ -51,10 +51,11 @@ class Role(StrEnum):
     SPLIT = "split"  # a total whose parts each name a region: added, unless totals go by region
     SHARE = "share"  # a part of a split total (其中保华镇2户…): added only when totals go by region
     RAISED = "raised"  # money raised or received (筹集资金50万元, 争取上级资金): its own total, apart from money paid
+    PLANNED = "planned"  # a plan, a budget or a target (计划投入100万元, 拟慰问500户): listed apart, never added
 
 
 #: the roles listed apart from the totals (rates and bounds), in the order they are listed
-STANDARDS = (Role.RATE, Role.MIN, Role.MAX)
+STANDARDS = (Role.RATE, Role.MIN, Role.MAX, Role.PLANNED)
 
 #: what totals may be grouped by: a figure's category, region, subject and organization, and its
 #: report's year (money and each measure word are always apart)
@@ -77,7 +78,7 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
     [('53名', 'added'), ('500元', 'rate'), ('53名', 'restated')]
     """
     from .checks.duplicates import restatements
-    from .structure.breakdowns import per_unit, raised
+    from .structure.breakdowns import per_unit, planned, raised
 
     roles: list[Role | None] = [None] * len(doc.facts)
     parts = {i for b in doc.breakdowns for i in b.part_indexes}
@@ -88,6 +89,8 @@ def figure_roles(doc: ReportDoc) -> tuple[Role | None, ...]:
             roles[i] = Role(f.qualifier.value)
         elif per_unit(doc.view, f):
             roles[i] = Role.RATE
+        elif planned(doc.view, f):
+            roles[i] = Role.PLANNED
         elif i in parts:
             roles[i] = Role.PART
         else:

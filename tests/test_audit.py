@@ -325,7 +325,7 @@ def test_totals_in_the_text_audit(seed_text_audit: list[str], cells: list[str]) 
 
 
 @pytest.mark.parametrize("heading", [
-    "  按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）：",
-    "  标准与上下限（不计入合计）："])
+    "  按类别、地区汇总（每组只计一次：分项、重复表述、标准、上下限与计划数不计入；筹集、收到的资金另列）：",
+    "  标准、上下限与计划数（不计入合计）："])
 def test_totals_headings_in_the_text_audit(seed_text_audit: list[str], heading: str) -> None:
     assert heading in seed_text_audit

@@ -172,7 +172,7 @@ QUERY_HEADERS = {
     "errors": "source\tidx\ttitle\terrors",
     "rules": "rule\tseverity\tn",
     # a table (tests/test_totals.py)
-    "totals": "按类别汇总（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）",
+    "totals": "按类别汇总（每组只计一次：分项、重复表述、标准、上下限与计划数不计入；筹集、收到的资金另列）",
     "files": "path\terror_code\terror_message",
     "documents": "year\tdocuments",
 }

@@ -41,6 +41,8 @@ REPORTS = {
     "streets": "东关街道慰问困难群众50户。西关街道慰问困难群众60户。",
     "raised": "今年“送温暖”活动中，我会共筹集送温暖资金50万元，走访慰问困难职工200户，发放送温暖资金40万元。"
               "争取上级资金10万元。",
+    "planned": "计划投入慰问资金10万元、慰问困难职工100户。实际发放慰问资金9.8万元，慰问困难职工98户；"
+               "拟于明年慰问困难职工120户。为计划生育特殊家庭20户发放慰问资金2万元。",
     "towns": "12月份实施临时救助12户36人，发放救助资金3.6万元。其中保华镇2户10人，救助资金1万元；"
              "大河镇8户17人，救助资金1.7万元；凤凰街道2户9人，救助资金0.9万元。",
 }
@@ -160,7 +162,7 @@ TABLE_ROWS = [
     pytest.param("category,region", ["困难群众", "（未指明）", "110户", "2", "1"], id="unstated-region"),
     pytest.param("category,region", ["困难群众", "东关街道", "230户", "2", "0"], id="a-table-shared-among-streets"),
     pytest.param("year,category", ["2019", "慰问金", "30,000元", "1", "0"], id="by-year"),
-    pytest.param("category,region", ["慰问金", "（未指明）", "548,000元", "5", "0"], id="money-with-thousands"),
+    pytest.param("category,region", ["慰问金", "（未指明）", "666,000元", "7", "0"], id="money-with-thousands"),
     pytest.param("category", ["慰问金", "600,000元（筹集）", "2", "0"], id="money-raised-apart"),
 ]
 
@@ -184,7 +186,7 @@ def test_the_table_is_aligned_with_chinese_headers(store: str, capsys: pytest.Ca
     assert body and all(width(line) == width(head) for line in body)
     total_ends = {width(line[: line.index(_cells(line)[2]) + len(_cells(line)[2])]) for line in [head, *body]}
     assert len(total_ends) == 1
-    assert lines[end + 1] == "标准与上下限（标准、下限、上限，不计入合计）"
+    assert lines[end + 1] == "标准、上下限与计划数（标准、下限、上限、计划，不计入合计）"
     assert ["帮扶救助金", "（未指明）", "下限", "1000元", "1"] in [_cells(line) for line in lines[end + 3:]]
 
 

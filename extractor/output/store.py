@@ -24,7 +24,7 @@ the record's ``meta.path_bytes`` does;
   and ``subject_end``, ``category``, ``category_name``, ``category_by``,
   ``category_confidence``, ``category_reason``, ``region``, ``org``; and, beyond the record,
   ``total_role``: what the figure does in the totals (``added``, ``part``, ``restated``, ``rate``,
-  ``min``, ``max``, ``split``, ``share``, ``raised``; null for a date or a blank),
+  ``min``, ``max``, ``split``, ``share``, ``raised``, ``planned``; null for a date or a blank),
   :func:`extractor.totals.figure_roles` worked out
   when the report was extracted, which ``extractor query totals`` sums (each group once);
 * ``breakdowns``: ``document_id``, ``kind``, ``total`` (float) and ``total_exact`` (text),

@@ -49,7 +49,7 @@ from ..model import Breakdown, Count, Fact, Money, Span
 if TYPE_CHECKING:
     from ..reportdoc import ReportDoc
 
-__all__ = ["SHAPES", "Shape", "find_breakdowns", "per_unit", "raised"]
+__all__ = ["SHAPES", "Shape", "find_breakdowns", "per_unit", "planned", "raised"]
 
 Figure = Money | Count
 
@@ -190,6 +190,31 @@ def raised(view: str, f: Money) -> bool:
     word = _RAISE.search(view, start, s)
     # a paying word before it governs it (发放筹集的资金); after it, it names the fund (筹集慰问资金)
     return word is not None and _PAY.search(view, start, word.start()) is None
+
+
+#: words saying that a figure is a plan, a budget or a target, not what was done (计划投入, 拟安排,
+#: 预计, 预算, 目标任务, 任务数, 力争); never 计划生育 (a group: 计划生育特殊家庭), 按计划 or 根据计划
+#: (done as planned), 计划内/外, nor a programme's name (“雨露计划”, “春蕾计划”)
+_PLAN = re.compile(r"(?<![按照据成])计划(?!生育|内|外|的?完成|[”」』\x22\x27])"
+                   r"|拟(?=[安投发慰救筹拨下用资补帮新建于对向为给])|预计|预算|目标任务|任务数|力争")
+#: what ends a plan word's reach before the figure: a word saying it was done after all (计划慰问
+#: 500户，实际慰问520户 in one clause), or a bracket closing round it (82人(省任务数28人)、上级下拨68人)
+_DONE = re.compile("实际|实发|实到|已经|已|完成|累计|[)）]")
+
+
+def planned(view: str, f: Figure) -> bool:
+    """A plan, a budget or a target (计划投入资金100万元, 拟慰问困难职工500户, 预算30万元, 目标任务数28人):
+    a word of :data:`_PLAN` before the figure in its clause with no word of :data:`_DONE` between.
+    Such a figure is not what was paid or done: the totals list it apart, never added.
+
+    >>> text = "计划投入资金100万元，实际投入98万元，慰问计划生育特殊家庭20户"
+    >>> [planned(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("100万元", "98万元", "20户")]
+    [True, False, False]
+    """
+    s = f.span[0]
+    start = after_last(_CLAUSE_PUNCT, view, max(0, s - _RAISE_REACH), s)
+    word = _PLAN.search(view, start, s)
+    return word is not None and _DONE.search(view, word.end(), s) is None
 
 
 class Reader:

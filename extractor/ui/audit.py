@@ -113,7 +113,7 @@ def exit_code(docs: Sequence[AuditDoc], fail_on: Severity) -> int:
 #: what the audit's totals are grouped by (:data:`~extractor.totals.GROUPS`)
 TOTALS_BY = ("category", "region")
 TOTALS_CAPTION = totals_caption(TOTALS_BY)
-STANDARDS_CAPTION = "标准与上下限（不计入合计）"
+STANDARDS_CAPTION = "标准、上下限与计划数（不计入合计）"
 
 
 def _roles(d: AuditDoc) -> tuple[Role | None, ...]:

@@ -257,7 +257,8 @@ def _totals(args: argparse.Namespace) -> int:
         return 0
     lines = [totals_caption(by), *(totals_lines(sums, by) if sums else ["（没有可汇总的数字）"])]
     if standards:
-        lines += ["", f"标准与上下限（{'、'.join(STANDARD_ZH.values())}，不计入合计）", *standards_lines(standards, by)]
+        kinds = "、".join(STANDARD_ZH.values())
+        lines += ["", f"标准、上下限与计划数（{kinds}，不计入合计）", *standards_lines(standards, by)]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

@@ -28,7 +28,7 @@ assert set(HEADERS) == set(GROUPS)
 #: a group whose value the report does not state (a figure of no region, a report of no year)
 UNSTATED = "（未指明）"
 #: the roles listed apart from the totals, as the tables name them
-STANDARD_ZH = {Role.RATE: "标准", Role.MIN: "下限", Role.MAX: "上限"}
+STANDARD_ZH = {Role.RATE: "标准", Role.MIN: "下限", Role.MAX: "上限", Role.PLANNED: "计划"}
 
 
 def width(text: str) -> int:
@@ -102,10 +102,10 @@ def totals_caption(by: Sequence[str]) -> str:
     """What a totals table is grouped by, and that each group is counted once.
 
     >>> totals_caption(["category", "region"])
-    '按类别、地区汇总（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）'
+    '按类别、地区汇总（每组只计一次：分项、重复表述、标准、上下限与计划数不计入；筹集、收到的资金另列）'
     """
     return (f"按{'、'.join(HEADERS[k] for k in by)}汇总"
-            "（每组只计一次：分项、重复表述、标准与上下限不计入；筹集、收到的资金另列）")
+            "（每组只计一次：分项、重复表述、标准、上下限与计划数不计入；筹集、收到的资金另列）")
 
 
 def totals_lines(totals: Sequence[Total], by: Sequence[str]) -> list[str]:
