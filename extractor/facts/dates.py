@@ -61,6 +61,10 @@ POINT = re.compile(
 # Between the two ends of a range: 至, 到, a dash or a tilde, after an optional 开始/起/启动 (and a
 # comma after it: 从1月20日开始，至2月10日结束).
 CONNECTOR = re.compile(r"\ ?(?:(?:开始|启动|起)\ ?,?)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
+# A holiday after a bare year (2019年春节前, 2019年元旦): a day or a season of that year, not the
+# whole year, so the year is no range's end (从2018年12月下旬开始至2019年春节前 ends near the holiday,
+# not on 2019-12-31): the range's left end stands alone.
+HOLIDAY = re.compile("春节|元旦|国庆|中秋|端午|清明|除夕|元宵|五一|劳动节|春运|寒假|暑假|新年|新春")
 # A right end that gives only the day: 1月13日至21日.
 DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Days of a month whose first borrows 日 from the second: 12月25-28日, 2018年12月25至28日.
@@ -231,7 +235,9 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
             rm = POINT.match(view, c.end())
             if rm is not None:
                 right = _point(rm)
-                if right is not None:
+                if right is not None and right.period == "year" and HOLIDAY.match(view, rm.end()):
+                    right = None  # 至2019年春节前: not the year's end
+                elif right is not None:
                     right = _inherit(left, right, rm, c.group("rel") is not None)
                     end = rm.end() + (1 if view.startswith("止", rm.end()) else 0)
             else:
