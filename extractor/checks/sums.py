@@ -46,5 +46,5 @@ def check_sums(ctx: Context) -> Iterator[Finding]:
         message = (f"分项之和与总数不符：{terms} = {s}{unit} {got.relation} 总数 {total.text}（{t}{unit}），"
                    f"分项{word}总数至少 {_yuan(got.gap)}{unit}")
         if not b.certain:
-            message += "（分项未必列全或计量不一，仅供参考）"
+            message += "（分项未必列全、可能相互交叉或计量不一，仅供参考）"
         yield Finding("sum_mismatch", severity, message, b.span, evidence=b.part_spans)

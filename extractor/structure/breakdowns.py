@@ -533,10 +533,30 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
                     break
         parts = _settle(r, total, parts)
         if len(parts) >= 2 and not _partial(total, parts):
-            yield _make(total, parts, shape, certain and not _open_ended(r, parts))
+            yield _make(total, parts, shape, certain and not _open_ended(r, parts) and not _crossing(r, parts))
 
 
 _REMAINDER = re.compile("|".join(map(re.escape, LEXICON.words("breakdown", "remainder"))))
+#: each word that names a group of one of the ways a list may divide people (lexicon.toml's
+#: breakdown.dimensions), to its dimension
+_DIMENSION_OF = {w: dim for dim, words in LEXICON.raw["breakdown"]["dimensions"].items() for w in words}
+_DIMENSION = re.compile("|".join(map(re.escape, sorted(_DIMENSION_OF, key=len, reverse=True))))
+#: how far before a part its label is read (back to the part before it)
+_LABEL_REACH = 16
+
+
+def _crossing(r: Reader, parts: Sequence[Fig]) -> bool:
+    """Parts whose labels name groups of two different dimensions (其中党员800人、女职工600人: party
+    and gender; 城市1200人、农村2000人，老年人1500人: area and age): groups that may overlap, so the
+    list is no division of its total. A label is the text between the part before and the part."""
+    seen: set[str] = set()
+    before = max(0, parts[0].start - _LABEL_REACH)
+    for p in parts:
+        m = _DIMENSION.search(r.view, max(before, p.start - _LABEL_REACH), p.start)
+        if m is not None:
+            seen.add(_DIMENSION_OF[m.group()])
+        before = p.end
+    return len(seen) > 1
 
 
 def _open_ended(r: Reader, parts: Sequence[Fig]) -> bool:
