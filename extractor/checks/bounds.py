@@ -19,6 +19,7 @@ from ..calc import Interval, interval_of
 from ..lang.chars import fold_word
 from ..lang.lexicon import LEXICON
 from ..model import Count, Finding, Money, Qualifier, Severity
+from ..structure.breakdowns import raised
 from .registry import Context, rule
 
 __all__ = ["bound_findings", "check_above", "check_below"]
@@ -29,9 +30,6 @@ _PER = re.compile(r"(?:每(?P<u>户|家|人|名|位|生|个人|名学生|户家�
 _TOTAL = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r")[^,;:，；：。]{0,10}$")
 # 户均增收2800元 is an income, not a payment
 _INCOME = re.compile(r"增收|收入|增加|提高|节约|减少|损失")
-# an amount raised or donated is what came in, not what was paid at the rate (市妇联筹集社会资金
-# 7万元, 共筹集资金7万余元: it may pay for more, or for less)
-_RAISED = re.compile(r"筹集|筹措|募集|捐|争取|自筹|到位")
 # the rate is one of several things each gets (每人领到2000元、一个拉杆箱、一件背心): a total may
 # pay for the others too
 _MORE_ITEMS = re.compile(r"\s*(?:" + "|".join(map(re.escape, LEXICON.list_links)) + ")")
@@ -143,7 +141,7 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
                   and _recipients(ctx, named, f)]
         totals = [j for j, f in near if isinstance(f, Money)
                   and j not in rate_indexes and j not in parts and f.value is not None and f.qualifier is None
-                  and not _in_brackets(ctx, f.span[0]) and not _raised(ctx, f)]
+                  and not _in_brackets(ctx, f.span[0]) and not raised(ctx.view, f)]
         if not counts or not totals:
             continue
         marked = [j for j in counts if _marked(ctx, j)]
@@ -195,13 +193,6 @@ def _groups(ctx: Context) -> set[str]:
             fold_word(f.subject) for f in ctx.facts if isinstance(f, Count) and f.subject and len(f.subject) >= 2}
     return groups
 
-
-def _raised(ctx: Context, total: Money) -> bool:
-    """An amount raised or donated (市妇联筹集社会资金7万元), said in its own clause."""
-    s = total.span[0]
-    lo = max(0, s - 20)
-    start = max(lo, *(ctx.view.rfind(c, lo, s) + 1 for c in ",;:，；：。"))
-    return _RAISED.search(ctx.view, start, s) is not None
 
 
 def _marked(ctx: Context, j: int) -> bool:

@@ -166,7 +166,7 @@ def per_unit(view: str, f: Figure) -> bool:
 
 
 #: words saying that money comes in: raised, collected, donated, received, won from above
-_RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|争取|接收|吸纳")
+_RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|捐献|争取|接收|吸纳|自筹|到位")
 #: words saying that money goes out (发放, 用于): before the raising word, they make the figure paid
 #: (发放筹集的资金50万元)
 _PAY = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
@@ -178,12 +178,14 @@ def raised(view: str, f: Money) -> bool:
     """Money raised or received (共筹集资金182万元, 争取上级资金100万元, 郑三英捐资3万元): a word of
     :data:`_RAISE` before the figure in its clause and none of :data:`_PAY` before that word. Such
     money is summed apart from the money paid out, which it would otherwise count twice
-    (筹集资金50万元…发放慰问金40万元 is not 90万元: :mod:`extractor.totals`). ``view`` is the
-    report's folded text.
+    (筹集资金50万元…发放慰问金40万元 is not 90万元: :mod:`extractor.totals`), and the check of a
+    per-household standard does not take it for what was paid (:mod:`extractor.checks.bounds`).
+    ``view`` is the report's folded text.
 
-    >>> text = "共筹集慰问资金50万元，发放慰问金40万元，发放筹集的资金10万元"
-    >>> [raised(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("50万元", "40万元", "10万元")]
-    [True, False, False]
+    >>> text = "共筹集慰问资金50万元，发放慰问金40万元，发放筹集的资金10万元，单位自筹资金6万元"
+    >>> [raised(text, Money(t, (text.index(t), text.index(t) + len(t)), None)) for t in ("50万元", "40万元", "10万元",
+    ...                                                                                   "6万元")]
+    [True, False, False, True]
     """
     s = f.span[0]
     start = after_last(_CLAUSE_PUNCT, view, max(0, s - _RAISE_REACH), s)
