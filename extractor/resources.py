@@ -16,13 +16,49 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
+import threading
+from collections.abc import Callable
+from functools import lru_cache, update_wrapper
 from importlib import resources
 from pathlib import Path
+from typing import Generic, ParamSpec, TypeVar
 
 from .errors import ConfigError
 
-__all__ = ["MODELS_ENV", "MODELS_PACKAGE", "build_id", "model_path", "models_dir"]
+__all__ = ["MODELS_ENV", "MODELS_PACKAGE", "build_id", "loaded", "model_path", "models_dir"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Loaded(Generic[P, R]):
+    """A loader called once for each arguments, whatever the threads (see :func:`loaded`)."""
+
+    def __init__(self, fn: Callable[P, R], maxsize: int) -> None:
+        cached = lru_cache(maxsize=maxsize)(fn)
+        self._call: Callable[..., R] = cached
+        self._lock = threading.RLock()
+        self.__wrapped__ = fn
+        self.cache_info = cached.cache_info
+        self.cache_clear = cached.cache_clear
+        self.cache_parameters = cached.cache_parameters
+        update_wrapper(self, fn)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return self._call(*args, **kwargs)
+
+
+def loaded(maxsize: int) -> Callable[[Callable[P, R]], _Loaded[P, R]]:
+    """``lru_cache(maxsize)`` for a loader (a model, a pipeline, a library), that threads calling
+    it at once for the first time do not each load: the first loads, the others wait for it (two
+    threads' first reports used to load spaCy's pipeline twice, one of them while the other's
+    ``warnings.catch_warnings`` was undone, which printed spaCy's W012 warnings)."""
+    def wrap(fn: Callable[P, R]) -> _Loaded[P, R]:
+        return _Loaded(fn, maxsize)
+
+    return wrap
+
 
 #: the environment variable that points the loaders at another folder of models
 MODELS_ENV = "EXTRACTOR_MODELS"

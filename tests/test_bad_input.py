@@ -147,6 +147,37 @@ def test_undamaged_text_says_nothing_of_damage() -> None:
     assert all("decode_errors" not in r.meta and "mixed_encodings" not in r.meta for r in seed)
 
 
+def test_a_damaged_pdf_that_reads_keeps_its_warnings_off_the_terminal(tmp_path: Path) -> None:
+    """pdfminer's warning for a font without its box went to stderr, in English and naming no
+    file: now the record says it (``meta.parse_warnings``), and a whole PDF says nothing."""
+    damaged, whole = tmp_path / "damaged.pdf", tmp_path / "whole.pdf"
+    damaged.write_bytes(bad.pdf_without_font_box())
+    whole.write_bytes(bad.pdf_without_font_box(box=True))
+    run = subprocess.run([sys.executable, "-m", "extractor", "extract", str(damaged), str(whole)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stderr == ""
+    meta = {Path(r["source"]).name: r["meta"] for r in map(json.loads, run.stdout.splitlines())}
+    assert meta["damaged.pdf"]["parse_warnings"] == {
+        "count": 1, "first": "Could not get FontBBox from font descriptor because None cannot be parsed as 4 floats"}
+    assert "parse_warnings" not in meta["whole.pdf"]
+
+
+def test_pdf_warnings_stay_with_the_file_read_in_their_thread(tmp_path: Path) -> None:
+    """Threads reading PDFs at once (the workspace's uploads) each keep their own file's warnings."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    damaged, whole = tmp_path / "damaged.pdf", tmp_path / "whole.pdf"
+    damaged.write_bytes(bad.pdf_without_font_box())
+    whole.write_bytes(bad.pdf_without_font_box(box=True))
+    paths = [damaged, whole] * 8
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(extract_path, paths))
+    for path, result in zip(paths, got, strict=True):
+        assert not isinstance(result, ErrorRecord)
+        warnings = result[0].meta.get("parse_warnings")
+        assert (warnings or {}).get("count") == (1 if path == damaged else None)
+
+
 @pytest.mark.parametrize(("name", "data", "code"), [
     ("noise.txt", bad.noise(), "decode_failed"),  # damaged all through: no text, not mojibake
     ("bom-only.txt", bad.bom_only(), "empty_file"),

@@ -112,3 +112,29 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert e.value.code == 0
     assert capsys.readouterr().out == f"extractor {__version__}\n"
+
+
+def test_threads_whose_first_reports_come_at_once_load_everything_once() -> None:
+    """A fresh process whose first reports come in threads at once (the workspace serving two
+    requests): each gets its records, nothing is loaded twice and nothing is printed (threads
+    took a half-imported spaCy from sys.modules, AttributeError: no spacy.load; the pipeline was
+    loaded twice and spaCy's W012 warnings printed)."""
+    code = """
+import sys, threading
+from extractor import extract_text
+from extractor.about import ruler
+out, errors = [], []
+def run(k):
+    try:
+        out.append(len(extract_text(f"共慰问困难职工{k + 10}户，发放慰问金{k + 1}万元。")[0].facts))
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(out, errors, ruler.get_pipeline.cache_info().misses, ruler._ruler.cache_info().misses)
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["[2,", "2,", "2,", "2]", "[]", "1", "1"]
+    assert run.stderr == ""

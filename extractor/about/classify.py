@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..lang.chars import fold_word
-from ..resources import models_dir
+from ..resources import loaded, models_dir
 
 __all__ = ["LinearTextModel", "Prediction", "char_wb_ngrams", "load_model"]
 
@@ -146,7 +145,7 @@ def read_model(folder: Path, name: str) -> LinearTextModel:
                            dict(header.get("meta", {})))
 
 
-@lru_cache(maxsize=8)
+@loaded(maxsize=8)
 def load_model(name: str) -> LinearTextModel:
     """A model of the models folder (:func:`~extractor.resources.models_dir`) by name
     (``subject_group``, ``subject_fund``, ``doctype``), loaded once."""

@@ -28,13 +28,12 @@ import re
 import string
 import warnings
 from collections.abc import Sequence
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..lang.segment import Token
-from ..resources import model_path
+from ..resources import loaded, model_path
 from .regions import place_spans
 from .taxonomy import TAXONOMY, Kind
 
@@ -132,7 +131,7 @@ def new_pipeline() -> Any:
     return nlp
 
 
-@lru_cache(maxsize=2)
+@loaded(maxsize=2)
 def get_pipeline(path: Path | None = None) -> Any:
     """The saved pipeline (by default the models folder's ``spacy_zh``), loaded once."""
     from ..lang.nlp import import_spacy, register_tokenizer
@@ -159,7 +158,7 @@ class _Ruler(NamedTuple):
     words: frozenset[str] | None
 
 
-@lru_cache(maxsize=2)
+@loaded(maxsize=2)
 def _ruler(path: Path | None = None) -> _Ruler:
     """The saved pipeline's ruler and the words its phrase patterns are made of (as its
     PhraseMatcher holds them: the hashes of their tokens)."""

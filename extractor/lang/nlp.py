@@ -18,9 +18,9 @@ import sys
 import threading
 import types
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
+from ..resources import loaded
 from .segment import Segmenter, get_segmenter
 
 __all__ = ["JiebaTokenizer", "get_nlp", "import_spacy", "make_doc", "register_tokenizer"]
@@ -42,12 +42,14 @@ def import_spacy() -> types.ModuleType:
     happens, so that a later ``import spacy.cli`` loads the real one, and ``spacy.info`` calls
     the real ``info`` on first use. Should another spaCy need more of ``spacy.cli`` while it is
     imported, the import is done again the usual way. When ``spacy`` is already imported, it is
-    returned as it is."""
-    if (done := sys.modules.get("spacy")) is not None:
+    returned as it is; while another thread imports it, it is waited for (a module being imported
+    is in ``sys.modules`` half made: threads that took it from there found no ``spacy.load``)."""
+    done = sys.modules.get("spacy")
+    if done is not None and not getattr(done.__spec__, "_initializing", False):
         return done
     with _IMPORT_LOCK:
-        if (done := sys.modules.get("spacy")) is not None:
-            return done
+        if "spacy" in sys.modules:  # imported meanwhile, or being imported by a plain ``import``:
+            return importlib.import_module("spacy")  # the import system waits for it to finish
         cli, cli_info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
         cli_info.info = _spacy_info  # type: ignore[attr-defined]
         stand_ins = {"spacy.cli": cli, "spacy.cli.info": cli_info}
@@ -108,7 +110,7 @@ def create_jieba_tokenizer() -> Callable[[Any], JiebaTokenizer]:
     return make
 
 
-@lru_cache(maxsize=1)
+@loaded(maxsize=1)
 def register_tokenizer() -> None:
     """Make the tokenizer factory known to spaCy (before loading a saved pipeline)."""
     import_spacy()
@@ -117,7 +119,7 @@ def register_tokenizer() -> None:
     registry.tokenizers.register(TOKENIZER_NAME, func=create_jieba_tokenizer)
 
 
-@lru_cache(maxsize=1)
+@loaded(maxsize=1)
 def get_nlp() -> Any:
     """The package's spaCy pipeline (blank Chinese with the jieba tokenizer), built once."""
     register_tokenizer()

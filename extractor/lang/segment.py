@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from ..model import Span
-from ..resources import model_path
+from ..resources import loaded, model_path
 
 __all__ = ["CLAUSE_MARKS", "FIGURE_CLAUSE_START", "SENTENCE_ENDS", "SENTENCE_MARKS", "Segmenter", "Token", "Words",
            "after_last",
@@ -444,7 +444,7 @@ def _tag(word: str, tags: dict[str, str]) -> str:
     return "un"  # a word the dictionary does not know (found by the HMM): usually a name
 
 
-@lru_cache(maxsize=1)
+@loaded(maxsize=1)
 def get_segmenter() -> Segmenter:
     """The package's default segmenter (one per process)."""
     return Segmenter()

@@ -63,6 +63,15 @@ counted again as the pages are built one by one, so a /Count that lies stops at 
 or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
 chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
 any: :func:`check_streams`).
+
+**Damage that still reads.** pdfminer and pdfplumber log a warning for what they read past (a
+stream that inflates only in part, a font descriptor without its box, an operator with bad
+operands), and print it on stderr when nothing else listens: lines in English, naming no file,
+some with the file's own bytes, that flooded a bulk import's terminal. They are kept with the file
+instead: ``meta["parse_warnings"]`` is ``{"count": n, "first": "…"}`` (the first message, its
+control characters escaped, at most 200 characters), absent when there were none; the loggers
+``pdfminer`` and ``pdfplumber`` no longer pass their warnings up (a program that wants them adds
+its own handler).
 Reading order is
 top to bottom; text set in several columns on one page is read line by line across them.
 
@@ -83,10 +92,13 @@ top to bottom; text set in several columns on one page is read line by line acro
 from __future__ import annotations
 
 import io
+import logging
 import re
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
@@ -94,6 +106,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import CorruptFileError, EncryptedFileError, LimitExceededError, NoTextLayerError
 from ..model import BlockKind, Document
+from ..paths import shown
 from .build import TextBuilder
 
 if TYPE_CHECKING:
@@ -227,6 +240,56 @@ class _Page:
 
 def read(data: bytes, source: str, limits: Limits) -> Document:
     """The Document of a PDF's bytes (see the module docstring for what is read and how)."""
+    with _warnings_kept() as warnings:
+        doc = _read(data, source, limits)
+    if warnings:
+        doc.meta["parse_warnings"] = {"count": len(warnings), "first": _printable(warnings[0])[:200]}
+    return doc
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(message: str) -> str:
+    """A library's message as safe text: control characters as ``\\xHH``, bytes not UTF-8 too."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown(message))
+
+
+class _Kept(logging.Handler):
+    """Sends each warning the PDF libraries log to the list of the thread reading (none: dropped)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kept: list[str] | None = getattr(_reading, "warnings", None)
+        if kept is not None:
+            try:
+                kept.append(record.getMessage())
+            except Exception:  # a message whose arguments do not format
+                kept.append(str(record.msg))
+
+
+_reading = threading.local()
+_KEEPER = _Kept(logging.WARNING)
+#: the loggers whose warnings are kept with the file read
+_LOGGERS = ("pdfminer", "pdfplumber")
+
+
+@contextmanager
+def _warnings_kept() -> Iterator[list[str]]:
+    """The warnings the PDF libraries log in this thread while the block runs."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        if _KEEPER not in logger.handlers:
+            logger.addHandler(_KEEPER)
+            logger.propagate = False
+    kept: list[str] = []
+    _reading.warnings = kept
+    try:
+        yield kept
+    finally:
+        _reading.warnings = None
+
+
+def _read(data: bytes, source: str, limits: Limits) -> Document:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
