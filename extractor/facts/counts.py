@@ -79,12 +79,12 @@ def _by_clause(text: str, figures: list[Figure]) -> list[tuple[Span, list[Figure
 
 def _inside_word(tokens: list[Token], start: int, end: int, lead: int = 0) -> bool:
     """True when a dictionary word that is not a numeral runs across the figure's edge; a word of
-    the figure and the ``lead`` characters of its approximation word before it (近千人, 上千人:
-    jieba's idioms) is the figure's own."""
+    the figure, or of its first part, and the ``lead`` characters of its approximation word before
+    it (近千人, 上千人: jieba's idioms; 上千人 of 上千人次) is the figure's own."""
     for t in tokens:
         if t.end <= start or t.start >= end:
             continue
-        if lead and t.start == start - lead and t.end == end:
+        if lead and t.start == start - lead and t.end <= end:
             continue
         if (t.start < start or t.end > end) and not t.tag.startswith(_NUMERAL_TAGS) and t.tag != "un":
             return True
