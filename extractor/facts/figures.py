@@ -45,7 +45,7 @@ _SPACES_BLANK = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
                  r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + r")[,.;:!?，。；：、)）])")
 NUMERAL = re.compile(
     rf"""
-      (?=[0-9{_CN}xX×某_*（(\ ])       # a first character (any other fails at once)
+      (?=[0-9{_CN}xX×某_*（(\ □【\[])    # a first character (any other fails at once)
       (?:
       (?P<arabic>
         (?:(?<=RMB)|(?<=CNY)|(?<![A-Za-z0-9.]))(?<!\d\ )  # not the tail of a model number, a
@@ -68,7 +68,8 @@ NUMERAL = re.compile(
       | (?<![A-Za-z])_{{2,}}+(?![A-Za-z])             # ___元, ___人: a line left to write on
       | (?<![*A-Za-z0-9])\*{{2,6}}+(?!\*)(?={_FOLLOW})  # **元, **户: stars for a number left out, a
                                                        # unit after them (**重要** is emphasis)
-      | [（(]\ {{0,6}}[）)](?={_FOLLOW})                # （ ）户, ()万元: brackets left empty
+      | [（(【\[]\ {{0,6}}[）)】\]](?={_FOLLOW})          # （ ）户, ()万元, 【】元: brackets left empty
+      | □{{1,6}}+(?={_FOLLOW})                        # □□元: boxes to write in
       | {_SPACES_BLANK}                                # 慰问金    万元: spaces left for a number
       )
       )
