@@ -422,6 +422,12 @@ ADVERSARIAL = [
     pytest.param("12.5万元,", id="amount-list"),
     pytest.param("700余户、", id="count-list"),
     pytest.param(_SEED_ONE_LINE, id="seed-without-line-breaks"),
+    # blanks read since: spaces, boxes and square brackets before a unit; overlapping groups
+    pytest.param("慰问金    万元，", id="spaces-blank"),
+    pytest.param("资金  ", id="spaces"),
+    pytest.param("□□户，", id="boxes-blank"),
+    pytest.param("【】万元，[ ]户，", id="square-brackets-blank"),
+    pytest.param("共1200人，其中党员800人、女职工600人，", id="overlapping-groups"),
 ]
 
 
