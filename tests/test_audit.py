@@ -329,3 +329,36 @@ def test_totals_in_the_text_audit(seed_text_audit: list[str], cells: list[str]) 
     "  标准、上下限与计划数（不计入合计）："])
 def test_totals_headings_in_the_text_audit(seed_text_audit: list[str], heading: str) -> None:
     assert heading in seed_text_audit
+
+
+def _bad() -> Any:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_bad_inputs
+
+    return make_bad_inputs
+
+
+@pytest.mark.parametrize(("name", "builder", "note"), [
+    ("damaged.pdf", "pdf_without_font_box",
+     "PDF 解析时有 1 条警告，文件可能损坏，部分文字可能缺失（Could not get FontBBox"),
+    ("mojibake.txt", "mojibake_tail", "有 3 处字节无法解码（文中以 � 标出），其中的文字和数字已缺失"),
+    ("mixed.txt", "utf8_with_gbk_line", "文件混用了编码：1 行按 gb18030 读出"),
+], ids=["pdf-parse-warnings", "bytes-not-decoded", "mixed-encodings"])
+def test_the_audit_says_a_file_was_damaged(name: str, builder: str, note: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A damaged file that still reads may have lost figures: the auditor is told, in the text
+    report (even for a report with no finding) and on the page."""
+    path = tmp_path / name
+    path.write_bytes(getattr(_bad(), builder)())
+    main(["audit", str(path)])
+    assert f"文件受损: {note}" in capsys.readouterr().out
+    page = tmp_path / "audit.html"
+    main(["audit", str(path), "--format", "html", "-o", str(page)])
+    assert f'<ul class="damage"><li>文件受损：{note}' in page.read_text(encoding="utf-8")
+
+
+def test_a_sound_file_has_no_damage_note(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["audit", SEED])
+    assert "文件受损" not in capsys.readouterr().out

@@ -25,8 +25,8 @@ from . import table
 from .table import STANDARD_ZH, totals_caption
 from .terminal import printable
 
-__all__ = ["SEVERITY_ORDER", "STANDARD_ZH", "TOTALS_BY", "AuditDoc", "Role", "audit", "exit_code", "figure_roles",
-           "render_json", "render_text", "standards_by_category", "summary", "totals_by_category"]
+__all__ = ["SEVERITY_ORDER", "STANDARD_ZH", "TOTALS_BY", "AuditDoc", "Role", "audit", "damage_notes", "exit_code",
+           "figure_roles", "render_json", "render_text", "standards_by_category", "summary", "totals_by_category"]
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -216,6 +216,33 @@ def _highlight(text: str, sentence: Span, marks: Iterable[Span], color: bool) ->
     return "".join(out).replace("\n", " ").strip()
 
 
+def damage_notes(meta: dict[str, Any]) -> list[str]:
+    """What the reader says of a damaged file whose text it still read (``meta``'s
+    ``decode_errors``, ``mixed_encodings``, ``parse_warnings``, ``pages_without_text``), in
+    Chinese: the report's text may lack figures, so its findings and totals may lack them too.
+
+    >>> damage_notes({"decode_errors": 3, "pages_without_text": [2, 5]})
+    ['有 3 处字节无法解码（文中以 � 标出），其中的文字和数字已缺失', '第 2、5 页没有可读的文字（可能是扫描页），未读取']
+    >>> damage_notes({"format": "txt"})
+    []
+    """
+    notes = []
+    if meta.get("decode_errors"):
+        notes.append(f"有 {meta['decode_errors']} 处字节无法解码（文中以 � 标出），其中的文字和数字已缺失")
+    mixed = meta.get("mixed_encodings")
+    if isinstance(mixed, dict) and mixed:
+        lines = "，".join(f"{n} 行按 {enc}" for enc, n in mixed.items())
+        notes.append(f"文件混用了编码：{lines} 读出")
+    warned = meta.get("parse_warnings")
+    if isinstance(warned, dict) and warned.get("count"):
+        first = warned.get("first", "")
+        notes.append(f"PDF 解析时有 {warned['count']} 条警告，文件可能损坏，部分文字可能缺失（{first}）")
+    empty = meta.get("pages_without_text")
+    if isinstance(empty, list) and empty:
+        notes.append(f"第 {'、'.join(map(str, empty))} 页没有可读的文字（可能是扫描页），未读取")
+    return notes
+
+
 def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
     """Findings per document by severity, with the sentence (figures marked) and the
     arithmetic of every breakdown; then a summary table. What comes from a document or a file
@@ -231,9 +258,11 @@ def render_text(docs: Sequence[AuditDoc], color: bool = False) -> str:
             lines.append(f"  {SEVERITY_ZH[Severity.ERROR]} [{printable(d.error.code)}] {printable(d.error.message)}")
             lines.append("")
             continue
-        if not d.findings and not d.sums:
+        damage = damage_notes(d.meta)
+        if not d.findings and not d.sums and not damage:
             continue
         lines.append(f"{bold}== {where}  {printable(d.title or '')}{reset}")
+        lines.extend(f"  文件受损: {printable(note)}" for note in damage)
         for ev in d.findings:
             f = ev.finding
             tag = SEVERITY_ZH[f.severity]

@@ -35,6 +35,7 @@ from .audit import (
     AuditDoc,
     Evidence,
     Role,
+    damage_notes,
     standard_range,
     summary,
 )
@@ -279,8 +280,17 @@ def render_section(d: AuditDoc, doc_id: str, *, number: int | None = None, extra
             f'data-facts="{len(d.facts)}">'
             f'<h2>{num}{_esc(d.title or "（无标题）")}</h2>'
             f'<p class="where"><code>{_esc(_where(d))}</code> · {tally} · 事实 {len(d.facts)} 个</p>'
+            f"{_damage(d)}"
             f"{_text_block(doc_id, d)}{_sums_list(doc_id, d)}{tables}{_findings_list(doc_id, d, extra)}"
             f"{top}</section>")
+
+
+def _damage(d: AuditDoc) -> str:
+    """The reader's notes on a damaged file (:func:`~extractor.ui.audit.damage_notes`), if any."""
+    notes = damage_notes(d.meta)
+    if not notes:
+        return ""
+    return '<ul class="damage">' + "".join(f"<li>文件受损：{_esc(n)}</li>" for n in notes) + "</ul>"
 
 
 def _section(n: int, d: AuditDoc) -> str:
@@ -475,6 +485,8 @@ section.doc.worst-info { border-top-color: var(--info); }
 .docnum { display: inline-block; min-width: 2em; margin-right: 8px; padding: 0 6px; border-radius: 4px;
   background: var(--panel); border: 1px solid var(--line); color: var(--muted); font-size: 14px; text-align: center; }
 .where { margin: 0 0 10px; font-size: 13px; }
+.damage { margin: 0 0 10px; padding: 6px 12px 6px 28px; font-size: 13px; color: #8a4b00;
+  background: #fff6e5; border: 1px solid #f0c36d; border-radius: 6px; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 2; padding: 14px 18px;
   background: #fbfcfd; border: 1px solid var(--line); border-radius: 6px; font-size: 15px; }
 mark.fact { color: inherit; border-radius: 3px; padding: 1px 0; }
