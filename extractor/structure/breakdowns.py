@@ -535,7 +535,7 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
                     break
         parts = _settle(r, total, parts)
         if len(parts) >= 2 and not _partial(total, parts):
-            yield _make(total, parts, shape, certain and not _open_ended(r, parts) and not _crossing(r, parts))
+            yield _make(total, parts, shape, certain and not _open_ended(r, parts) and not _crossing(r, total, parts))
 
 
 _REMAINDER = re.compile("|".join(map(re.escape, LEXICON.words("breakdown", "remainder"))))
@@ -547,16 +547,18 @@ _DIMENSION = re.compile("|".join(map(re.escape, sorted(_DIMENSION_OF, key=len, r
 _LABEL_REACH = 16
 
 
-def _crossing(r: Reader, parts: Sequence[Fig]) -> bool:
+def _crossing(r: Reader, total: Fig, parts: Sequence[Fig]) -> bool:
     """Parts whose labels name groups of two different dimensions (其中党员800人、女职工600人: party
     and gender; 城市1200人、农村2000人，老年人1500人: area and age): groups that may overlap, so the
-    list is no division of its total. A label is the text between the part before and the part."""
+    list is no division of its total. A part's label is read back from it to the part before (the
+    first part's, to its total when that comes first), its word the one nearest the part (全市城市
+    低保对象3200人，其中男性1700人: 男性, not the total's 城市)."""
     seen: set[str] = set()
-    before = max(0, parts[0].start - _LABEL_REACH)
+    before = total.end if total.end <= parts[0].start else 0
     for p in parts:
-        m = _DIMENSION.search(r.view, max(before, p.start - _LABEL_REACH), p.start)
-        if m is not None:
-            seen.add(_DIMENSION_OF[m.group()])
+        words = _DIMENSION.findall(r.view, max(before, p.start - _LABEL_REACH), p.start)
+        if words:
+            seen.add(_DIMENSION_OF[words[-1]])
         before = p.end
     return len(seen) > 1
 
