@@ -145,8 +145,7 @@ def sync(engine: Engine) -> bool:
         if top == done:
             return False
         if top < done:  # documents rewritten: index them all again
-            _drop(c)
-            _set_state(c, "documents", 0)
+            reset(c)
             done = 0
     if done == 0:
         create(engine)
