@@ -170,8 +170,14 @@ _RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐
 #: words saying that money goes out (发放, 用于): before the raising word, they make the figure paid
 #: (发放筹集的资金50万元)
 _PAY = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
-#: how far back in its clause a figure's verb is looked for
-_RAISE_REACH = 30
+#: how far back in its clause a figure's verb (筹集, 计划投入) is looked for
+_VERB_REACH = 30
+
+
+def _verb_clause(view: str, s: int) -> int:
+    """Where the clause of the figure at ``s`` starts, at most :data:`_VERB_REACH` back: where
+    :func:`raised` and :func:`planned` look for its verb."""
+    return after_last(_CLAUSE_PUNCT, view, max(0, s - _VERB_REACH), s)
 
 
 def raised(view: str, f: Money) -> bool:
@@ -188,7 +194,7 @@ def raised(view: str, f: Money) -> bool:
     [True, False, False, True]
     """
     s = f.span[0]
-    start = after_last(_CLAUSE_PUNCT, view, max(0, s - _RAISE_REACH), s)
+    start = _verb_clause(view, s)
     word = _RAISE.search(view, start, s)
     # a paying word before it governs it (发放筹集的资金); after it, it names the fund (筹集慰问资金)
     return word is not None and _PAY.search(view, start, word.start()) is None
@@ -214,8 +220,7 @@ def planned(view: str, f: Figure) -> bool:
     [True, False, False]
     """
     s = f.span[0]
-    start = after_last(_CLAUSE_PUNCT, view, max(0, s - _RAISE_REACH), s)
-    word = _PLAN.search(view, start, s)
+    word = _PLAN.search(view, _verb_clause(view, s), s)
     return word is not None and _DONE.search(view, word.end(), s) is None
 
 
