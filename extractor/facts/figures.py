@@ -19,6 +19,7 @@ from typing import Literal, NamedTuple
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
 from ..lang.numbers import CHINESE_NUMERAL_CHARS, DIGITS, Number, read_folded
+from ..lang.segment import CLAUSE_MARKS, SENTENCE_MARKS
 from ..model import Qualifier
 
 __all__ = ["Figure", "scan_figures", "unit_at"]
@@ -37,12 +38,14 @@ _BLANK_ZEROS = frozenset("〇○")
 # What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
 # _after then accepts only where it wraps running prose.
 _FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
+# what closes a clause or a sentence in a folded view (segment's marks, a full stop, a bracket)
+_CLOSES = re.escape(SENTENCE_MARKS + CLAUSE_MARKS + ".)）")
 # A run of spaces left where a template's number goes (发放慰问金    万元，慰问    户。): after a
 # Chinese character (not 单位, 以, 按, 为: 单位    万元 names the unit of a table), before a unit
 # that a punctuation mark closes, as in a sentence (a unit at the end of a line may be the header
 # of a flattened table's column, 项目    万元; 困难职工    人数 is a table's too)
 _SPACES_BLANK = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
-                 r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + r")[,.;:!?，。；：、)）])")
+                 r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + rf")[{_CLOSES}])")
 NUMERAL = re.compile(
     rf"""
       (?=[0-9{_CN}xX×某_*（(\ □【\[])    # a first character (any other fails at once)
@@ -302,7 +305,7 @@ _MONEY_NOUNS = ("慰问金", "资金", "善款", "捐款", "救助金", "补助�
                 "现金", "款物")
 _MONEY_NOUN_BEFORE = re.compile("(?:" + "|".join(_MONEY_NOUNS) + r")(?:共计|合计|总计|共|计|达|约|为|:)?\ ?$")
 # what may follow 万 when the money noun stands before: a clause's end (an approximation word first)
-_CLAUSE_AFTER = re.compile(r"(?:[,.;:!?。，；：！？、)）\n]|$)")
+_CLAUSE_AFTER = re.compile(rf"(?:[{_CLOSES}\n]|$)")
 
 
 def _bare_wan_money(view: str, s: int, q: int) -> bool:
