@@ -280,7 +280,8 @@ _UNITS = re.compile(r"stat::number_of_executed_units: (\d+)")
 
 
 def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, chunk: int = 0) -> int:
-    """Every target for ``runs`` inputs each (``jobs`` at a time, each its own process); the
+    """Every target for ``runs`` inputs each (``jobs`` processes at a time; a target left alone
+    with a core free runs in several, see :func:`_lane_for`); the
     counts to fuzz-data/summary.json; 1 when any target found a failing input.
 
     A timeout (or a unit libFuzzer calls slow) that does not come again when its input is run warm
@@ -306,9 +307,14 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
     running: list[tuple[str, subprocess.Popen[str], float, Path]] = []
     started_at: dict[str, float] = {}
     while pending or running:
-        while pending and len(running) < jobs:
-            name = pending.pop(0)
-            log = DATA / f"{name}.log"
+        while len(running) < jobs:
+            if pending:
+                name = pending.pop(0)
+            else:  # a free core and no target waiting: another process of a running one
+                name = _lane_for(running, summary)
+                if not name:
+                    break
+            log = _log(name, {lg for n, _, _, lg in running if n == name})
             done_before = summary.get(name, {}).get("inputs", 0)
             started_at.setdefault(name, time.monotonic())
             flags = [f"-atheris_runs={runs - done_before + 1}", *([f"-max_total_time={chunk}"] if chunk else [])]
@@ -364,6 +370,31 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
     return 1 if bad else 0
 
 
+def _lane_for(running: list[tuple[str, subprocess.Popen[str], float, Path]],
+              summary: dict[str, dict[str, Any]]) -> str:
+    """The running target to give a free core to (the one with the fewest processes), or ``""``.
+
+    When fewer targets are left than ``--jobs`` (a last slow target, such as ``pdf``), a target runs
+    in several processes at once, sharing its corpus folder as libFuzzer's own ``-jobs`` does: each
+    reads the inputs the others saved when it starts, each has its own log, and their counts add
+    up. A target that has finished or failed gets no new process."""
+    counts: dict[str, int] = {}
+    for name, *_ in running:
+        e = summary.get(name, {})
+        if not (e.get("finished") or e.get("crashes") or e.get("hangs") or e.get("memory")):
+            counts[name] = counts.get(name, 0) + 1
+    return min(counts, key=lambda n: counts[n]) if counts else ""
+
+
+def _log(name: str, taken: set[Path]) -> Path:
+    """The log of a new process of target ``name``: ``<name>.log``, else ``<name>.2.log``, … (one
+    free of the target's running processes)."""
+    k = 1
+    while (log := DATA / (f"{name}.log" if k == 1 else f"{name}.{k}.log")) in taken:
+        k += 1
+    return log
+
+
 def load_summary() -> dict[str, dict[str, Any]]:
     """The long run's counts: this machine's (``fuzz-data/summary.json``), else the kept ones
     (``corpus/fuzz/summary.json``, a run begun on another machine), else none."""
@@ -410,7 +441,8 @@ def main() -> int:
     ap.add_argument("--all", action="store_true", help="every target")
     ap.add_argument("--targets", default=",".join(TARGETS), help="the targets of --all (comma-separated)")
     ap.add_argument("--runs", type=int, default=2000, help="inputs per target (default 2000)")
-    ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets at a time")
+    ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)),
+                    help="processes at a time (a target left alone runs in several)")
     ap.add_argument("--resume", action="store_true", help="add to the counts in fuzz-data/summary.json")
     ap.add_argument("--report", action="store_true", help="print the counts (fuzz-data/summary.json, else the kept "
                     "ones) as the README's table")

@@ -131,3 +131,40 @@ def test_readme_fuzz_table_is_the_kept_counts() -> None:
     start = readme.index("<!-- fuzz table -->")
     rows = [line for line in readme[start:].splitlines() if line.startswith("| ")]
     assert rows[: len(table)] == table
+
+
+def test_a_target_left_alone_runs_on_every_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two jobs and one target, two processes of it run at once, each with its own log, and
+    the counts of both add up (the long run's last target, pdf, used one core of two)."""
+    fuzz = _fuzz()
+    monkeypatch.setattr(fuzz, "DATA", tmp_path)
+    monkeypatch.setattr(fuzz, "_commit", lambda: "abc1234")
+    live: set[str] = set()
+    most = [0]
+    logs: list[str] = []
+
+    class Piece:  # a libFuzzer piece of 300 inputs: running until polled twice
+        def __init__(self, argv: list[str], stdout: Any, **_: Any) -> None:
+            self.name, self.log, self.polls = argv[2], Path(stdout.name), 0
+            stdout.write("stat::number_of_executed_units: 300\nDone 300 runs in 1 second(s)\n")
+            stdout.close()
+            live.add(self.log.name)
+            logs.append(self.log.name)
+            most[0] = max(most[0], len(live))
+
+        def poll(self) -> int | None:
+            self.polls += 1
+            if self.polls < 2:
+                return None
+            live.discard(self.log.name)
+            return 0
+
+    monkeypatch.setattr(fuzz.subprocess, "Popen", Piece)
+    monkeypatch.setattr(fuzz.time, "sleep", lambda _: None)
+    assert fuzz.run_all(1000, 2, ("pdf",), chunk=900) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert most[0] == 2
+    assert {"pdf.log", "pdf.2.log"} <= set(logs)
+    assert summary["pdf"]["inputs"] >= 1000 and summary["pdf"]["inputs"] % 300 == 0
+    assert summary["pdf"]["commits"] == {"abc1234": summary["pdf"]["inputs"]}
+    assert summary["pdf"]["finished"] is True
