@@ -31,7 +31,8 @@ run: $(STAMP)
 	@echo " or set with --token / EXTRACTOR_TOKEN)"
 
 ## system-deps: Debian packages the tests use (headless chromium and a CJK font for the HTML report
-## and workspace browser tests: a font that covers Chinese, not only fontconfig; antiword and LibreOffice for legacy .doc files);
+## and workspace browser tests: a font that covers Chinese, not only fontconfig; antiword and LibreOffice for legacy .doc files;
+## gcc for the wheel's modules compiled with mypyc, setup.py);
 ## installed with apt-get when missing and we are root, else the tests that need them skip and say so;
 ## EXTRACTOR_NO_SYSTEM_DEPS=1 installs none (the same tests skip)
 system-deps:
@@ -40,7 +41,7 @@ system-deps:
 	  exit 0; \
 	fi; \
 	missing=""; \
-	for p in chromium:chromium antiword:antiword soffice:libreoffice-writer-nogui; do \
+	for p in chromium:chromium antiword:antiword soffice:libreoffice-writer-nogui cc:gcc; do \
 	  command -v $${p%%:*} >/dev/null 2>&1 || missing="$$missing $${p#*:}"; \
 	done; \
 	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fontconfig fonts-wqy-microhei"; \
@@ -66,14 +67,16 @@ test: $(STAMP) system-deps lint typecheck
 	fi; \
 	EXTRACTOR_PG_URL="$$url" $(BIN)/python -m pytest -n 2
 
-## wheel-check: build the wheel (dist/), install it with its dependencies in a fresh virtualenv
-## under a temporary folder, and from a folder outside the source tree extract, audit and score the
-## seed with it (facts, findings and breakdowns F1 must be 1.000); CI runs it after `make test`
-wheel-check: $(STAMP)
+## wheel-check: build the wheel (dist/, its modules of extraction compiled with mypyc), install it with
+## its dependencies in a fresh virtualenv under a temporary folder, and from a folder outside the
+## source tree extract, audit and score the seed with it (facts, findings and breakdowns F1 must be
+## 1.000) and extract the corpus and the real reports (the checkout's records, byte for byte); CI
+## runs it after `make test`
+wheel-check: $(STAMP) system-deps
 	$(BIN)/python scripts/wheel_check.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check extractor scripts tests
+	$(BIN)/ruff check extractor scripts tests setup.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -106,6 +106,11 @@ def build_id() -> str:
     return _build_id(str(models_dir()))
 
 
+#: files made from the package's sources, not sources: bytecode and the modules setup.py compiles
+#: with mypyc (a compiled install makes the records of its sources, so it has their build)
+_BUILT = frozenset({".pyc", ".so", ".pyd"})
+
+
 @lru_cache(maxsize=4)
 def _build_id(models: str) -> str:
     from . import __version__
@@ -115,7 +120,7 @@ def _build_id(models: str) -> str:
     for root, tag in ((package, "extractor"), (Path(models), "models")):
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root)
-            if (not path.is_file() or path.suffix == ".pyc"
+            if (not path.is_file() or path.suffix in _BUILT
                     or (tag == "extractor" and rel.parts[0] in _NOT_RECORDS) or "__pycache__" in rel.parts):
                 continue
             digest.update(f"{tag}/{rel.as_posix()}\0".encode())

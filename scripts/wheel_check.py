@@ -4,11 +4,13 @@
     python scripts/wheel_check.py --keep   # keep the temporary folder (virtualenv, outputs) and say where
 
 Each step is timed:
-1. build: ``pip wheel --no-deps`` of a copy of the package's sources (pyproject.toml, README.md,
-   extractor/, models/), so no stale ``build/`` of the working tree slips into it; the wheel is
-   left in dist/;
+1. build: ``pip wheel --no-deps`` of a copy of the package's sources (pyproject.toml, setup.py,
+   README.md, extractor/, models/), so no stale ``build/`` of the working tree slips into it, with
+   this interpreter's setuptools and mypy (no isolated build environment: mypyc types the code
+   against the installed dependencies) and ``EXTRACTOR_COMPILE=1``: the modules of extraction
+   compiled (setup.py), the build failing when they cannot be; the wheel is left in dist/;
 2. listing: every file of extractor/ and models/ is in the wheel, models/ as ``extractor/_models/``,
-   and nothing lies beside the package;
+   each module setup.py compiles as an extension module, and nothing lies beside the package;
 3. venv + install: ``python -m venv`` under a temporary folder, then ``pip install <the wheel>``
    with its dependencies from the registries (pip's cache makes a second run quick);
 4. run: from a folder of that temporary tree, the installed ``extractor extract`` and
@@ -16,7 +18,10 @@ Each step is timed:
    install gives, and the installed package must load its models from inside itself;
 5. score: the extract output through the vendored scorer (scripts/eval/score.py); facts,
    findings and breakdowns F1 must be 1.000;
-6. serve: ``pip install '<the wheel>[web]'`` into the same virtualenv, ``extractor ingest`` of the
+6. the same records: the installed ``extractor extract`` of every text report of corpus/ and of
+   the real reports (``../shared/eval/real-dev/docs`` when beside the repository) must give this
+   checkout's records byte for byte: the compiled modules read as their sources do;
+7. serve: ``pip install '<the wheel>[web]'`` into the same virtualenv, ``extractor ingest`` of the
    seed into a store, ``extractor serve`` on a free port, and its findings page fetched: it must
    list the seed's findings (the templates and static files are package data).
 
@@ -26,6 +31,7 @@ Exit 0 when every step passed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -45,7 +51,7 @@ SCORER = ROOT / "scripts" / "eval" / "score.py"
 #: the package's folders, and where each lands in the wheel
 PACKAGE_DIRS = {"extractor": "extractor", "models": "extractor/_models"}
 #: the files of the project a build reads besides those folders
-BUILD_FILES = ("pyproject.toml", "README.md")
+BUILD_FILES = ("pyproject.toml", "setup.py", "README.md")
 _OVERALL = re.compile(r"overall: facts F1 ([\d.]+), findings F1 ([\d.]+), breakdowns F1 ([\d.]+)")
 #: what the installed package reports about itself: where it is and where its models are
 _WHERE = "import extractor, extractor.resources as r; print(extractor.__file__); print(r.models_dir())"
@@ -70,10 +76,12 @@ def wheel_name(source: str) -> str:
     return f"{PACKAGE_DIRS[top]}/{rest}"
 
 
-def build_wheel(out: Path, *, isolated: bool = True, root: Path = ROOT) -> Path:
+def build_wheel(out: Path, *, isolated: bool = True, compiled: bool = False, root: Path = ROOT) -> Path:
     """Build the wheel of a copy of ``root``'s package sources into ``out``; its path.
 
-    ``isolated=False`` builds with this interpreter's setuptools and asks no index (the tests)."""
+    ``isolated=False`` builds with this interpreter's setuptools (and mypy) and asks no index.
+    ``compiled`` builds the modules of extraction with mypyc (setup.py), and fails when it cannot;
+    else the wheel is pure Python (the tests: a compiled build takes minutes)."""
     with tempfile.TemporaryDirectory(prefix="extractor-src-") as tmp:
         src = Path(tmp)
         for name in (*BUILD_FILES, *source_files(root)):
@@ -82,7 +90,7 @@ def build_wheel(out: Path, *, isolated: bool = True, root: Path = ROOT) -> Path:
         cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)]
         if not isolated:
             cmd += ["--no-build-isolation", "--no-index"]
-        subprocess.run(cmd, check=True)
+        subprocess.run(cmd, check=True, env={**os.environ, "EXTRACTOR_COMPILE": "1" if compiled else "0"})
     return max(out.glob("extractor-*.whl"), key=lambda p: p.stat().st_mtime)
 
 
@@ -95,6 +103,48 @@ def listing_problems(wheel: Path, root: Path = ROOT) -> list[str]:
     stray = [f"outside the package: {n}" for n in sorted(names)
              if not n.startswith("extractor/") and ".dist-info/" not in n]
     return missing + stray
+
+
+def compiled_modules(root: Path = ROOT) -> list[str]:
+    """The modules setup.py compiles (its ``COMPILED``), as paths: ``extractor/facts/figures.py``."""
+    tree = ast.parse((root / "setup.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets):
+            modules: list[str] = ast.literal_eval(node.value)
+            return modules
+    raise ValueError("setup.py names no COMPILED modules")
+
+
+def compiled_problems(wheel: Path, root: Path = ROOT) -> list[str]:
+    """The modules of :func:`compiled_modules` that the wheel lacks compiled (an extension module
+    beside the source: ``extractor/facts/figures.cpython-311-x86_64-linux-gnu.so``)."""
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    return [f"not compiled: {m}" for m in compiled_modules(root)
+            if not any(n.startswith(m.removesuffix(".py") + ".") and n.endswith((".so", ".pyd")) for n in names)]
+
+
+#: beside the bundled corpus, the real reports of ../shared when they are there
+REAL_DEV = ROOT.parent / "shared" / "eval" / "real-dev" / "docs"
+
+
+def check_same_records(venv: Path, work: Path, problems: list[str]) -> None:
+    """The installed wheel's records of every text report of the corpus and of the real reports
+    are this checkout's, byte for byte (the compiled modules read as the sources do)."""
+    files = [str(f) for f in sorted((*(ROOT / "corpus").rglob("*.txt"), *REAL_DEV.glob("*.txt")))]
+    installed, checkout = work / "installed-all.jsonl", work / "checkout-all.jsonl"
+    run([str(venv / "bin" / "extractor"), "extract", *files, "-o", str(installed)], work, ok=(0, 1))
+    run([sys.executable, "-m", "extractor", "extract", *files, "-o", str(checkout)], work, ok=(0, 1))
+    lines = installed.read_text("utf-8").count("\n")
+    build = "import extractor.resources as r; print(r.build_id())"
+    ids = [run([python, "-c", build], work).strip() for python in (str(venv / "bin" / "python"), sys.executable)]
+    if ids[0] != ids[1]:  # a store keeps each file's build: the same records must say the same build
+        problems.append(f"the installed wheel's build is {ids[0]}, this checkout's {ids[1]}")
+    if installed.read_bytes() != checkout.read_bytes():
+        problems.append(f"extract: the installed wheel's records of {len(files)} files differ from this "
+                        f"checkout's ({installed}, {checkout})")
+    else:
+        print(f"   {lines} records of {len(files)} files, the same bytes")
 
 
 @contextmanager
@@ -186,13 +236,13 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="extractor-wheel-"))
     problems: list[str] = []
     try:
-        with step("build the wheel", times):
-            wheel = build_wheel(tmp / "dist")
+        with step("build the wheel (the modules of extraction compiled with mypyc)", times):
+            wheel = build_wheel(tmp / "dist", isolated=False, compiled=True)
             (ROOT / "dist").mkdir(exist_ok=True)
             shutil.copy2(wheel, ROOT / "dist" / wheel.name)
             print(f"   dist/{wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB)")
         with step("check its listing", times):
-            problems += listing_problems(wheel)
+            problems += listing_problems(wheel) + compiled_problems(wheel)
         with step("make a virtualenv and install the wheel", times):
             venv = tmp / "venv"
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -202,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         with step(f"extract, audit and score the seed from {work}", times):
             check_run(venv, work, problems)
+        with step("extract the bundled corpus and the real reports: the checkout's records, byte for byte", times):
+            check_same_records(venv, work, problems)
         with step("install the web extra, ingest the seed and serve its findings page", times):
             subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-qq", f"{wheel}[web]"], check=True)
             check_serve(venv, work, problems)

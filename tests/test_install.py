@@ -8,6 +8,7 @@ a fresh virtualenv with the dependencies from the registries, is ``make wheel-ch
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import sys
 import zipfile
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -35,6 +37,7 @@ SEED = ROOT / "corpus" / "seed"
 _OPENS = """
 import json, sys
 from pathlib import Path
+from types import ModuleType
 folders = [str(Path(f).resolve()) for f in sys.argv[2:]]
 opened = set()
 def hook(event, args):
@@ -130,3 +133,51 @@ def test_installed_wheel_reads_the_seed_from_another_folder(wheel: Path, tmp_pat
     records = [json.loads(line) for line in out["installed"].splitlines()]
     assert [r.get("error") for r in records] == [None] * 5
     assert out["installed"] == out["checkout"]
+
+
+def _setup_py() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("extractor_setup", ROOT / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("env", "argv", "compiled"), [
+    pytest.param("", ["bdist_wheel"], True, id="a-wheel-is-compiled"),
+    pytest.param("", ["install"], True, id="an-install-is-compiled"),
+    pytest.param("", ["editable_wheel"], False, id="an-editable-install-is-not"),
+    pytest.param("1", ["editable_wheel"], True, id="unless-asked"),
+    pytest.param("", ["egg_info"], False, id="the-metadata-step-builds-nothing"),
+    pytest.param("1", ["dist_info"], False, id="not-even-when-asked"),
+    pytest.param("0", ["bdist_wheel"], False, id="pure-when-asked"),
+])
+def test_setup_compiles_what_it_says(env: str, argv: list[str], compiled: bool,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """setup.py compiles the modules of extraction for a wheel or an install, never for an
+    editable install (a compiled module would shadow an edited source) nor for pip's metadata
+    steps (each would run mypy for nothing); EXTRACTOR_COMPILE decides when set."""
+    setup_py = _setup_py()
+    fake = ModuleType("mypyc.build")
+    fake.mypycify = lambda paths, **_: [f"ext:{p}" for p in paths]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mypyc.build", fake)
+    monkeypatch.setenv("EXTRACTOR_COMPILE", env)
+    monkeypatch.setattr(sys, "argv", ["setup.py", *argv])
+    got = setup_py._compiled()
+    assert got == ([f"ext:{p}" for p in setup_py.COMPILED] if compiled else [])
+    assert all((ROOT / p).is_file() for p in setup_py.COMPILED)
+
+
+def test_a_build_that_cannot_compile_is_pure_python(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Without mypy (pip's isolated build of `pip install .`) the build is pure Python and says
+    why; asked to compile (EXTRACTOR_COMPILE=1), it fails instead."""
+    setup_py = _setup_py()
+    monkeypatch.setitem(sys.modules, "mypyc.build", None)  # import fails
+    monkeypatch.setattr(sys, "argv", ["setup.py", "bdist_wheel"])
+    monkeypatch.setenv("EXTRACTOR_COMPILE", "")
+    assert setup_py._compiled() == []
+    assert "not compiled" in capsys.readouterr().err
+    monkeypatch.setenv("EXTRACTOR_COMPILE", "1")
+    with pytest.raises(ImportError):
+        setup_py._compiled()
