@@ -118,11 +118,12 @@ def measure_of(f: Figure) -> str:
     return LEXICON.unit_class(fold_word(f.unit)) or "things"
 
 
+_BRACKET = re.compile(r"[(【\[)】\]]")
+
+
 class _Groups:
     """The bracket group at each position: 0 outside any bracket, else the id of the innermost
     bracket pair that holds it (two parentheticals of one sentence are two groups)."""
-
-    _BRACKET = re.compile(r"[(【\[)】\]]")
 
     def __init__(self, view: str) -> None:
         self.places: list[int] = []
@@ -131,7 +132,7 @@ class _Groups:
         self.opened: dict[int, int] = {}
         stack = [0]
         n = 0
-        for m in self._BRACKET.finditer(view):
+        for m in _BRACKET.finditer(view):
             if m.group() in "(【[":
                 n += 1
                 self.parent[n] = stack[-1]
