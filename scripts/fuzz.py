@@ -90,8 +90,15 @@ def timed(fn: Callable[[bytes], None], limit: float = HANG_CPU) -> Callable[[byt
 
 
 def check_records(records: list[Any]) -> None:
-    """Every fact's span is its text; every breakdown's and finding's span lies in the text."""
+    """Every fact's span is its text; every breakdown's and finding's span lies in the text; each
+    record is written as its JSON line (what ``extract`` writes and the store gives back), and that
+    line read and written again is the same line."""
+    from extractor.output.jsonl import dict_to_json_line, to_json_line
+
     for r in records:
+        line = to_json_line(r)
+        if dict_to_json_line(json.loads(line)) != line:
+            raise InvariantError("the record's JSON line read and written again differs")
         text = r.text
         for f in r.facts:
             s, e = f.span

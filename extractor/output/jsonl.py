@@ -10,10 +10,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from ..about.taxonomy import TAXONOMY
 from ..model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Money, Qualifier, Record, Severity, Span
 
-__all__ = ["dict_to_json_line", "error_to_dict", "fact_to_dict", "record_from_dict", "record_to_dict",
+__all__ = ["dict_to_json_line", "dumps", "error_to_dict", "fact_to_dict", "record_from_dict", "record_to_dict",
            "to_json_line"]
 
 
@@ -96,17 +98,22 @@ def dict_to_json_line(d: dict[str, Any]) -> str:
     return _dumps(d)
 
 
-def _dumps(d: dict[str, Any]) -> str:
-    return json.dumps(d, ensure_ascii=False)
+def dumps(obj: Any) -> str:
+    """``obj`` as compact JSON (UTF-8 text, not ASCII escapes): orjson's, several times faster
+    than the standard library's, and the standard library's where orjson cannot write it: an
+    integer beyond 64 bits (a report's ``3333333333333333333万元`` is a valid JSON number; orjson
+    raised ``TypeError: Integer exceeds 64-bit range`` and the whole ``extract`` stopped).
+
+    >>> dumps({"value": 33333333333333333330000, "text": "万元"})
+    '{"value":33333333333333333330000,"text":"万元"}'
+    """
+    try:
+        return orjson.dumps(obj).decode("utf-8")
+    except TypeError:  # what the standard library cannot write either still raises
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-try:  # orjson writes the same JSON several times faster; the standard library does without it
-    import orjson
-
-    def _dumps(d: dict[str, Any]) -> str:
-        return orjson.dumps(d).decode("utf-8")
-except ImportError:  # pragma: no cover
-    pass
+_dumps = dumps
 
 
 # -- back: a record's dicts (a JSON line, the store's records) to the record's values -------

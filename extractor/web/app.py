@@ -36,7 +36,6 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, unquote, urlencode
 
-import orjson
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -47,6 +46,7 @@ from sqlalchemy import Connection, Engine
 from .. import __version__
 from ..about.taxonomy import TAXONOMY
 from ..model import Finding
+from ..output.jsonl import dumps
 from ..output.store import FileResult, Store, open_store
 from . import queries, search, tables
 from .queries import BadCursor, FactFilter, FindingFilter
@@ -84,10 +84,11 @@ class Settings:
 
 
 class Json(JSONResponse):
-    """JSON through orjson (UTF-8, several times faster than the standard library's)."""
+    """JSON through orjson (UTF-8, several times faster than the standard library's; the
+    standard library's for what orjson cannot write: :func:`~extractor.output.jsonl.dumps`)."""
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return dumps(content).encode("utf-8")
 
 
 # --- the OpenAPI description of the records (the contract's fields; more may follow) ---------
