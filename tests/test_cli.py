@@ -96,6 +96,30 @@ def test_folder_with_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "decode_failed" in capsys.readouterr().err
 
 
+def test_a_record_that_cannot_be_written_is_an_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A record the JSON writer fails on (orjson once raised on an integer beyond 64 bits and the
+    whole run stopped) is that file's error row; the files after it are still written."""
+    import extractor.output.jsonl as jsonl
+
+    real = jsonl.record_to_dict
+
+    def failing(r: Any) -> dict[str, Any]:
+        if r.source.endswith("a.txt"):
+            raise TypeError("Integer exceeds 64-bit range")
+        return real(r)
+
+    monkeypatch.setattr(jsonl, "record_to_dict", failing)
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("共慰问困难家庭700余户。", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out)]) == 1
+    rows = _rows(out)
+    assert [(Path(r["source"]).name, r.get("error", {}).get("code")) for r in rows] == [
+        ("a.txt", "internal_error"), ("b.txt", None)]
+    assert "写出记录" in rows[0]["error"]["message"] and "写出记录" in capsys.readouterr().err
+
+
 def test_module_entry_point_prints_to_stdout() -> None:
     proc = subprocess.run([sys.executable, "-m", "extractor", "extract", str(SEED)], cwd=ROOT,
                           capture_output=True, text=True, encoding="utf-8", timeout=300, check=False)

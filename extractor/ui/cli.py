@@ -142,8 +142,15 @@ def _extract(args: argparse.Namespace) -> int:
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
         for rec in _extracted(args, tally, checks=not args.no_checks):
+            try:
+                line = to_json_line(rec)
+            except Exception as e:  # a record that cannot be written must not stop the batch either
+                rec = ErrorRecord(rec.source, "internal_error", f"内部错误（写出记录）：{type(e).__name__}: {e}")
+                tally.errors[rec.code] += 1
+                print(printable(f"{rec.source}: [{rec.code}] {rec.message}"), file=sys.stderr)
+                line = to_json_line(rec)
             records += not isinstance(rec, ErrorRecord)
-            out.write(to_json_line(rec) + "\n")
+            out.write(line + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
