@@ -317,8 +317,10 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
         while len(running) < jobs:
             if pending:
                 name = pending.pop(0)
-            else:  # a free core and no target waiting: another process of a running one
-                name = _lane_for(running, summary)
+            else:  # a free core and no target waiting: another process of a running one, when the
+                # run goes in pieces (a lane started beside a process bound only by its count of
+                # inputs would run that count again)
+                name = _lane_for(running, summary) if chunk else ""
                 if not name:
                     break
             log = _log(name, {lg for n, _, _, lg in running if n == name})
@@ -381,10 +383,10 @@ def _lane_for(running: list[tuple[str, subprocess.Popen[str], float, Path]],
               summary: dict[str, dict[str, Any]]) -> str:
     """The running target to give a free core to (the one with the fewest processes), or ``""``.
 
-    When fewer targets are left than ``--jobs`` (a last slow target, such as ``pdf``), a target runs
-    in several processes at once, sharing its corpus folder as libFuzzer's own ``-jobs`` does: each
-    reads the inputs the others saved when it starts, each has its own log, and their counts add
-    up. A target that has finished or failed gets no new process."""
+    When fewer targets are left than ``--jobs`` (a last slow target, such as ``pdf``) in a run of
+    pieces (``--chunk``), a target runs in several processes at once, sharing its corpus folder as
+    libFuzzer's own ``-jobs`` does: each reads the inputs the others saved when it starts, each has
+    its own log, and their counts add up. A target that has finished or failed gets no new process."""
     counts: dict[str, int] = {}
     for name, *_ in running:
         e = summary.get(name, {})
