@@ -38,6 +38,17 @@ def test_invariant_checker_fails_on_a_broken_span() -> None:
         fuzz.check_records([broken])
 
 
+def test_invariant_checker_writes_each_record() -> None:
+    """A record is checked as ``extract`` writes it: a number beyond 64 bits is written (it once
+    stopped the whole run), a value no JSON writer knows fails the input."""
+    fuzz = _fuzz()
+    record = extract_text("共发放慰问金3333333333333333333万元。")[0]
+    assert [getattr(f, "value", None) for f in record.facts] == [33333333333333333330000]
+    fuzz.check_records([record])
+    with pytest.raises(TypeError):
+        fuzz.check_records([replace(record, meta={"odd": object()})])
+
+
 @pytest.mark.parametrize("name", ["txt", "html", "docx", "pdf", "numbers", "pipeline"])
 def test_each_target_takes_good_and_bad_input(name: str) -> None:
     fn = _fuzz().target(name)
