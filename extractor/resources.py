@@ -94,9 +94,9 @@ def model_path(name: str) -> Path:
 
 
 #: the package's folders that make no record (the command line, the auditor's pages): a change
-#: there does not make the records stored before it stale
-_NOT_RECORDS = frozenset({"ui", "web", "__pycache__", "_models"})  # _models: an installed wheel's
-# models, digested as the models (an editable install has them at models/, outside the package)
+#: there does not make the records stored before it stale; and ``_models``, an installed wheel's
+#: models, digested as the models (an editable install has them at models/, outside the package)
+_NOT_RECORDS = frozenset({"ui", "web", "__pycache__", "_models"})
 
 
 def build_id() -> str:

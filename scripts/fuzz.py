@@ -367,15 +367,15 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
             entry["finished"] = entry["inputs"] >= runs or (done is not None and not chunk)
             # written after each target, piece and restart: a long run stopped part-way keeps its counts
             _write_whole(path, json.dumps(summary, indent=1, ensure_ascii=False))
-            failed = entry["crashes"] or entry["hangs"] or entry["memory"]
+            failed = _failed(entry)
             if (restart or (chunk and done is not None)) and not entry["finished"] and not failed:
                 pending.insert(0, name)
                 continue
-            ok = entry["finished"] and not (entry["crashes"] or entry["hangs"] or entry["memory"])
+            ok = entry["finished"] and not failed
             note = f" ({len(entry['slow'])} timeouts not hangs: under 2 s run again)" if entry["slow"] else ""
             print(f"{name:9} {entry['inputs']:>9} inputs {entry['seconds']:>8} s  "
                   f"{'ok' if ok else 'FAILED: see ' + str(log)}{note}", flush=True)
-    bad = [n for n, e in summary.items() if not e["finished"] or e["crashes"] or e["hangs"] or e["memory"]]
+    bad = [n for n, e in summary.items() if not e["finished"] or _failed(e)]
     return 1 if bad else 0
 
 
@@ -390,9 +390,14 @@ def _lane_for(running: list[tuple[str, subprocess.Popen[str], float, Path]],
     counts: dict[str, int] = {}
     for name, *_ in running:
         e = summary.get(name, {})
-        if not (e.get("finished") or e.get("crashes") or e.get("hangs") or e.get("memory")):
+        if not (e.get("finished") or _failed(e)):
             counts[name] = counts.get(name, 0) + 1
     return min(counts, key=lambda n: counts[n]) if counts else ""
+
+
+def _failed(entry: dict[str, Any]) -> bool:
+    """Whether a target's counts hold a failing input: a crash, a hang or one out of memory."""
+    return bool(entry.get("crashes") or entry.get("hangs") or entry.get("memory"))
 
 
 def _log(name: str, taken: set[Path]) -> Path:

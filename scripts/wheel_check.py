@@ -31,7 +31,7 @@ Exit 0 when every step passed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import ast
+import importlib.util
 import json
 import os
 import re
@@ -44,6 +44,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "seed"
@@ -105,14 +106,19 @@ def listing_problems(wheel: Path, root: Path = ROOT) -> list[str]:
     return missing + stray
 
 
+def setup_py(root: Path = ROOT) -> ModuleType:
+    """``root``'s setup.py as a module (it calls ``setup()`` only when run as setuptools runs it):
+    its ``COMPILED`` modules and the rules of what it compiles."""
+    spec = importlib.util.spec_from_file_location("extractor_setup", root / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def compiled_modules(root: Path = ROOT) -> list[str]:
     """The modules setup.py compiles (its ``COMPILED``), as paths: ``extractor/facts/figures.py``."""
-    tree = ast.parse((root / "setup.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "COMPILED" for t in node.targets):
-            modules: list[str] = ast.literal_eval(node.value)
-            return modules
-    raise ValueError("setup.py names no COMPILED modules")
+    return list(setup_py(root).COMPILED)
 
 
 def compiled_problems(wheel: Path, root: Path = ROOT) -> list[str]:
@@ -130,7 +136,8 @@ REAL_DEV = ROOT.parent / "shared" / "eval" / "real-dev" / "docs"
 
 def check_same_records(venv: Path, work: Path, problems: list[str]) -> None:
     """The installed wheel's records of every text report of the corpus and of the real reports
-    are this checkout's, byte for byte (the compiled modules read as the sources do)."""
+    are this checkout's, byte for byte (the compiled modules read as the sources do), and so is
+    its build id (which the store keeps with each file)."""
     files = [str(f) for f in sorted((*(ROOT / "corpus").rglob("*.txt"), *REAL_DEV.glob("*.txt")))]
     installed, checkout = work / "installed-all.jsonl", work / "checkout-all.jsonl"
     run([str(venv / "bin" / "extractor"), "extract", *files, "-o", str(installed)], work, ok=(0, 1))

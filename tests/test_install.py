@@ -8,7 +8,6 @@ a fresh virtualenv with the dependencies from the registries, is ``make wheel-ch
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -135,14 +134,6 @@ def test_installed_wheel_reads_the_seed_from_another_folder(wheel: Path, tmp_pat
     assert out["installed"] == out["checkout"]
 
 
-def _setup_py() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("extractor_setup", ROOT / "setup.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(("env", "argv", "compiled"), [
     pytest.param("", ["bdist_wheel"], True, id="a-wheel-is-compiled"),
     pytest.param("", ["install"], True, id="an-install-is-compiled"),
@@ -157,7 +148,7 @@ def test_setup_compiles_what_it_says(env: str, argv: list[str], compiled: bool,
     """setup.py compiles the modules of extraction for a wheel or an install, never for an
     editable install (a compiled module would shadow an edited source) nor for pip's metadata
     steps (each would run mypy for nothing); EXTRACTOR_COMPILE decides when set."""
-    setup_py = _setup_py()
+    setup_py = wheel_check.setup_py()
     fake = ModuleType("mypyc.build")
     fake.mypycify = lambda paths, **_: [f"ext:{p}" for p in paths]  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "mypyc.build", fake)
@@ -172,7 +163,7 @@ def test_a_build_that_cannot_compile_is_pure_python(monkeypatch: pytest.MonkeyPa
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """Without mypy (pip's isolated build of `pip install .`) the build is pure Python and says
     why; asked to compile (EXTRACTOR_COMPILE=1), it fails instead."""
-    setup_py = _setup_py()
+    setup_py = wheel_check.setup_py()
     monkeypatch.setitem(sys.modules, "mypyc.build", None)  # import fails
     monkeypatch.setattr(sys, "argv", ["setup.py", "bdist_wheel"])
     monkeypatch.setenv("EXTRACTOR_COMPILE", "")

@@ -85,7 +85,7 @@ def error_to_dict(e: ErrorRecord) -> dict[str, Any]:
 def to_json_line(obj: Record | ErrorRecord) -> str:
     """One record as one JSON line (UTF-8 text, not ASCII escapes)."""
     d = error_to_dict(obj) if isinstance(obj, ErrorRecord) else record_to_dict(obj)
-    return _dumps(d)
+    return dumps(d)
 
 
 def dict_to_json_line(d: dict[str, Any]) -> str:
@@ -95,7 +95,7 @@ def dict_to_json_line(d: dict[str, Any]) -> str:
     >>> dict_to_json_line({"source": "a.txt", "index": 0, "value": 12.5})
     '{"source":"a.txt","index":0,"value":12.5}'
     """
-    return _dumps(d)
+    return dumps(d)
 
 
 def dumps(obj: Any) -> str:
@@ -112,8 +112,6 @@ def dumps(obj: Any) -> str:
     except TypeError:  # what the standard library cannot write either still raises
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
-
-_dumps = dumps
 
 
 # -- back: a record's dicts (a JSON line, the store's records) to the record's values -------

@@ -106,7 +106,7 @@ def _extracted(args: argparse.Namespace, tally: Tally, checks: bool = True) -> I
     from ..progress import Progress, totals
 
     bar = None
-    if sys.stderr.isatty() and (args.output or not sys.stdout.isatty()):
+    if _shows_progress(args):
         bar = Progress(*totals(iter_paths(args.paths)), sys.stderr, log=False)
     for path in iter_paths(args.paths):
         result = extract_path(path, checks=checks)
@@ -115,10 +115,7 @@ def _extracted(args: argparse.Namespace, tally: Tally, checks: bool = True) -> I
             with contextlib.suppress(OSError):
                 tally.bytes += path.stat().st_size
         if isinstance(result, ErrorRecord):
-            tally.errors[result.code] += 1
-            if bar is not None:
-                sys.stderr.write("\r\033[K")  # the error line is not written over the bar
-            print(printable(f"{result.source}: [{result.code}] {result.message}"), file=sys.stderr)
+            _say_error(result, tally, bar is not None)
             yield result
         else:
             tally.documents += len(result)
@@ -127,6 +124,21 @@ def _extracted(args: argparse.Namespace, tally: Tally, checks: bool = True) -> I
             bar.update(tally)
     if bar is not None:
         bar.update(tally, final=True)
+
+
+def _shows_progress(args: argparse.Namespace) -> bool:
+    """Whether a long run shows a progress line: on stderr when it is a terminal and the output is
+    not on it."""
+    return sys.stderr.isatty() and bool(args.output or not sys.stdout.isatty())
+
+
+def _say_error(err: ErrorRecord, tally: Tally, progress: bool) -> None:
+    """Count a file's error row and say it on stderr, on a line of its own (not over the progress
+    line when one is shown)."""
+    tally.errors[err.code] += 1
+    if progress:
+        sys.stderr.write("\r\033[K")
+    print(printable(f"{err.source}: [{err.code}] {err.message}"), file=sys.stderr)
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -146,8 +158,7 @@ def _extract(args: argparse.Namespace) -> int:
                 line = to_json_line(rec)
             except Exception as e:  # a record that cannot be written must not stop the batch either
                 rec = ErrorRecord(rec.source, "internal_error", f"内部错误（写出记录）：{type(e).__name__}: {e}")
-                tally.errors[rec.code] += 1
-                print(printable(f"{rec.source}: [{rec.code}] {rec.message}"), file=sys.stderr)
+                _say_error(rec, tally, _shows_progress(args))
                 line = to_json_line(rec)
             records += not isinstance(rec, ErrorRecord)
             out.write(line + "\n")
