@@ -284,6 +284,7 @@ def fuzz_one(name: str, argv: list[str]) -> None:
 _DONE = re.compile(r"^Done (\d+) (?:runs )?in", re.MULTILINE)  # "runs" when -runs ended it
 _RSS = re.compile(r"rss: (\d+)Mb")
 _UNITS = re.compile(r"stat::number_of_executed_units: (\d+)")
+_WRITTEN = re.compile(r"Test unit written to (\S+)")  # the failing input libFuzzer stopped on
 
 
 def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, chunk: int = 0) -> int:
@@ -364,6 +365,9 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
                     entry["memory"].append(art.name)
                 else:
                     entry["crashes"].append(art.name)
+            # a lane that stopped on a timeout another lane's end already ran again (both lanes of
+            # a machine paused at once stop so) goes on as well: its input is in slow/, no hang
+            restart = restart or any(Path(w).name in entry["slow"] for w in _WRITTEN.findall(out))
             entry["finished"] = entry["inputs"] >= runs or (done is not None and not chunk)
             # written after each target, piece and restart: a long run stopped part-way keeps its counts
             _write_whole(path, json.dumps(summary, indent=1, ensure_ascii=False))

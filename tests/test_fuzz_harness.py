@@ -187,3 +187,42 @@ def test_a_target_left_alone_runs_on_every_core(chunk: int, processes: int, tmp_
     assert summary["pdf"]["inputs"] >= 1000 and summary["pdf"]["inputs"] % 300 == 0
     assert summary["pdf"]["commits"] == {"abc1234": summary["pdf"]["inputs"]}
     assert summary["pdf"]["finished"] is True
+
+
+def test_lanes_stopped_by_one_pause_both_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Both lanes of a target stop on a timeout at once (a paused machine: the wall clock ran on).
+    The first lane's end runs both inputs again and keeps them apart as slow; the second lane's end
+    finds its input already there. Both go on (no lane is reported as failed) and the run reaches
+    its count."""
+    fuzz = _fuzz()
+    monkeypatch.setattr(fuzz, "DATA", tmp_path)
+    monkeypatch.setattr(fuzz, "_commit", lambda: "abc1234")
+    monkeypatch.setattr(fuzz, "recheck", lambda name, art: 0.05)
+    started = [0]
+
+    class Piece:  # the first two lanes stop on a timeout after 100 inputs; the others run 300
+        def __init__(self, argv: list[str], stdout: Any, **_: Any) -> None:
+            started[0] += 1
+            self.timeout = started[0] <= 2
+            if self.timeout:
+                art = tmp_path / "crashes" / argv[2] / f"timeout-{started[0]}"
+                art.parent.mkdir(parents=True, exist_ok=True)
+                art.write_bytes(b"x")
+                stdout.write(f"==1== ERROR: libFuzzer: timeout after 10 seconds\n"
+                             f"artifact_prefix='{art.parent}/'; Test unit written to {art}\n"
+                             "stat::number_of_executed_units: 100\n")
+            else:
+                stdout.write("stat::number_of_executed_units: 300\nDone 300 runs in 1 second(s)\n")
+            stdout.close()
+
+        def poll(self) -> int | None:  # both lanes start before either is polled
+            return 0
+
+    monkeypatch.setattr(fuzz.subprocess, "Popen", Piece)
+    monkeypatch.setattr(fuzz.time, "sleep", lambda _: None)
+    assert fuzz.run_all(1000, 2, ("pdf",), chunk=900) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["pdf"]
+    assert set(summary["slow"]) == {"timeout-1", "timeout-2"}
+    assert summary["finished"] is True and summary["inputs"] >= 1000
+    assert "FAILED" not in capsys.readouterr().out
