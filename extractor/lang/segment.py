@@ -124,8 +124,17 @@ def clauses(text: str) -> list[tuple[str, Span]]:
 def _clauses(text: str) -> tuple[tuple[tuple[str, Span], ...], list[int], list[int]]:
     """The clauses of a text (the last few texts: the facts and the stages after them cut the
     same report), with their starts and their ends (both ascending), for bisection."""
-    cut = [(m.group(), m.span()) for m in _CLAUSE.finditer(text) if m.group().strip()]
-    return tuple(cut), [s for _, (s, _) in cut], [e for _, (_, e) in cut]
+    cut: list[tuple[str, Span]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _CLAUSE.finditer(text):
+        clause = m.group()
+        if not clause.isspace():  # (a match is never empty)
+            span = m.span()
+            cut.append((clause, span))
+            starts.append(span[0])
+            ends.append(span[1])
+    return tuple(cut), starts, ends
 
 
 def by_clause(text: str, starts: Sequence[int]) -> list[tuple[Span, list[int]]]:
@@ -259,20 +268,26 @@ class Segmenter:
         return self._load().name
 
     def _load(self) -> _Compiled | _Python:
-        if self._impl is None:
-            with self._lock:
-                if self._impl is None:
-                    words = self._words()
-                    impl: _Compiled | _Python | None = None
-                    if self._engine in (None, "rjieba"):
-                        try:
-                            impl = _Compiled(words)
-                        except ImportError:
-                            if self._engine == "rjieba":
-                                raise
-                            log.info("rjieba is not installed: segmenting with jieba (slower)")
-                    self._impl = impl or _Python(words)
-        return self._impl
+        # each read of ``_impl`` into a local of its own: compiled (mypyc), a second ``if
+        # self._impl is None`` trusts the first one's narrowing and fails when another thread set
+        # it in between (threads whose first reports come at once: the workspace's requests)
+        loaded = self._impl
+        if loaded is not None:
+            return loaded
+        with self._lock:
+            loaded = self._impl
+            if loaded is None:
+                words = self._words()
+                impl: _Compiled | _Python | None = None
+                if self._engine in (None, "rjieba"):
+                    try:
+                        impl = _Compiled(words)
+                    except ImportError:
+                        if self._engine == "rjieba":
+                            raise
+                        log.info("rjieba is not installed: segmenting with jieba (slower)")
+                loaded = self._impl = impl or _Python(words)
+            return loaded
 
     def _words(self) -> _Words:
         text = self._userdict.read_text(encoding="utf-8") if self._userdict.exists() else None
