@@ -53,7 +53,7 @@ def breakdowns_stage(doc: ReportDoc) -> None:
 
 def about_stage(doc: ReportDoc) -> None:
     """The report's campaign and kind; each figure's subject, category, region and org."""
-    doc.campaign = campaign(doc.title, doc.text)
+    doc.campaign = campaign(doc.title, doc.text, doc.view)
     doc.facts = categorize(doc)
     doc.meta = {**doc.meta, "doctype": doctype(doc.title, doc.text), "campaign": doc.campaign}
 

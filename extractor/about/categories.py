@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..facts.subjects import PEOPLE_END, find_subject
-from ..lang.chars import fold
+from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.segment import Nearby, Token
 from ..model import Breakdown, Count, Fact, Money, Span
@@ -311,7 +311,7 @@ def _same_figures(out: list[Fact]) -> None:
 
 
 def _figure_key(f: Count | Money) -> tuple[str, object, str]:
-    return (f.kind, f.value, fold(f.unit) if isinstance(f, Count) else "元")
+    return (f.kind, f.value, fold_word(f.unit) if isinstance(f, Count) else "元")
 
 
 Subject = tuple[str, Span] | None
@@ -340,11 +340,11 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
         subject: Subject = (f.subject, f.subject_span) if f.subject and f.subject_span else None
         named = _place_or_org(subject[1], c.spans) if subject else None
         if subject and named is not None and TAXONOMY.match(subject[0], "group") is None \
-                and fold(f.unit) in _PEOPLE_UNITS:  # 24个基层红十字会: the bodies counted stay its subject
+                and fold_word(f.unit) in _PEOPLE_UNITS:  # 24个基层红十字会: the bodies counted stay its subject
             place = None if c.regions.own(subject[1]) else subject[0]  # not the report's own place
             region, org = (place, org) if named.label == "PLACE" else (region, subject[0])
             subject = None
-        elif subject and _PLACE_END.search(subject[0]) and fold(f.unit) in _PEOPLE_UNITS:
+        elif subject and _PLACE_END.search(subject[0]) and fold_word(f.unit) in _PEOPLE_UNITS:
             subject = None  # 保华镇2户10人: where, not who (its breakdown's total says who)
         if subject is None:  # 582户享受了最低生活保障; 一、学前教育资助：386人
             subject = aid_after(c.text, end) or _head_right_before(c.text, start)
@@ -393,9 +393,9 @@ def _count_category(f: Count, subject: Subject, c: _Clause, local: list[NamedSpa
         if near is not None:  # the count's own subject, when it has one, stays its subject
             decided = _by_context(classify_phrase(near[0], "group"))
             subject = own or near
-    if decided[0] is None and fold(f.unit) in _EVENT_UNITS:
+    if decided[0] is None and fold_word(f.unit) in _EVENT_UNITS:
         decided = ("activities", "unit", None, None)
-    if decided[0] is None and not _names_people(own) and fold(f.unit) in _PEOPLE_UNITS:
+    if decided[0] is None and not _names_people(own) and fold_word(f.unit) in _PEOPLE_UNITS:
         # people or households of no stated group: the group its section named last (一、基本情况
         # … 慰问困难群众xx户 … a table of 户数 per street), else its campaign's
         unit = f.unit
@@ -646,7 +646,7 @@ def _pairs(out: list[Fact]) -> None:
     for a in range(len(out) - 1):
         prev, cur = out[a], out[a + 1]
         if not (isinstance(prev, Count) and isinstance(cur, Count)) or not 0 <= cur.span[0] - prev.span[1] <= 1 \
-                or fold(prev.unit) not in _PEOPLE_UNITS or fold(cur.unit) not in _PEOPLE_UNITS:
+                or fold_word(prev.unit) not in _PEOPLE_UNITS or fold_word(cur.unit) not in _PEOPLE_UNITS:
             continue  # 培训15期共860人次: sessions and people are not one group
         lo, hi = prev.span[0], cur.span[1]
         if _beside(cur, lo, hi) and not _beside(prev, lo, hi) and prev.subject != cur.subject:
@@ -710,11 +710,14 @@ def doctype(title: str | None, text: str) -> dict[str, Any] | None:
     return {"id": p.label, "name": TAXONOMY.name(p.label), "by": "classifier", "confidence": round(p.confidence, 3)}
 
 
-def campaign(title: str | None, text: str) -> dict[str, Any] | None:
-    """The campaign a report belongs to: the taxonomy campaign whose terms occur most (a title's
-    occurrence counts three times); None when no term occurs twice."""
+def campaign(title: str | None, text: str, view: str | None = None) -> dict[str, Any] | None:
+    """The campaign a report belongs to: the taxonomy campaign whose terms occur most in its title
+    and its first 3,000 characters (a title's occurrence counts three times); None when no term
+    occurs twice. ``view`` is ``fold(text)`` when the caller has it (no term holds a character
+    whose folding depends on the next one, so its first 3,000 are the fold of the text's)."""
     score = {c: 3 * n for c, n in TAXONOMY.tally(title or "", "campaign").items()}
-    for c, n in TAXONOMY.tally(text[:3000], "campaign").items():
+    body = text[:3000] if view is None else view[:3000]
+    for c, n in TAXONOMY.tally(body, "campaign", folded=view is not None).items():
         score[c] = score.get(c, 0) + n
     if not score:
         return None

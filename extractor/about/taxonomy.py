@@ -148,9 +148,9 @@ class Taxonomy:
             for cid in ids:
                 yield TermMatch(cid, term, start, start + len(term))
 
-    def tally(self, phrase: str, kind: Kind) -> dict[str, int]:
-        """How often the terms of each category of ``kind`` occur in ``phrase`` (folded first):
-        the categories :meth:`find` yields, counted.
+    def tally(self, phrase: str, kind: Kind, folded: bool = False) -> dict[str, int]:
+        """How often the terms of each category of ``kind`` occur in ``phrase`` (folded first,
+        unless ``folded`` says it is): the categories :meth:`find` yields, counted.
 
         >>> TAXONOMY.tally("困难职工、困难职工子女", "group")  # 职工 too, and 困难职工 in 困难职工子女
         {'needy_workers': 4, 'students': 2}
@@ -161,7 +161,8 @@ class Taxonomy:
             return out
         every, _, terms = automata
         ids_of = self._terms[kind]
-        for i, _, _ in every.find_matches_as_indexes(fold_word(phrase), overlapping=True):
+        view = phrase if folded else fold_word(phrase)
+        for i, _, _ in every.find_matches_as_indexes(view, overlapping=True):
             for cid in ids_of[terms[i]]:
                 out[cid] = out.get(cid, 0) + 1
         return out

@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ..about.taxonomy import TAXONOMY
-from ..lang.chars import fold
+from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.numbers import read_folded
 from ..model import Breakdown, Cell, Count, Fact, Money, Span, Table
@@ -740,7 +740,7 @@ def _one(cell: Cell | None, facts: _Facts) -> tuple[int, Figure] | None:
 
 
 def _counted(f: Figure) -> str:
-    u = "元" if isinstance(f, Money) else fold(f.unit)
+    u = "元" if isinstance(f, Money) else fold_word(f.unit)
     return LEXICON.counted(u)
 
 
@@ -760,9 +760,9 @@ def _same_measure(a: Figure, b: Figure) -> bool:
     户), other counts in one class of measure words."""
     if isinstance(a, Money) or isinstance(b, Money):
         return isinstance(a, Money) and isinstance(b, Money)
-    ca, cb = LEXICON.unit_class(fold(a.unit)), LEXICON.unit_class(fold(b.unit))
+    ca, cb = LEXICON.unit_class(fold_word(a.unit)), LEXICON.unit_class(fold_word(b.unit))
     people = ("person", "household")
-    return ca == cb or fold(a.unit) == fold(b.unit) or (ca in people and cb in people)
+    return ca == cb or fold_word(a.unit) == fold_word(b.unit) or (ca in people and cb in people)
 
 
 def table_breakdowns(layouts: Sequence[Layout], facts: Sequence[Fact]) -> Iterator[Breakdown]:
