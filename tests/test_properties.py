@@ -492,3 +492,22 @@ def test_after_last_is_the_end_of_the_last_mark(text: str, lo: int, hi: int) -> 
     marks = ",。\n(（、"
     every = re.compile(f"[{re.escape(marks)}]")
     assert after_last(last_of(marks), text, lo, hi) == max((m.end() for m in every.finditer(text, lo, hi)), default=lo)
+
+
+# campaign words, letters O and numerals around the cut at 3,000 characters (the O between numerals
+# folds to a zero, the one folding that reads the next character)
+_CAMPAIGN_PIECES = ["送温暖", "金秋助学", "春风行动", "两节", "慰问", "O", "o", "2", "二", "，", "。", "\n", "职工"]
+
+
+@given(st.lists(st.sampled_from(_CAMPAIGN_PIECES), max_size=40).map("".join),
+       st.integers(min_value=0, max_value=3))
+@settings(max_examples=200)
+def test_campaign_of_the_folded_view_is_that_of_the_text(body: str, pad: int) -> None:
+    """The pipeline hands :func:`campaign` the report's folded view instead of folding its first
+    3,000 characters again: the same campaign, whatever stands at the cut."""
+    from extractor.about.categories import campaign
+    from extractor.lang.chars import fold
+
+    text = "慰" * (3000 - pad - len(body) // 2) + body
+    assert campaign("送温暖活动总结", text, fold(text)) == campaign("送温暖活动总结", text)
+    assert campaign(None, text, fold(text)) == campaign(None, text)
