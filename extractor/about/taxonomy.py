@@ -212,11 +212,14 @@ class Taxonomy:
         categories tie at the longest length (the phrase is ambiguous). Remembered: reports say
         the same phrases again and again."""
         key = (phrase, kind)
-        if key not in self._matched:
-            if len(self._matched) >= _MEMO_SIZE:
-                self._matched.clear()
-            self._matched[key] = self._match(phrase, kind)
-        return self._matched[key]
+        memo = self._matched
+        if key in memo:
+            return memo[key]
+        found = self._match(phrase, kind)
+        if len(memo) >= _MEMO_SIZE:  # a new dict, not this one emptied: a thread reading this one
+            self._matched = memo = {}  # between its ``in`` and its lookup keeps what it found there
+        memo[key] = found
+        return found
 
     def _match(self, phrase: str, kind: Kind) -> TermMatch | None:
         best: list[TermMatch] = []

@@ -363,8 +363,9 @@ class _Compiled:
     def _other_tag(self, word: str, tag: str) -> str:
         known = self._known
         if len(known) >= len(self._tags) + _OTHER_KEPT:
-            known.clear()
-            known.update(self._tags)
+            # a new dict, not this one emptied: a thread reading this one meanwhile would miss our
+            # table's tags, and write jieba's in their place
+            self._known = known = dict(self._tags)
         known[word] = found = tag if self._jieba.has_word(word) else _tag(word, {})
         return found
 
