@@ -59,10 +59,11 @@ _OVERALL = re.compile(r"overall: facts F1 ([\d.]+), findings F1 ([\d.]+), breakd
 #: what the installed package reports about itself: where it is and where its models are
 _WHERE = "import extractor, extractor.resources as r; print(extractor.__file__); print(r.models_dir())"
 # a fresh process whose first reports come in threads at once (the workspace serving requests):
-# what is loaded on first use is loaded once, and every thread gets its records
-_THREADS = """
+# every thread gets its records, and the spaCy pipeline and its ruler are loaded once
+THREADS = """
 import threading
 from extractor import extract_text
+from extractor.about import ruler
 out, errors = [], []
 def run(k):
     try:
@@ -72,8 +73,10 @@ def run(k):
 threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
-print(out, errors)
+print(out, errors, ruler.get_pipeline.cache_info().misses, ruler._ruler.cache_info().misses)
 """
+#: what :data:`THREADS` prints when all went well
+THREADS_OUT = f"{[2] * 8} [] 1 1"
 #: fresh processes the threads check runs (a race shows in most, not in every one)
 THREAD_RUNS = 3
 
@@ -176,11 +179,11 @@ def check_same_records(venv: Path, work: Path, problems: list[str]) -> None:
 
 def check_threads(venv: Path, work: Path, problems: list[str]) -> None:
     """The installed wheel in a fresh process whose first reports come in eight threads at once:
-    each gets its records (compiled, a lazily loaded segmenter once failed there where the
-    sources did not: ``TypeError: None object expected``)."""
+    each gets its records and nothing is loaded twice (compiled, a lazily loaded segmenter once
+    failed there where the sources did not: ``TypeError: None object expected``)."""
     for _ in range(THREAD_RUNS):
-        out = run([str(venv / "bin" / "python"), "-c", _THREADS], work).strip()
-        if out != f"{[2] * 8} []":
+        out = run([str(venv / "bin" / "python"), "-c", THREADS], work).strip()
+        if out != THREADS_OUT:
             problems.append(f"threads: a fresh process's first reports in eight threads at once gave {out}")
             return
     print(f"   {THREAD_RUNS} processes of eight threads each: every thread got its records")

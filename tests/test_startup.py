@@ -16,6 +16,11 @@ import pytest
 from extractor import __version__
 from extractor.ui.cli import main
 
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import wheel_check  # the threads check the installed wheel runs as well
+
 # (rjieba.rjieba: the compiled segmenter, loaded without its package's __init__; spacy.cli:
 # spaCy's command line, left out of its import by lang.nlp.import_spacy)
 HEAVY = ("spacy", "spacy.cli", "numpy", "sqlalchemy", "jieba", "rjieba", "rjieba.rjieba", "pdfplumber", "docx",
@@ -119,22 +124,7 @@ def test_threads_whose_first_reports_come_at_once_load_everything_once() -> None
     requests): each gets its records, nothing is loaded twice and nothing is printed (threads
     took a half-imported spaCy from sys.modules, AttributeError: no spacy.load; the pipeline was
     loaded twice and spaCy's W012 warnings printed)."""
-    code = """
-import sys, threading
-from extractor import extract_text
-from extractor.about import ruler
-out, errors = [], []
-def run(k):
-    try:
-        out.append(len(extract_text(f"共慰问困难职工{k + 10}户，发放慰问金{k + 1}万元。")[0].facts))
-    except Exception as e:
-        errors.append(repr(e))
-threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(out, errors, ruler.get_pipeline.cache_info().misses, ruler._ruler.cache_info().misses)
-"""
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", wheel_check.THREADS], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["[2,", "2,", "2,", "2]", "[]", "1", "1"]
+    assert run.stdout.strip() == wheel_check.THREADS_OUT
     assert run.stderr == ""
