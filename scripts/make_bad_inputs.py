@@ -37,7 +37,8 @@ SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
 __all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "docx_wide_span", "gbk_with_stray_byte",
            "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_flate_bomb",
-           "pdf_lying_count", "pdf_without_font_box", "seed", "terminal_escapes", "utf8_with_gbk_line"]
+           "pdf_font_widths_bomb", "pdf_lying_count", "pdf_without_font_box", "seed", "terminal_escapes",
+           "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -211,6 +212,27 @@ def pdf_flate_bomb(unpacked: int = 1 << 30) -> bytes:
     return pdf_of(objects)
 
 
+def pdf_font_widths_bomb(last: int = 4_294_967_295) -> bytes:
+    """A one-page Chinese PDF (reportlab's STSong-Light) whose CIDFont gives one width to every
+    CID from 1 to ``last`` (``/W [ 1 4294967295 500 ]``, the first range of its /W rewritten in
+    place, so the cross-reference offsets still hold): pdfminer writes a width for each."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 760, "共慰问困难职工100户，发放慰问金5万元。")
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    start = data.index(b"/W [ 1 [")
+    end = data.index(b"]", start + 8) + 1  # the widths of CIDs 1 to 9
+    return data[:start] + (b"/W [ 1 %d 500" % last).ljust(end - start) + data[end:]
+
+
 def pdf_without_font_box(box: bool = False) -> bytes:
     """A one-page Chinese PDF (reportlab's STSong-Light) whose font descriptor has lost its
     /FontBBox: it reads, and pdfminer logs a warning for the font (``box=True``: the same PDF
@@ -262,6 +284,7 @@ INPUTS: dict[str, Callable[[], bytes]] = {
     "wide-span.docx": docx_wide_span,
     "lying-count.pdf": lambda: pdf_lying_count(4500, 1),
     "flate-bomb.pdf": pdf_flate_bomb,
+    "font-widths-bomb.pdf": pdf_font_widths_bomb,
     "font-without-box.pdf": pdf_without_font_box,
 }
 

@@ -321,6 +321,36 @@ def test_deep_html_within_the_parser_limit_is_read(make: Callable[[], bytes], fa
     assert [f.text for r in got for f in r.facts if f.kind == "count"] == facts
 
 
+@pytest.mark.parametrize("last", [pytest.param(7_930_527, id="the-fuzzers-eight-million"),
+                                  pytest.param(4_294_967_295, id="every-32-bit-cid")])
+def test_font_widths_over_cids_that_cannot_exist_read_in_bounded_memory(last: int, tmp_path: Path) -> None:
+    """A 4 KB PDF whose CIDFont gives a width to every CID up to ``last`` (found by fuzzing: 3 s
+    and 900 MB at eight million; four billion would not end): its text is read, in the memory of
+    any small PDF."""
+    path = tmp_path / "widths.pdf"
+    path.write_bytes(bad.pdf_font_widths_bomb(last))
+    got = extract_limited(path)
+    assert got.get("records") == 1, got
+    assert got["peak_mib"] < 400, got
+
+
+@pytest.mark.parametrize(("seq", "numbers", "bounded"), [
+    pytest.param([1, 4_294_967_295, 500], 3, [1, 65_535, 500], id="a-range-past-the-last-cid"),
+    pytest.param([-4_294_967_295, 5, 500], 3, [0, 5, 500], id="a-range-from-below-zero"),
+    pytest.param([70_000, 80_000, 500], 3, [70_000, 65_535, 500], id="a-range-of-no-cid-is-empty"),
+    pytest.param([1, 9, 500, 10, [374, 423]], 3, [1, 9, 500, 10, [374, 423]], id="a-font-within-bounds-as-it-is"),
+    pytest.param([7, 1, 9, [300]], 3, [7, 1, 9, [300]], id="a-list-after-a-whole-range"),
+    pytest.param([1, "x", 4_294_967_295, 500], 3, ["x", 1, 65_535, 500], id="a-range-across-a-bad-element"),
+    pytest.param([1.5, 4_294_967_295, 500], 3, [1.5, 4_294_967_295, 500], id="a-float-end-left-to-pdfminer"),
+    pytest.param([1, 4_294_967_295, 880, 500, -1000], 5, [1, 65_535, 880, 500, -1000], id="w2-vertical"),
+])
+def test_font_widths_are_bounded_to_the_cids_that_exist(seq: list[object], numbers: int,
+                                                         bounded: list[object]) -> None:
+    from extractor.readers.pdf import bounded_widths
+
+    assert bounded_widths(seq, numbers) == bounded
+
+
 # -- 4. nothing of a document reaches the terminal as a control sequence ----------------------
 
 #: the SGR codes the audit itself writes in colour

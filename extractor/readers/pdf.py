@@ -293,6 +293,7 @@ def _read(data: bytes, source: str, limits: Limits) -> Document:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
+    _bound_font_widths()
     if b"%%EOF" not in data[-4096:]:
         raise CorruptFileError(source, "truncated PDF: no %%EOF marker at the end (pages may be missing)")
     check_streams(data, source, limits.max_unpacked_bytes)
@@ -323,6 +324,69 @@ def _read(data: bytes, source: str, limits: Limits) -> Document:
     if empty:
         builder.meta["pages_without_text"] = empty
     return builder.build()
+
+
+#: the highest CID a CIDFont can draw (CIDs are 0 to 65,535: PDF 32000-1 9.7.4, Adobe's CID
+#: specifications): a width range of its /W or /W2 that goes beyond names no glyph
+CID_MAX = 65_535
+
+
+def bounded_widths(seq: Iterable[object], numbers: int, resolve: bool = True) -> list[object]:
+    """A CIDFont's /W array (``numbers`` 3: ``first last width``, or ``first [widths…]``) or /W2
+    array (5: ``first last w1y v1x v1y``) with each range cut to the CIDs that exist, read as
+    pdfminer reads it (numbers gather until a range is whole or a list takes the last one as its
+    first CID; anything else is passed over). pdfminer writes one width per CID of a range: a
+    4 KB file whose ``228 7930527 524`` took 3 s and 900 MB (found by fuzzing), and
+    ``1 4294967295 500`` would not end.
+
+    >>> bounded_widths([1, 4294967295, 500, 7, [300, 400]], 3)
+    [1, 65535, 500, 7, [300, 400]]
+    """
+    from pdfminer.pdftypes import resolve1
+
+    out: list[object] = []
+    run: list[object] = []
+    for v in seq:
+        if resolve:
+            v = resolve1(v)
+        if isinstance(v, list):
+            out += run
+            out.append(v)
+            run = []
+        elif isinstance(v, int | float):
+            run.append(v)
+            if len(run) == numbers:
+                first, last = run[0], run[1]
+                if isinstance(first, int) and isinstance(last, int):
+                    run[0], run[1] = max(first, 0), min(last, CID_MAX)
+                out += run
+                run = []
+        else:
+            out.append(v)  # passed over with a warning, the run going on across it
+    return out + run
+
+
+_WIDTHS_LOCK = threading.Lock()
+
+
+def _bound_font_widths() -> None:
+    """pdfminer's readers of a CIDFont's widths, given :func:`bounded_widths` of their arrays
+    (wrapped once a process)."""
+    from pdfminer import pdffont
+
+    with _WIDTHS_LOCK:
+        if getattr(pdffont, "_extractor_bounded", False):
+            return
+        widths, widths2 = pdffont.get_widths, pdffont.get_widths2
+
+        def get_widths(seq: Iterable[object]) -> Any:
+            return widths(bounded_widths(seq, 3))
+
+        def get_widths2(seq: Iterable[object]) -> Any:
+            return widths2(bounded_widths(seq, 5, resolve=False))  # pdfminer resolves no element there
+
+        pdffont.get_widths, pdffont.get_widths2 = get_widths, get_widths2
+        pdffont._extractor_bounded = True  # type: ignore[attr-defined]
 
 
 # the keyword that opens a stream's data (not the end of ``endstream``)
