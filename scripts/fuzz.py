@@ -23,7 +23,10 @@ patterns look for. An input fails when it
 - or passes 2 GB of memory (``-rss_limit_mb=2048``).
 
 libFuzzer writes such an input to ``fuzz-data/crashes/<target>/`` and the run fails; the long
-run's counts (inputs, crashes, hangs, time) are written to ``fuzz-data/summary.json``.
+run's counts (inputs, crashes, hangs, time) are written to ``fuzz-data/summary.json``. Once the
+input's cause is fixed (and the input kept as a regression test), ``--fixed TARGET:INPUT:COMMIT``
+records it as fixed (the README's table says so beside the crashes) and moves it to
+``fuzz-data/fixed/<target>/``; ``--resume`` then lets the target go on.
 
 ``fuzz-data/`` belongs to the machine. The counts are kept in the repository too
 (``corpus/fuzz/summary.json``, written by ``--keep`` and committed), so that a long run goes on
@@ -360,11 +363,11 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
                         entry["slow"][art.name] = round(cpu, 3)
                         restart = True
                         continue
-                    entry["hangs"].append(art.name)
-                elif art.name.startswith("oom-"):
-                    entry["memory"].append(art.name)
+                    kind = "hangs"
                 else:
-                    entry["crashes"].append(art.name)
+                    kind = "memory" if art.name.startswith("oom-") else "crashes"
+                if art.name not in entry[kind]:  # an input another lane's end already counted
+                    entry[kind].append(art.name)
             # a lane that stopped on a timeout another lane's end already ran again (both lanes of
             # a machine paused at once stop so) goes on as well: its input is in slow/, no hang
             restart = restart or any(Path(w).name in entry["slow"] for w in _WRITTEN.findall(out))
@@ -413,6 +416,24 @@ def _log(name: str, taken: set[Path]) -> Path:
     return log
 
 
+def mark_fixed(summary: dict[str, dict[str, Any]], name: str, artifact: str, commit: str) -> None:
+    """Record that the failing input ``artifact`` of target ``name`` is fixed in ``commit``: it
+    leaves the target's crashes, hangs or out-of-memory inputs (so the target may go on) for its
+    ``fixed`` ones, and its file leaves ``crashes/`` for ``fixed/`` (kept, not counted again).
+    The README's table shows it beside the target's crashes."""
+    entry = summary[name]
+    kinds = [k for k in ("crashes", "hangs", "memory") if artifact in entry[k]]
+    if not kinds:
+        raise SystemExit(f"{name}: no failing input {artifact}")
+    for kind in kinds:
+        entry[kind] = [a for a in entry[kind] if a != artifact]
+    entry.setdefault("fixed", {})[artifact] = f"{kinds[0]}, fixed in {commit}"
+    found = DATA / "crashes" / name / artifact
+    if found.exists():
+        (DATA / "fixed" / name).mkdir(parents=True, exist_ok=True)
+        found.rename(DATA / "fixed" / name / artifact)
+
+
 def load_summary() -> dict[str, dict[str, Any]]:
     """The long run's counts: this machine's (``fuzz-data/summary.json``), else the kept ones
     (``corpus/fuzz/summary.json``, a run begun on another machine), else none."""
@@ -446,7 +467,8 @@ def report(summary: dict[str, dict[str, Any]]) -> str:
         inputs = f"**{e['inputs']:,}**" if e["inputs"] >= 1_000_000 else f"{e['inputs']:,}"
         commits = ", ".join(f"{c} {n:,}" for c, n in e.get("commits", {}).items()) or "—"
         slow = f"{len(e['slow'])} ({', '.join(f'{t:.3f} s' for t in e['slow'].values())})" if e["slow"] else "0"
-        lines.append(f"| `{name}` | {inputs} | {commits} | {len(e['crashes'])} | {len(e['hangs'])} | {slow} "
+        fixed = "".join(f" ({a[:14]}…: {how})" for a, how in e.get("fixed", {}).items())
+        lines.append(f"| `{name}` | {inputs} | {commits} | {len(e['crashes'])}{fixed} | {len(e['hangs'])} | {slow} "
                      f"| {e['peak_rss_mb']} MB |")
     return "\n".join(lines)
 
@@ -466,11 +488,20 @@ def main() -> int:
                     "ones) as the README's table")
     ap.add_argument("--keep", action="store_true", help="copy fuzz-data/summary.json to corpus/fuzz/summary.json "
                     "(committed: a run on a new machine goes on from it)")
+    ap.add_argument("--fixed", metavar="TARGET:INPUT:COMMIT",
+                    help="record a failing input of fuzz-data/summary.json as fixed in COMMIT (the target goes on)")
     ap.add_argument("--chunk", type=int, default=0, metavar="SECONDS",
                     help="run each target in pieces of this many seconds, the counts saved after each")
     args = ap.parse_args()
     if args.report:
         print(report(load_summary()))
+        return 0
+    if args.fixed:
+        name, artifact, commit = args.fixed.split(":")
+        summary = load_summary()
+        mark_fixed(summary, name, artifact, commit)
+        DATA.mkdir(exist_ok=True)
+        _write_whole(DATA / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
         return 0
     if args.keep:
         KEPT.parent.mkdir(parents=True, exist_ok=True)

@@ -226,3 +226,36 @@ def test_lanes_stopped_by_one_pause_both_go_on(tmp_path: Path, monkeypatch: pyte
     assert set(summary["slow"]) == {"timeout-1", "timeout-2"}
     assert summary["finished"] is True and summary["inputs"] >= 1000
     assert "FAILED" not in capsys.readouterr().out
+
+
+def test_a_fixed_input_leaves_the_failures_and_the_target_goes_on(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash counted by both lanes' ends is counted once; marked fixed, it leaves the crashes
+    (the target is no longer failed), its file moves to fixed/, and the table says it beside the
+    target's crashes."""
+    fuzz = _fuzz()
+    monkeypatch.setattr(fuzz, "DATA", tmp_path)
+    monkeypatch.setattr(fuzz, "_commit", lambda: "abc1234")
+    crash = tmp_path / "crashes" / "pdf" / "crash-dad2a59ede536030a6"
+    crash.parent.mkdir(parents=True)
+    crash.write_bytes(b"%PDF")
+
+    class Piece:  # two lanes that both end on the one crash libFuzzer wrote
+        def __init__(self, argv: list[str], stdout: Any, **_: Any) -> None:
+            stdout.write(f"==1== ERROR: libFuzzer: fuzz target exited\nTest unit written to {crash}\n"
+                         "stat::number_of_executed_units: 100\n")
+            stdout.close()
+
+        def poll(self) -> int | None:
+            return 0
+
+    monkeypatch.setattr(fuzz.subprocess, "Popen", Piece)
+    monkeypatch.setattr(fuzz.time, "sleep", lambda _: None)
+    assert fuzz.run_all(1000, 2, ("pdf",), chunk=900) == 1
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["pdf"]["crashes"] == [crash.name]
+    fuzz.mark_fixed(summary, "pdf", crash.name, "5e1c0de")
+    assert fuzz._failed(summary["pdf"]) is False
+    assert summary["pdf"]["fixed"] == {crash.name: "crashes, fixed in 5e1c0de"}
+    assert not crash.exists() and (tmp_path / "fixed" / "pdf" / crash.name).exists()
+    assert "| 0 (crash-dad2a59e…: crashes, fixed in 5e1c0de) |" in fuzz.report(summary)
