@@ -37,8 +37,8 @@ SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
 __all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "docx_wide_span", "gbk_with_stray_byte",
            "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_flate_bomb",
-           "pdf_font_widths_bomb", "pdf_lying_count", "pdf_without_font_box", "seed", "terminal_escapes",
-           "utf8_with_gbk_line"]
+           "pdf_font_widths_bomb", "pdf_lying_count", "pdf_unicode_map_bomb", "pdf_without_font_box", "seed",
+           "terminal_escapes", "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -233,6 +233,24 @@ def pdf_font_widths_bomb(last: int = 4_294_967_295) -> bytes:
     return data[:start] + (b"/W [ 1 %d 500" % last).ljust(end - start) + data[end:]
 
 
+def pdf_unicode_map_bomb(last: bytes = b"FFFFFFFF") -> bytes:
+    """A one-page PDF whose font's ToUnicode map is one ``bfrange`` of 4-byte codes from 0 to
+    ``last`` (hex): pdfminer writes an entry for each, four billion at ``FFFFFFFF``."""
+    cmap = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+            b"1 beginbfrange\n<00000000> <" + last + b"> <0030>\nendbfrange\n"
+            b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    text = b"BT /F1 12 Tf 10 100 Td (700) Tj ET\n"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap)]
+    return pdf_of(objects)
+
+
 def pdf_without_font_box(box: bool = False) -> bytes:
     """A one-page Chinese PDF (reportlab's STSong-Light) whose font descriptor has lost its
     /FontBBox: it reads, and pdfminer logs a warning for the font (``box=True``: the same PDF
@@ -285,6 +303,7 @@ INPUTS: dict[str, Callable[[], bytes]] = {
     "lying-count.pdf": lambda: pdf_lying_count(4500, 1),
     "flate-bomb.pdf": pdf_flate_bomb,
     "font-widths-bomb.pdf": pdf_font_widths_bomb,
+    "unicode-map-bomb.pdf": pdf_unicode_map_bomb,
     "font-without-box.pdf": pdf_without_font_box,
 }
 

@@ -62,7 +62,10 @@ than ``limits.max_pages``: checked from the page tree's /Count before any page i
 counted again as the pages are built one by one, so a /Count that lies stops at the limit too;
 or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
 chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
-any: :func:`check_streams`).
+any: :func:`check_streams`; or a font's ToUnicode map that writes more than
+:data:`UNICODE_MAP_MAX` entries, a ``bfrange`` of 4-byte codes naming billions). What pdfminer
+builds from a font is bounded so (:func:`_bound_fonts`), and a CIDFont's width ranges are cut to
+the CIDs that exist (:func:`bounded_widths`).
 
 **Damage that still reads.** pdfminer and pdfplumber log a warning for what they read past (a
 stream that inflates only in part, a font descriptor without its box, an operator with bad
@@ -293,7 +296,7 @@ def _read(data: bytes, source: str, limits: Limits) -> Document:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    _bound_font_widths()
+    _bound_fonts()
     if b"%%EOF" not in data[-4096:]:
         raise CorruptFileError(source, "truncated PDF: no %%EOF marker at the end (pages may be missing)")
     check_streams(data, source, limits.max_unpacked_bytes)
@@ -366,18 +369,30 @@ def bounded_widths(seq: Iterable[object], numbers: int, resolve: bool = True) ->
     return out + run
 
 
-_WIDTHS_LOCK = threading.Lock()
+#: entries one font's ToUnicode map may write: a 2-byte code space has 65,536 codes, and a
+#: ``bfrange`` or ``cidrange`` of 4-byte codes can name four billion, which pdfminer writes one by one
+UNICODE_MAP_MAX = 1 << 18
 
 
-def _bound_font_widths() -> None:
-    """pdfminer's readers of a CIDFont's widths, given :func:`bounded_widths` of their arrays
-    (wrapped once a process)."""
-    from pdfminer import pdffont
+class _MapTooLarge(Exception):
+    """A font's ToUnicode map wrote more than :data:`UNICODE_MAP_MAX` entries."""
 
-    with _WIDTHS_LOCK:
+
+_BOUND_LOCK = threading.Lock()
+
+
+def _bound_fonts() -> None:
+    """What pdfminer builds from a few bytes of a font, bounded (wrapped once a process): a
+    CIDFont's widths read through :func:`bounded_widths`, and a ToUnicode map that writes more than
+    :data:`UNICODE_MAP_MAX` entries stopped (:class:`_MapTooLarge`, a ``limit_exceeded`` error
+    for the file)."""
+    from pdfminer import cmapdb, pdffont
+
+    with _BOUND_LOCK:
         if getattr(pdffont, "_extractor_bounded", False):
             return
         widths, widths2 = pdffont.get_widths, pdffont.get_widths2
+        add = cmapdb.FileUnicodeMap.add_cid2unichr
 
         def get_widths(seq: Iterable[object]) -> Any:
             return widths(bounded_widths(seq, 3))
@@ -385,7 +400,15 @@ def _bound_font_widths() -> None:
         def get_widths2(seq: Iterable[object]) -> Any:
             return widths2(bounded_widths(seq, 5, resolve=False))  # pdfminer resolves no element there
 
+        def add_cid2unichr(self: Any, cid: int, code: Any) -> None:
+            written = self.__dict__.get("_extractor_written", 0) + 1
+            if written > UNICODE_MAP_MAX:
+                raise _MapTooLarge(UNICODE_MAP_MAX)
+            self._extractor_written = written
+            add(self, cid, code)
+
         pdffont.get_widths, pdffont.get_widths2 = get_widths, get_widths2
+        cmapdb.FileUnicodeMap.add_cid2unichr = add_cid2unichr  # type: ignore[method-assign]
         pdffont._extractor_bounded = True  # type: ignore[attr-defined]
 
 
@@ -489,6 +512,11 @@ def _read_pages(pdf: PDF, source: str, limit: int) -> tuple[list[_Page], int, in
     except LimitExceededError:
         raise
     except Exception as e:  # a content stream pdfminer cannot parse
+        cause = e.args[0] if e.args and isinstance(e.args[0], _MapTooLarge) else e  # as pdfplumber wraps it
+        if isinstance(cause, _MapTooLarge):
+            most = cause.args[0]
+            raise LimitExceededError(source, f"第 {len(pages) + 1} 页字体的 Unicode 映射超过 {most} 项，疑似映射炸弹 "
+                                             f"(a font's ToUnicode map writes more than {most} entries)") from e
         raise CorruptFileError(source, f"page {len(pages) + 1} cannot be read ({type(e).__name__}: {e})") from e
     return pages, images, cids
 
