@@ -37,8 +37,8 @@ SEED_DOCX = ROOT / "corpus" / "rendered" / "docx" / "000_b2e30e7327201b52.docx"
 
 __all__ = ["INPUTS", "NON_UTF8_NAME", "bom_only", "docx_understated", "docx_wide_span", "gbk_with_stray_byte",
            "html_deep", "html_deep_tables", "html_span_bomb", "main", "mojibake_tail", "noise", "pdf_flate_bomb",
-           "pdf_font_widths_bomb", "pdf_lying_count", "pdf_unicode_map_bomb", "pdf_without_font_box", "seed",
-           "terminal_escapes", "utf8_with_gbk_line"]
+           "pdf_font_widths_bomb", "pdf_lying_count", "pdf_truetype_cmap_bomb", "pdf_unicode_map_bomb",
+           "pdf_without_font_box", "seed", "terminal_escapes", "utf8_with_gbk_line"]
 
 #: a file name that is not valid UTF-8 (bytes 0xFF 0xFE inside it)
 NON_UTF8_NAME = b"bad\xff\xfename.txt"
@@ -251,6 +251,29 @@ def pdf_unicode_map_bomb(last: bytes = b"FFFFFFFF") -> bytes:
     return pdf_of(objects)
 
 
+def pdf_truetype_cmap_bomb(last: int = 0xFFFFFFFF) -> bytes:
+    """A one-page PDF whose embedded TrueType font (a font program of its ``cmap`` table alone)
+    maps the codes 0 to ``last`` in one format 12 group, and has no ToUnicode map: pdfminer reads
+    the font's cmap for one, code by code, four billion at ``0xFFFFFFFF``."""
+    cmap = (struct.pack(">HH", 0, 1) + struct.pack(">HHL", 3, 10, 12)  # one subtable (Unicode, full)
+            + struct.pack(">HHIII", 12, 0, 28, 0, 1) + struct.pack(">III", 0, last, 0))
+    font = b"\x00\x01\x00\x00" + struct.pack(">HHHH", 1, 0, 0, 0) + struct.pack(">4sLLL", b"cmap", 0, 28, len(cmap))
+    font += cmap
+    text = b"BT /F1 12 Tf 10 100 Td <0001> Tj ET\n"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+               b"<< /Type /Font /Subtype /Type0 /BaseFont /Bomb /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+               b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Bomb /FontDescriptor 7 0 R "
+               b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+               b"<< /Type /FontDescriptor /FontName /Bomb /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+               b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(font), font)]
+    return pdf_of(objects)
+
+
 def pdf_without_font_box(box: bool = False) -> bytes:
     """A one-page Chinese PDF (reportlab's STSong-Light) whose font descriptor has lost its
     /FontBBox: it reads, and pdfminer logs a warning for the font (``box=True``: the same PDF
@@ -304,6 +327,7 @@ INPUTS: dict[str, Callable[[], bytes]] = {
     "flate-bomb.pdf": pdf_flate_bomb,
     "font-widths-bomb.pdf": pdf_font_widths_bomb,
     "unicode-map-bomb.pdf": pdf_unicode_map_bomb,
+    "truetype-cmap-bomb.pdf": pdf_truetype_cmap_bomb,
     "font-without-box.pdf": pdf_without_font_box,
 }
 

@@ -272,6 +272,8 @@ BOMBS = [
     Bomb("html-100000-deep", "deep.html", _write("deep.html", bad.html_deep), "limit_exceeded", "嵌套"),
     Bomb("pdf-unicode-map", "unicode-map-bomb.pdf", _write("unicode-map-bomb.pdf", bad.pdf_unicode_map_bomb),
          "limit_exceeded", "映射"),
+    Bomb("pdf-truetype-cmap", "truetype-cmap-bomb.pdf", _write("truetype-cmap-bomb.pdf", bad.pdf_truetype_cmap_bomb),
+         "limit_exceeded", "映射"),
     Bomb("pdf-page-count-lies", "lying-count.pdf", _write("lying-count.pdf", lambda: bad.pdf_lying_count(40, 1)),
          "limit_exceeded", "页", {"max_pages": 10}),
     Bomb("docx-directory-understates", "understated.docx", _write("understated.docx", bad.docx_understated),
@@ -336,11 +338,13 @@ def test_font_widths_over_cids_that_cannot_exist_read_in_bounded_memory(last: in
     assert got["peak_mib"] < 400, got
 
 
-def test_a_unicode_map_of_every_2_byte_code_reads(tmp_path: Path) -> None:
-    """A ToUnicode map of a whole 2-byte code space (65,536 entries, as real CJK fonts come near)
-    is under the bound that stops the four billion of ``unicode-map-bomb.pdf``."""
+@pytest.mark.parametrize("make", [pytest.param(lambda: bad.pdf_unicode_map_bomb(b"0000FFFF"), id="tounicode"),
+                                  pytest.param(lambda: bad.pdf_truetype_cmap_bomb(0xFFFF), id="truetype-cmap")])
+def test_a_unicode_map_of_every_2_byte_code_reads(make: Callable[[], bytes], tmp_path: Path) -> None:
+    """A font's map of a whole 2-byte code space (65,536 entries, as real CJK fonts come near) is
+    under the bound that stops the four billion of the map bombs."""
     path = tmp_path / "map.pdf"
-    path.write_bytes(bad.pdf_unicode_map_bomb(b"0000FFFF"))
+    path.write_bytes(make())
     got = extract_path(path)
     assert isinstance(got, list) and len(got) == 1, got
 

@@ -62,8 +62,8 @@ than ``limits.max_pages``: checked from the page tree's /Count before any page i
 counted again as the pages are built one by one, so a /Count that lies stops at the limit too;
 or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
 chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
-any: :func:`check_streams`; or a font's ToUnicode map that writes more than
-:data:`UNICODE_MAP_MAX` entries, a ``bfrange`` of 4-byte codes naming billions). What pdfminer
+any: :func:`check_streams`; or a font's ToUnicode map, or its embedded TrueType program's cmap,
+that writes more than :data:`UNICODE_MAP_MAX` entries: a range of 4-byte codes names billions). What pdfminer
 builds from a font is bounded so (:func:`_bound_fonts`), and a CIDFont's width ranges are cut to
 the CIDs that exist (:func:`bounded_widths`).
 
@@ -375,7 +375,38 @@ UNICODE_MAP_MAX = 1 << 18
 
 
 class _MapTooLarge(Exception):
-    """A font's ToUnicode map wrote more than :data:`UNICODE_MAP_MAX` entries."""
+    """A font's ToUnicode map, or its embedded TrueType program's cmap, wrote more than
+    :data:`UNICODE_MAP_MAX` entries."""
+
+
+class _CountedCodes(dict[int, int]):
+    """A TrueType cmap's codes → glyphs, as pdfminer writes them, stopped past
+    :data:`UNICODE_MAP_MAX` writes (``writes`` goes on from the font's subtables before)."""
+
+    def __init__(self, writes: int) -> None:
+        super().__init__()
+        self.writes = writes
+
+    def __setitem__(self, code: int, glyph: int) -> None:
+        self.writes += 1
+        if self.writes > UNICODE_MAP_MAX:
+            raise _MapTooLarge(UNICODE_MAP_MAX)
+        super().__setitem__(code, glyph)
+
+
+def _counted_cmap(parse: Any) -> Any:
+    """A ``TrueTypeFont.parse_cmap_format_N`` that writes into :class:`_CountedCodes`, counted
+    across the font's subtables (which may all point at one table)."""
+
+    def counted(font: Any, fp: Any, char2gid: dict[int, int]) -> None:
+        codes = _CountedCodes(font.__dict__.get("_extractor_writes", 0))
+        try:
+            parse(font, fp, codes)
+        finally:
+            font._extractor_writes = codes.writes
+        char2gid.update(codes)
+
+    return counted
 
 
 _BOUND_LOCK = threading.Lock()
@@ -383,9 +414,9 @@ _BOUND_LOCK = threading.Lock()
 
 def _bound_fonts() -> None:
     """What pdfminer builds from a few bytes of a font, bounded (wrapped once a process): a
-    CIDFont's widths read through :func:`bounded_widths`, and a ToUnicode map that writes more than
-    :data:`UNICODE_MAP_MAX` entries stopped (:class:`_MapTooLarge`, a ``limit_exceeded`` error
-    for the file)."""
+    CIDFont's widths read through :func:`bounded_widths`, and a ToUnicode map or an embedded
+    TrueType cmap that writes more than :data:`UNICODE_MAP_MAX` entries stopped
+    (:class:`_MapTooLarge`, a ``limit_exceeded`` error for the file)."""
     from pdfminer import cmapdb, pdffont
 
     with _BOUND_LOCK:
@@ -409,6 +440,10 @@ def _bound_fonts() -> None:
 
         pdffont.get_widths, pdffont.get_widths2 = get_widths, get_widths2
         cmapdb.FileUnicodeMap.add_cid2unichr = add_cid2unichr  # type: ignore[method-assign]
+        # the cmap formats whose ranges pdfminer walks code by code (4: 16-bit ranges, as many as
+        # 32,767 of them; 12: 32-bit ones); the others read as many entries as their bytes hold
+        for name in ("parse_cmap_format_4", "parse_cmap_format_12"):
+            setattr(pdffont.TrueTypeFont, name, _counted_cmap(getattr(pdffont.TrueTypeFont, name)))
         pdffont._extractor_bounded = True  # type: ignore[attr-defined]
 
 
@@ -516,7 +551,7 @@ def _read_pages(pdf: PDF, source: str, limit: int) -> tuple[list[_Page], int, in
         if isinstance(cause, _MapTooLarge):
             most = cause.args[0]
             raise LimitExceededError(source, f"第 {len(pages) + 1} 页字体的 Unicode 映射超过 {most} 项，疑似映射炸弹 "
-                                             f"(a font's ToUnicode map writes more than {most} entries)") from e
+                                             f"(a font's codes-to-Unicode map writes over {most} entries)") from e
         raise CorruptFileError(source, f"page {len(pages) + 1} cannot be read ({type(e).__name__}: {e})") from e
     return pages, images, cids
 
