@@ -194,28 +194,23 @@ def pdf_lying_count(pages: int = 40, says: int = 1) -> bytes:
     return data.replace(real, f"/Count {says}".encode().ljust(len(real)))
 
 
-def pdf_flate_bomb(unpacked: int = 1 << 30) -> bytes:
-    """A one-page PDF (1 MB at 1 GiB) whose content stream inflates to a line of text and then
-    ``unpacked`` spaces: pdfminer inflates a stream whole, then parses all of it."""
-    text = b"BT /F1 12 Tf 10 10 Td (700) Tj ET\n"
-    adler = zlib.adler32(text)
-    mib = b" " * (1 << 20)
-    for _ in range(unpacked >> 20):
-        adler = zlib.adler32(mib, adler)
-    stream = b"\x78\xda" + _deflate_padded(text, unpacked) + struct.pack(">I", adler)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    return pdf_of(objects)
+def _stream(data: bytes) -> bytes:
+    """A PDF stream object of ``data``, not compressed."""
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
 
 
-def pdf_font_widths_bomb(last: int = 4_294_967_295) -> bytes:
-    """A one-page Chinese PDF (reportlab's STSong-Light) whose CIDFont gives one width to every
-    CID from 1 to ``last`` (``/W [ 1 4294967295 500 ]``, the first range of its /W rewritten in
-    place, so the cross-reference offsets still hold): pdfminer writes a width for each."""
+def _one_page(contents: bytes, font: bytes, *more: bytes) -> list[bytes]:
+    """The objects of a one-page PDF: catalog, pages, the page (its font /F1 is object 5), its
+    ``contents`` (object 4), the ``font``, then ``more`` (objects 6 on)."""
+    return [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            contents, font, *more]
+
+
+def _chinese_pdf() -> bytes:
+    """A one-page PDF of one Chinese sentence in reportlab's STSong-Light (a CIDFont, no font file)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -227,7 +222,27 @@ def pdf_font_widths_bomb(last: int = 4_294_967_295) -> bytes:
     c.drawString(72, 760, "共慰问困难职工100户，发放慰问金5万元。")
     c.showPage()
     c.save()
-    data = buf.getvalue()
+    return buf.getvalue()
+
+
+def pdf_flate_bomb(unpacked: int = 1 << 30) -> bytes:
+    """A one-page PDF (1 MB at 1 GiB) whose content stream inflates to a line of text and then
+    ``unpacked`` spaces: pdfminer inflates a stream whole, then parses all of it."""
+    text = b"BT /F1 12 Tf 10 10 Td (700) Tj ET\n"
+    adler = zlib.adler32(text)
+    mib = b" " * (1 << 20)
+    for _ in range(unpacked >> 20):
+        adler = zlib.adler32(mib, adler)
+    stream = b"\x78\xda" + _deflate_padded(text, unpacked) + struct.pack(">I", adler)
+    return pdf_of(_one_page(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+                            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"))
+
+
+def pdf_font_widths_bomb(last: int = 4_294_967_295) -> bytes:
+    """A one-page Chinese PDF (reportlab's STSong-Light) whose CIDFont gives one width to every
+    CID from 1 to ``last`` (``/W [ 1 4294967295 500 ]``, the first range of its /W rewritten in
+    place, so the cross-reference offsets still hold): pdfminer writes a width for each."""
+    data = _chinese_pdf()
     start = data.index(b"/W [ 1 [")
     end = data.index(b"]", start + 8) + 1  # the widths of CIDs 1 to 9
     return data[:start] + (b"/W [ 1 %d 500" % last).ljust(end - start) + data[end:]
@@ -240,15 +255,8 @@ def pdf_unicode_map_bomb(last: bytes = b"FFFFFFFF") -> bytes:
             b"1 begincodespacerange <00> <FF> endcodespacerange\n"
             b"1 beginbfrange\n<00000000> <" + last + b"> <0030>\nendbfrange\n"
             b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
-    text = b"BT /F1 12 Tf 10 100 Td (700) Tj ET\n"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap)]
-    return pdf_of(objects)
+    return pdf_of(_one_page(_stream(b"BT /F1 12 Tf 10 100 Td (700) Tj ET\n"),
+                            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>", _stream(cmap)))
 
 
 def pdf_truetype_cmap_bomb(last: int = 0xFFFFFFFF) -> bytes:
@@ -259,37 +267,21 @@ def pdf_truetype_cmap_bomb(last: int = 0xFFFFFFFF) -> bytes:
             + struct.pack(">HHIII", 12, 0, 28, 0, 1) + struct.pack(">III", 0, last, 0))
     font = b"\x00\x01\x00\x00" + struct.pack(">HHHH", 1, 0, 0, 0) + struct.pack(">4sLLL", b"cmap", 0, 28, len(cmap))
     font += cmap
-    text = b"BT /F1 12 Tf 10 100 Td <0001> Tj ET\n"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
-               b"<< /Type /Font /Subtype /Type0 /BaseFont /Bomb /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-               b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Bomb /FontDescriptor 7 0 R "
-               b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
-               b"<< /Type /FontDescriptor /FontName /Bomb /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
-               b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(font), font)]
-    return pdf_of(objects)
+    return pdf_of(_one_page(
+        _stream(b"BT /F1 12 Tf 10 100 Td <0001> Tj ET\n"),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Bomb /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Bomb /FontDescriptor 7 0 R "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        b"<< /Type /FontDescriptor /FontName /Bomb /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+        b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        _stream(font)))
 
 
 def pdf_without_font_box(box: bool = False) -> bytes:
     """A one-page Chinese PDF (reportlab's STSong-Light) whose font descriptor has lost its
     /FontBBox: it reads, and pdfminer logs a warning for the font (``box=True``: the same PDF
     whole)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1)
-    c.setFont("STSong-Light", 12)
-    c.drawString(72, 760, "共慰问困难职工100户，发放慰问金5万元。")
-    c.showPage()
-    c.save()
-    data = buf.getvalue()
+    data = _chinese_pdf()
     assert data.count(b"/FontBBox") == 1
     return data if box else data.replace(b"/FontBBox", b"/FontBBx ")
 
