@@ -63,9 +63,9 @@ counted again as the pages are built one by one, so a /Count that lies stops at 
 or compressed streams that inflate to more than ``limits.max_unpacked_bytes`` in all, counted a
 chunk at a time before pdfminer, which inflates a stream whole and then parses all of it, sees
 any: :func:`check_streams`; or a font's ToUnicode map, or its embedded TrueType program's cmap,
-that writes more than :data:`UNICODE_MAP_MAX` entries: a range of 4-byte codes names billions). What pdfminer
-builds from a font is bounded so (:func:`_bound_fonts`), and a CIDFont's width ranges are cut to
-the CIDs that exist (:func:`bounded_widths`).
+that writes more than :data:`UNICODE_MAP_MAX` entries: a range of 4-byte codes names billions).
+What pdfminer builds from a font is bounded so (:func:`_bound_fonts`), and a CIDFont's width
+ranges are cut to the CIDs that exist (:func:`bounded_widths`).
 
 **Damage that still reads.** pdfminer and pdfplumber log a warning for what they read past (a
 stream that inflates only in part, a font descriptor without its box, an operator with bad
@@ -379,31 +379,34 @@ class _MapTooLarge(Exception):
     :data:`UNICODE_MAP_MAX` entries."""
 
 
-class _CountedCodes(dict[int, int]):
-    """A TrueType cmap's codes → glyphs, as pdfminer writes them, stopped past
-    :data:`UNICODE_MAP_MAX` writes (``writes`` goes on from the font's subtables before)."""
+def _written(owner: Any) -> None:
+    """Count one entry written into a font's map (``owner``: the ToUnicode map, or the TrueType
+    program, whose subtables may all point at one table); :class:`_MapTooLarge` past
+    :data:`UNICODE_MAP_MAX`."""
+    written = owner.__dict__.get("_extractor_written", 0) + 1
+    if written > UNICODE_MAP_MAX:
+        raise _MapTooLarge(UNICODE_MAP_MAX)
+    owner._extractor_written = written
 
-    def __init__(self, writes: int) -> None:
+
+class _CountedCodes(dict[int, int]):
+    """A TrueType cmap's codes → glyphs as pdfminer writes them, each write counted on the font."""
+
+    def __init__(self, font: Any) -> None:
         super().__init__()
-        self.writes = writes
+        self.font = font
 
     def __setitem__(self, code: int, glyph: int) -> None:
-        self.writes += 1
-        if self.writes > UNICODE_MAP_MAX:
-            raise _MapTooLarge(UNICODE_MAP_MAX)
+        _written(self.font)
         super().__setitem__(code, glyph)
 
 
 def _counted_cmap(parse: Any) -> Any:
-    """A ``TrueTypeFont.parse_cmap_format_N`` that writes into :class:`_CountedCodes`, counted
-    across the font's subtables (which may all point at one table)."""
+    """A ``TrueTypeFont.parse_cmap_format_N`` that writes into :class:`_CountedCodes`."""
 
     def counted(font: Any, fp: Any, char2gid: dict[int, int]) -> None:
-        codes = _CountedCodes(font.__dict__.get("_extractor_writes", 0))
-        try:
-            parse(font, fp, codes)
-        finally:
-            font._extractor_writes = codes.writes
+        codes = _CountedCodes(font)
+        parse(font, fp, codes)
         char2gid.update(codes)
 
     return counted
@@ -432,10 +435,7 @@ def _bound_fonts() -> None:
             return widths2(bounded_widths(seq, 5, resolve=False))  # pdfminer resolves no element there
 
         def add_cid2unichr(self: Any, cid: int, code: Any) -> None:
-            written = self.__dict__.get("_extractor_written", 0) + 1
-            if written > UNICODE_MAP_MAX:
-                raise _MapTooLarge(UNICODE_MAP_MAX)
-            self._extractor_written = written
+            _written(self)
             add(self, cid, code)
 
         pdffont.get_widths, pdffont.get_widths2 = get_widths, get_widths2
