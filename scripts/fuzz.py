@@ -307,7 +307,6 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
     ``-max_total_time``), the counts written after each, so a run that is killed loses at most
     one piece; each piece's commit is kept in ``commits`` so the counts say what code they ran."""
     DATA.mkdir(exist_ok=True)
-    path = DATA / "summary.json"
     summary = load_summary() if resume else {}
     commit = _commit()
     pending = [n for n in names if summary.get(n, {}).get("inputs", 0) < runs]
@@ -373,7 +372,7 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
             restart = restart or any(Path(w).name in entry["slow"] for w in _WRITTEN.findall(out))
             entry["finished"] = entry["inputs"] >= runs or (done is not None and not chunk)
             # written after each target, piece and restart: a long run stopped part-way keeps its counts
-            _write_whole(path, json.dumps(summary, indent=1, ensure_ascii=False))
+            save_summary(summary)
             failed = _failed(entry)
             if (restart or (chunk and done is not None)) and not entry["finished"] and not failed:
                 pending.insert(0, name)
@@ -432,6 +431,12 @@ def mark_fixed(summary: dict[str, dict[str, Any]], name: str, artifact: str, com
     if found.exists():
         (DATA / "fixed" / name).mkdir(parents=True, exist_ok=True)
         found.rename(DATA / "fixed" / name / artifact)
+
+
+def save_summary(summary: dict[str, dict[str, Any]]) -> None:
+    """Write the counts to ``fuzz-data/summary.json`` (whole or not at all)."""
+    DATA.mkdir(exist_ok=True)
+    _write_whole(DATA / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
 
 
 def load_summary() -> dict[str, dict[str, Any]]:
@@ -500,8 +505,7 @@ def main() -> int:
         name, artifact, commit = args.fixed.split(":")
         summary = load_summary()
         mark_fixed(summary, name, artifact, commit)
-        DATA.mkdir(exist_ok=True)
-        _write_whole(DATA / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
+        save_summary(summary)
         return 0
     if args.keep:
         KEPT.parent.mkdir(parents=True, exist_ok=True)
