@@ -285,7 +285,9 @@ def fuzz_one(name: str, argv: list[str]) -> None:
 
 
 _DONE = re.compile(r"^Done (\d+) (?:runs )?in", re.MULTILINE)  # "runs" when -runs ended it
-_RSS = re.compile(r"rss: (\d+)Mb")
+# the memory a lane reached: libFuzzer's pulse lines (``rss: 254Mb``) and its final ``stat::peak_rss_mb``,
+# which counts an input that grew the process between two pulses (as the CIDFont widths hang did)
+_RSS = re.compile(r"(?:rss: |stat::peak_rss_mb:\s+)(\d+)")
 _UNITS = re.compile(r"stat::number_of_executed_units: (\d+)")
 _WRITTEN = re.compile(r"Test unit written to (\S+)")  # the failing input libFuzzer stopped on
 
@@ -349,7 +351,7 @@ def run_all(runs: int, jobs: int, names: tuple[str, ...], resume: bool = False, 
             entry["seconds"] = round(seconds_before[name] + time.monotonic() - started_at[name], 1)
             commits = entry.setdefault("commits", {})
             commits[commit] = commits.get(commit, 0) + ran
-            entry["peak_rss_mb"] = max(entry["peak_rss_mb"], *map(int, _RSS.findall(out)), 0)
+            entry["peak_rss_mb"] = peak_rss(out, entry["peak_rss_mb"])
             folder = DATA / "crashes" / name
             restart = False
             for art in sorted(folder.glob("*")):
@@ -437,6 +439,11 @@ def save_summary(summary: dict[str, dict[str, Any]]) -> None:
     """Write the counts to ``fuzz-data/summary.json`` (whole or not at all)."""
     DATA.mkdir(exist_ok=True)
     _write_whole(DATA / "summary.json", json.dumps(summary, indent=1, ensure_ascii=False))
+
+
+def peak_rss(log: str, before: int = 0) -> int:
+    """The most memory (MB) a lane's ``log`` shows, or ``before`` when it showed less."""
+    return max(before, *map(int, _RSS.findall(log)), 0)
 
 
 def load_summary() -> dict[str, dict[str, Any]]:

@@ -259,3 +259,15 @@ def test_a_fixed_input_leaves_the_failures_and_the_target_goes_on(tmp_path: Path
     assert summary["pdf"]["fixed"] == {crash.name: "crashes, fixed in 5e1c0de"}
     assert not crash.exists() and (tmp_path / "fixed" / "pdf" / crash.name).exists()
     assert "| 0 (crash-dad2a59e…: crashes, fixed in 5e1c0de) |" in fuzz.report(summary)
+
+
+@pytest.mark.parametrize(("log", "before", "peak"), [
+    ("#7481\tNEW    cov: 3175 ft: 12312 corp: 281/2062Kb exec/s: 76 rss: 254Mb L: 5013/18053\n", 0, 254),
+    # an input that grew the process between two pulses shows only in the final stats
+    ("#100\tpulse  cov: 3 ft: 4 corp: 2/1Kb exec/s: 50 rss: 254Mb\nstat::number_of_executed_units: 120\n"
+     "stat::peak_rss_mb:              887\n", 0, 887),
+    ("stat::peak_rss_mb:              212\n", 397, 397),
+    ("", 5, 5),
+], ids=["pulse", "final-stats", "kept-higher", "empty"])
+def test_peak_rss_reads_pulses_and_final_stats(log: str, before: int, peak: int) -> None:
+    assert _fuzz().peak_rss(log, before) == peak
