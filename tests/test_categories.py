@@ -196,9 +196,22 @@ def test_numpy_scores_equal_scikit_learns(tmp_path: Path) -> None:
                         vec.idf_, lr.coef_, lr.intercept_, 1.0, 0.5, {})
     m.save(tmp_path)
     back = read_model(tmp_path, "t")
-    for text in ("困难职工家庭", "劳模们", "救灾物资"):
+    # a phrase none of whose n-grams the model knows (or empty) scores its intercepts alone
+    for text in ("困难职工家庭", "劳模们", "救灾物资", "职职职工工", "zzq", ""):
         want = lr.predict_proba(vec.transform([text]))[0]
         assert np.allclose(back.proba(text), want, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["subject_group", "subject_fund", "doctype"])
+def test_sparse_scores_equal_the_dense_product(name: str) -> None:
+    """The scores read from the columns of a phrase's n-grams are the model's whole product."""
+    from extractor.about.classify import load_model
+
+    m = load_model(name)
+    for text in ("困难职工家庭", "建档立卡贫困户的慰问金", "爱心助学 金", "劳模劳模劳模", "qq", ""):
+        dense = m.coef @ m.vector(text) + m.intercept
+        assert np.allclose(m.decision(text), dense, rtol=0, atol=1e-12)
+        assert np.count_nonzero(m.vector(text)) == len(m.features(text)[0])
 
 
 def test_model_files_cannot_hold_pickles(tmp_path: Path) -> None:
