@@ -157,33 +157,64 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     link of a known suffix (``not_a_file``, ``read_failed``). Links to folders are not followed."""
     for p in map(Path, paths):
         if p.is_dir():
-            # in the order of the paths' parts (Path's own), kept as strings while sorted: a folder of
-            # a million files is held as a million strings, not a million Path objects
-            yield from map(Path, sorted(_walk(str(p)), key=lambda s: s.split(os.sep)))
+            yield from map(Path, _walk(str(p)))
         else:
             yield p
 
 
 def _walk(top: str) -> Iterator[str]:
     """The paths under the folder ``top`` that :func:`iter_paths` gives, as strings written as
-    Path writes them; a folder that cannot be listed as its own path."""
-    stack = [top]
+    Path writes them, in the order of their parts: each folder's entries by name, a sub-folder's
+    files where its name sorts among its siblings; a folder that cannot be listed as its own path
+    there. Depth first, one folder's listing at a time: the first file comes at once, and what is
+    held is the names along one branch, not every path of the tree (an archive of a million files
+    in folders by year and month)."""
+    listed = _listing(top)
+    if listed is None:
+        yield top
+        return
+    stack = [(_base(top), iter(listed))]
     while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            yield folder
-            continue
-        base = "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
-        for e in entries:
-            try:
-                is_dir = e.is_dir()
-                is_link = e.is_symlink()
-            except OSError:
-                is_dir = is_link = False
-            if is_dir and not is_link:
-                stack.append(base + e.name)
-            elif not is_dir and Path(e.name).suffix.lower() in SUFFIXES and not e.name.upper().startswith("README"):
-                yield base + e.name
+        base, entries = stack[-1]
+        for name, is_folder in entries:
+            path = base + name
+            if not is_folder:
+                yield path
+                continue
+            inside = _listing(path)
+            if inside is None:
+                yield path
+                continue
+            stack.append((_base(path), iter(inside)))
+            break
+        else:
+            stack.pop()
+
+
+def _base(folder: str) -> str:
+    """What a name inside ``folder`` is joined to, as Path writes the joined path."""
+    return "" if folder == "." else folder if folder.endswith(os.sep) else folder + os.sep
+
+
+def _listing(folder: str) -> list[tuple[str, bool]] | None:
+    """The names in ``folder`` that :func:`_walk` reads, sorted, each with whether it is a folder
+    to go into (links to folders are not followed): the files of a format the readers know but a
+    README, and the folders; None when the folder cannot be listed."""
+    out: list[tuple[str, bool]] = []
+    try:
+        with os.scandir(folder) as listing:
+            for e in listing:
+                try:
+                    is_dir = e.is_dir()
+                    is_link = e.is_symlink()
+                except OSError:
+                    is_dir = is_link = False
+                if is_dir and not is_link:
+                    out.append((e.name, True))
+                elif not is_dir and Path(e.name).suffix.lower() in SUFFIXES \
+                        and not e.name.upper().startswith("README"):
+                    out.append((e.name, False))
+    except OSError:
+        return None
+    out.sort()  # by name (a folder's names differ)
+    return out
