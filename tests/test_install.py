@@ -60,6 +60,7 @@ def _env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
+@pytest.mark.pure_only("the checkout's own packaging (the editable install, a wheel built from the source tree)")
 def test_models_dir_is_the_package_data_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(MODELS_ENV, raising=False)
     assert models_dir() == resources.files("extractor._models")
@@ -103,6 +104,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return wheel_check.build_wheel(tmp_path_factory.mktemp("dist"), isolated=False)
 
 
+@pytest.mark.pure_only("the checkout's own packaging (the editable install, a wheel built from the source tree)")
 def test_wheel_holds_the_package_and_its_models(wheel: Path) -> None:
     assert wheel_check.listing_problems(wheel) == []
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -111,6 +113,7 @@ def test_wheel_holds_the_package_and_its_models(wheel: Path) -> None:
     assert not any(n.startswith("models/") for n in names)
 
 
+@pytest.mark.pure_only("the checkout's own packaging (the editable install, a wheel built from the source tree)")
 def test_installed_wheel_reads_the_seed_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     """The wheel installed on its own (this environment's dependencies beside it) extracts the
     seed from a folder outside the source tree, with its models from inside the package, and

@@ -8,6 +8,7 @@ from extractor.lang import segment
 from extractor.lang.segment import Words, clauses, segment_windows
 
 
+@pytest.mark.pure_only("counts calls through a method of the segmenter, a compiled class that takes no replacement")
 def test_windows_are_segmented_once_a_report(monkeypatch: pytest.MonkeyPatch) -> None:
     seg = segment.get_segmenter()
     calls: list[str] = []
