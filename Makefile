@@ -86,6 +86,7 @@ compiled: $(STAMP)
 # the test suite against the compiled modules (what the wheel installs), in build/compiled; the tests
 # of the pure checkout's own packaging and of replaced methods skip, saying why
 test-compiled: compiled
+	if [ -d ../shared ]; then ln -sfn "$$(cd ../shared && pwd)" build/shared; fi  # the eval data, beside the tree as beside the repo
 	cd build/compiled && PYTHONPATH=. EXTRACTOR_MODELS=$(CURDIR)/build/compiled/models $(CURDIR)/$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests
 
 lint: $(STAMP)
