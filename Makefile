@@ -87,7 +87,7 @@ compiled: $(STAMP)
 # of the pure checkout's own packaging and of replaced methods skip, saying why
 test-compiled: compiled
 	if [ -d ../shared ]; then ln -sfn "$$(cd ../shared && pwd)" build/shared; fi  # the eval data, beside the tree as beside the repo
-	cd build/compiled && PYTHONPATH=. EXTRACTOR_MODELS=$(CURDIR)/build/compiled/models $(CURDIR)/$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests
+	cd build/compiled && PYTHONPATH=. EXTRACTOR_MODELS=$(CURDIR)/build/compiled/models $(CURDIR)/$(BIN)/python -m pytest -q -rs -n 2 -p no:cacheprovider tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check extractor scripts tests setup.py
