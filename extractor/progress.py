@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -47,35 +48,63 @@ def totals(paths: Iterable[Path]) -> tuple[int, int]:
 
 class Progress:
     """A progress line on a terminal; a JSON line every ``every`` seconds when not a terminal and
-    ``log`` (nothing when not)."""
+    ``log`` (nothing when not). The totals (files, bytes) are given, or counted meanwhile by
+    :meth:`counting`."""
 
     def __init__(self, total_files: int, total_bytes: int, stream: TextIO, every: float = 5.0,
                  log: bool = True) -> None:
-        self.total_files, self.total_bytes = total_files, total_bytes
+        #: (files, bytes) of the whole run; None while they are being counted
+        self.totals: tuple[int, int] | None = (total_files, total_bytes)
         self.stream = stream
         self.tty = stream.isatty()
         self.log = log
         self.every = every
         self.start = self.last = time.monotonic()
+        self._counter: threading.Thread | None = None
+
+    @classmethod
+    def counting(cls, paths: Iterable[Path], stream: TextIO, every: float = 5.0, log: bool = True) -> Progress:
+        """A progress whose totals a thread of its own counts (:func:`totals` over ``paths``, the
+        run's files walked a second time) while the run goes on: the first file is read at once,
+        not after every file of an archive has been listed and sized. Until they are known, a
+        terminal shows ``文件 12/?``; no log line is written (each line says the total), but the
+        last: :meth:`update` with ``final`` waits for them."""
+        bar = cls(0, 0, stream, every, log)
+        bar.totals = None
+
+        def count() -> None:
+            with contextlib.suppress(Exception):  # the run's own walk says what is wrong with a path
+                bar.totals = totals(paths)
+
+        bar._counter = threading.Thread(target=count, name="extractor-totals", daemon=True)
+        bar._counter.start()
+        return bar
 
     def update(self, s: Tally, final: bool = False) -> None:
         if not self.tty and not self.log:
             return
+        if final and self._counter is not None:
+            self._counter.join()
         now = time.monotonic()
         if not final and now - self.last < (0.2 if self.tty else self.every):
             return
+        known = self.totals  # one read: the counting thread sets it once
+        if known is None and not self.tty:
+            return  # a log line says the total: none until it is known
         self.last = now
         elapsed = max(now - self.start, 1e-9)
         done = s.files + s.skipped
-        left = (self.total_bytes - s.bytes) / (s.bytes / elapsed) if s.bytes else None
+        left = (known[1] - s.bytes) / (s.bytes / elapsed) if s.bytes and known is not None else None
         if self.tty:
             eta = f"{int(left) // 60:02d}:{int(left) % 60:02d}" if left is not None else "--:--"
-            self.stream.write(f"\r文件 {done}/{self.total_files} | {s.bytes / 1e6:.1f} MB | "
+            of = known[0] if known is not None else "?"
+            self.stream.write(f"\r文件 {done}/{of} | {s.bytes / 1e6:.1f} MB | "
                               f"{s.documents / elapsed:.1f} 文档/秒 | 错误 {sum(s.errors.values())} | 剩余 {eta}  ")
             if final:
                 self.stream.write("\n")
         else:
-            self.stream.write(json.dumps({"files": done, "of": self.total_files, "mb": round(s.bytes / 1e6, 3),
+            assert known is not None
+            self.stream.write(json.dumps({"files": done, "of": known[0], "mb": round(s.bytes / 1e6, 3),
                                           "docs_per_s": round(s.documents / elapsed, 2),
                                           "errors": sum(s.errors.values()),
                                           "eta_s": round(left, 1) if left is not None else None}) + "\n")

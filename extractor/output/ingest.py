@@ -24,7 +24,7 @@ from ..errors import DependencyMissingError, ExtractorError, ReadError, Schedule
 from ..model import ErrorRecord
 from ..paths import shown
 from ..pipeline import extract_path, iter_paths
-from ..progress import Progress, Tally, totals
+from ..progress import Progress, Tally
 from ..readers import open_file
 from ..resources import build_id
 from ..totals import record_roles
@@ -166,7 +166,7 @@ def ingest(inputs: Iterable[str | Path], db: str, *, workers: int = 1, engine: s
         summary = IngestSummary()
         bar = None
         if progress is not None:  # a first walk for the totals (sizes only: nothing is read)
-            bar = Progress(*totals(iter_paths(inputs)), progress)
+            bar = Progress.counting(iter_paths(inputs), progress)
         with _Runner(workers, engine, scheduler) as runner:
             for chunk in _chunks(iter_paths(inputs), CHUNK):
                 todo, aliases, stale = _new_files(chunk, store, summary, refresh)

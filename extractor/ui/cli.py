@@ -103,11 +103,11 @@ def _extracted(args: argparse.Namespace, tally: Tally, checks: bool = True) -> I
     the output is not on it."""
     from ..model import ErrorRecord
     from ..pipeline import extract_path, iter_paths
-    from ..progress import Progress, totals
+    from ..progress import Progress
 
     bar = None
     if _shows_progress(args):
-        bar = Progress(*totals(iter_paths(args.paths)), sys.stderr, log=False)
+        bar = Progress.counting(iter_paths(args.paths), sys.stderr, log=False)
     for path in iter_paths(args.paths):
         result = extract_path(path, checks=checks)
         tally.files += 1
