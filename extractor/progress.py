@@ -51,6 +51,9 @@ class Progress:
     ``log`` (nothing when not). The totals (files, bytes) are given, or counted meanwhile by
     :meth:`counting`."""
 
+    #: how long the last line waits for totals still being counted (seconds); then it goes without
+    FINAL_WAIT = 30.0
+
     def __init__(self, total_files: int, total_bytes: int, stream: TextIO, every: float = 5.0,
                  log: bool = True) -> None:
         #: (files, bytes) of the whole run; None while they are being counted
@@ -68,7 +71,7 @@ class Progress:
         run's files walked a second time) while the run goes on: the first file is read at once,
         not after every file of an archive has been listed and sized. Until they are known, a
         terminal shows ``文件 12/?``; no log line is written (each line says the total), but the
-        last: :meth:`update` with ``final`` waits for them."""
+        last: :meth:`update` with ``final`` waits for them (at most :attr:`FINAL_WAIT`)."""
         bar = cls(0, 0, stream, every, log)
         bar.totals = None
 
@@ -84,7 +87,7 @@ class Progress:
         if not self.tty and not self.log:
             return
         if final and self._counter is not None:
-            self._counter.join()
+            self._counter.join(self.FINAL_WAIT)  # a walk stuck on a dead mount does not hold the run's end
         now = time.monotonic()
         if not final and now - self.last < (0.2 if self.tty else self.every):
             return

@@ -109,3 +109,15 @@ def test_ingest_reads_its_first_file_before_the_totals_are_counted(tmp_path: Pat
     summary = ingesting.ingest([folder], str(tmp_path / "x.db"), progress=log)
     assert summary.documents == len(list(open_store(str(tmp_path / "x.db")).records())) > 0
     assert json.loads(log.getvalue().splitlines()[-1])["of"] == 3
+
+
+def test_the_last_line_does_not_wait_for_a_walk_that_never_ends(files: list[Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Progress, "FINAL_WAIT", 0.1)
+    go, shown = threading.Event(), _Terminal()
+    try:
+        bar = Progress.counting(_held(files, go), shown)
+        bar.update(Tally(files=2, bytes=400, documents=2), final=True)
+        assert bar.totals is None and "文件 2/? |" in shown.getvalue()
+    finally:
+        go.set()  # the walk's thread ends
