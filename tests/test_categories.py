@@ -204,14 +204,21 @@ def test_numpy_scores_equal_scikit_learns(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["subject_group", "subject_fund", "doctype"])
 def test_sparse_scores_equal_the_dense_product(name: str) -> None:
-    """The scores read from the columns of a phrase's n-grams are the model's whole product."""
-    from extractor.about.classify import load_model
+    """The scores read from the columns of a phrase's n-grams are the model's whole product over
+    the dense tf-idf vector (counts × idf over the whole vocabulary, L2-normalized)."""
+    from extractor.about.classify import prepare
 
     m = load_model(name)
     for text in ("困难职工家庭", "建档立卡贫困户的慰问金", "爱心助学 金", "劳模劳模劳模", "qq", ""):
-        dense = m.coef @ m.vector(text) + m.intercept
+        x = np.zeros(len(m.idf))
+        for g in char_wb_ngrams(prepare(text), *m.ngram):
+            if g in m.vocabulary:
+                x[m.vocabulary[g]] += 1.0
+        x *= m.idf
+        norm = float(np.sqrt(x @ x))
+        dense = m.coef @ (x / norm if norm else x) + m.intercept
         assert np.allclose(m.decision(text), dense, rtol=0, atol=1e-12)
-        assert np.count_nonzero(m.vector(text)) == len(m.features(text)[0])
+        assert np.count_nonzero(x) == len(m.features(text)[0])
 
 
 def test_model_files_cannot_hold_pickles(tmp_path: Path) -> None:

@@ -88,15 +88,6 @@ class LinearTextModel:
         norm = float(np.sqrt(weights @ weights))
         return index, weights / norm if norm else weights
 
-    def vector(self, text: str) -> Any:
-        """The dense tf-idf vector of ``text`` (:meth:`features` spread over the vocabulary)."""
-        import numpy as np
-
-        index, weights = self.features(text)
-        x = np.zeros(len(self.idf))
-        x[index] = weights
-        return x
-
     def decision(self, text: str) -> Any:
         """The linear scores, one per class (LogisticRegression.decision_function), from the
         columns of the n-grams the text has."""
