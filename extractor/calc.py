@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from .lang.lexicon import LEXICON
 from .model import Breakdown, Count, Fact, Money
@@ -31,7 +31,7 @@ from .model import Breakdown, Count, Fact, Money
 __all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "format_number", "interval_of", "is_consistent",
            "total_interval"]
 
-_HALF = Decimal("0.5")
+_HALF: Final = Decimal("0.5")
 
 
 @dataclass(frozen=True, slots=True)

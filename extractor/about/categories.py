@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable
 from dataclasses import fields
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold, fold_word
@@ -59,11 +59,11 @@ __all__ = ["campaign", "categorize", "classify_phrase", "compatible", "doctype",
 
 # how far back into its sentence a figure's group or fund is looked for (慰问困难职工53名，发放
 # 12.5万元), and how far past a figure its clause's names may stand and still be its own
-_BACK = 40
-_AFTER = 12
+_BACK: Final = 40
+_AFTER: Final = 12
 # how far around a figure its clause's words and names are read
-_READ = 80
-_NAMED: tuple[tuple[Kind, str], ...] = (("group", "GROUP"), ("fund", "FUND"))
+_READ: Final = 80
+_NAMED: Final[tuple[tuple[Kind, str], ...]] = (("group", "GROUP"), ("fund", "FUND"))
 
 Categorized = tuple[str | None, str | None, float | None, str | None]  # category, by, confidence, reason
 
@@ -96,15 +96,15 @@ def classify_phrase(phrase: str | None, kind: Kind) -> Categorized:
 
 
 # the words that join the items of a list (困难劳模及职工, 慰问金、慰问品)
-_LINK_WORDS = LEXICON.list_links
-_AND = re.compile("|".join(map(re.escape, _LINK_WORDS)))
+_LINK_WORDS: Final = LEXICON.list_links
+_AND: Final = re.compile("|".join(map(re.escape, _LINK_WORDS)))
 
 # what a count's measure word allows it to count (folded units): people and households are
 # groups of people helped or staff; events are activities; the rest are things
-_UNIT_UNITS = LEXICON.units["organization"]  # asked first: 家 counts bodies as well as households
-_PEOPLE_UNITS = (LEXICON.units["person"] | LEXICON.units["household"]) - _UNIT_UNITS
-_EVENT_UNITS = LEXICON.units["event"]
-_PLACE_UNITS = LEXICON.units["place"]
+_UNIT_UNITS: Final = LEXICON.units["organization"]  # asked first: 家 counts bodies as well as households
+_PEOPLE_UNITS: Final = (LEXICON.units["person"] | LEXICON.units["household"]) - _UNIT_UNITS
+_EVENT_UNITS: Final = LEXICON.units["event"]
+_PLACE_UNITS: Final = LEXICON.units["place"]
 
 
 @lru_cache(maxsize=4096)
@@ -126,7 +126,7 @@ def compatible(category: str | None, unit: str) -> bool:
     if u == "个":
         return not c.beneficiary
     return category in ("goods", "staff_volunteers")  # 床, 袋, 份, 支...
-_GOODS_FUNDS = frozenset({"goods_value"})
+_GOODS_FUNDS: Final = frozenset({"goods_value"})
 
 
 def _conjunct_categories(phrase: str, kind: Kind) -> list[str] | None:
@@ -148,7 +148,7 @@ def _coordinated_funds(phrase: str) -> str | None:
     return cats[0]
 
 
-_GENERAL_GROUPS = ("needy_workers", "needy_residents")
+_GENERAL_GROUPS: Final = ("needy_workers", "needy_residents")
 
 
 def _coordinated_groups(phrase: str) -> str | None:
@@ -162,7 +162,7 @@ def _coordinated_groups(phrase: str) -> str | None:
 
 # each figure class's fields in order, and a getter of all of them (the figures are copied with a few
 # fields changed twenty thousand times a corpus: dataclasses.replace reads its fields one by one)
-_LAYOUT: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {
+_LAYOUT: Final[dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]]] = {
     cls: ({f.name: k for k, f in enumerate(fields(cls))}, operator.attrgetter(*(f.name for f in fields(cls))))
     for cls in (Count, Money)}
 
@@ -260,7 +260,7 @@ def _windows(doc: ReportDoc, targets: list[int]) -> tuple[list[Span], list[list[
 
 
 # what stands between an amount and the one it is raised or lowered to (560元提高到600元)
-_RAISED = re.compile("(?:的)?[，,]?(?:提高|增加|上调|调整|提升|降低|下调)?(?:到|至|为)")
+_RAISED: Final = re.compile("(?:的)?[，,]?(?:提高|增加|上调|调整|提升|降低|下调)?(?:到|至|为)")
 
 
 def _follow(out: list[Fact], here: list[int], text: str) -> None:
@@ -289,7 +289,7 @@ def _adopt(f: Count | Money, src: Count | Money, by: str, keep_subject: bool = T
 
 
 # how a category was decided when the figure's own words decide it
-_OWN = frozenset({"taxonomy", "classifier", "context", "unit"})
+_OWN: Final = frozenset({"taxonomy", "classifier", "context", "unit"})
 
 
 def _same_figures(out: list[Fact]) -> None:
@@ -366,7 +366,7 @@ def _after(subject: Subject, end: int) -> bool:
 # Fewer than the suffixes of data/lexicon/places.txt (regions.place_suffixes): 州, 旗, 盟 and 苏木
 # also end common nouns (联盟, 红旗), which a phrase read this way, with no gazetteer behind it,
 # would take for places
-_PLACE_END = re.compile("(?:镇|乡|街道|村|社区|县|区|市|省)$")
+_PLACE_END: Final = re.compile("(?:镇|乡|街道|村|社区|县|区|市|省)$")
 
 
 def _head_right_before(text: str, start: int) -> Subject:
@@ -473,8 +473,8 @@ def _money_subject(f: Money, c: _Clause, own: Subject, near: Subject) -> Subject
 
 # the nouns of an act that name no fund of their own after a rate's words (人均月补助506.4元: the
 # recipients; 每名助学金3000元 names its fund)
-_ACT_NOUN = re.compile("(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
-_RATE_ACT = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+_ACT_NOUN: Final = re.compile("(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
+_RATE_ACT: Final = re.compile("(?:人均|户均|每人|每户|每名)?(?:每?[月年])?(?:补助|补贴|救助|资助|慰问)")
 
 
 def _per_head(phrase: tuple[str, Span], c: _Clause) -> bool:
@@ -498,7 +498,7 @@ def _rate_act(phrase: str) -> str | None:
 
 
 # a rate's words before the noun of an amount (人均月补助)
-_RATE_BEFORE = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年])?$")
+_RATE_BEFORE: Final = re.compile("(?:人均|户均|每人|每户|每名)(?:每?[月年])?$")
 
 
 def _goods_after(text: str, end: int) -> Subject:
@@ -509,9 +509,9 @@ def _goods_after(text: str, end: int) -> Subject:
     return m.group(1), m.span(1)
 
 
-_GOODS_AFTER = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|"
-                          r"[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
-                          r"的([^，,。；;：:、\s（(的]{1,12}?)(?=[，,。；;：:、\s（(]|$)")
+_GOODS_AFTER: Final = re.compile(r"(?:以下|以上|左右|[）)]|[（(][^（()）]{0,12}[）)]|"
+                                 r"[和及、][0-9０-９.．余多万千百亿元]{1,12}){0,3}"
+                                 r"的([^，,。；;：:、\s（(的]{1,12}?)(?=[，,。；;：:、\s（(]|$)")
 
 
 def _by_context(decided: Categorized) -> Categorized:
@@ -539,7 +539,7 @@ def _names_people(subject: tuple[str, Span] | None) -> bool:
 
 # what an amount is when it is not money paid out: a loss, an income, an output (直接经济损失1860万元,
 # 人均纯收入1.12万元, 村集体经济收入15万元以上); such amounts have no fund
-_NOT_FUND = re.compile("损失|收入|增收|产值|营业额|利润|GDP|生产总值|存款|余额|价格|单价|房价|工资标准")
+_NOT_FUND: Final = re.compile("损失|收入|增收|产值|营业额|利润|GDP|生产总值|存款|余额|价格|单价|房价|工资标准")
 
 
 def _not_a_fund(view: str, clause_start: int, start: int, spans: list[NamedSpan]) -> bool:
@@ -681,10 +681,10 @@ def _beside(f: Count, lo: int, hi: int) -> bool:
 
 
 # how far after a pair of counts the words naming them may start (41户、62人有劳动能力的贫困户)
-_BESIDE_AFTER = 12
+_BESIDE_AFTER: Final = 12
 
 
-_LEAD = re.compile(r"[^。！？\n]{0,40}如下")
+_LEAD: Final = re.compile(r"[^。！？\n]{0,40}如下")
 
 
 def doctype_features(title: str | None, text: str) -> str:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 
 from ..lang.chars import fold
 from ..lang.segment import CLAUSE_MARKS, SENTENCE_ENDS, get_segmenter
@@ -44,9 +45,9 @@ from .taxonomy import TAXONOMY
 __all__ = ["Gazetteer", "Place", "Scope", "gazetteer", "item_heads", "place_spans", "place_suffixes"]
 
 # a word opening with one of these names the whole or an unnamed part (全县, 本市, 各乡镇, 辖区)
-SCOPE_CHARS = "全本各该辖我此"
+SCOPE_CHARS: Final = "全本各该辖我此"
 # how many words a division's name may be cut into (巴/里/坤/县)
-_RUN = 8
+_RUN: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +220,11 @@ def place_spans(words: Sequence[str], tags: Sequence[str]) -> list[tuple[int, in
 # --- the report's own place ------------------------------------------------------------------------
 
 # an issuer's name after its place, in a report's opening (衡阳市 总工会, 定远县 退役军人事务局)
-_ISSUER = re.compile("总工会|工会|妇联|残联|红十字会|慈善总会|民政局|事务局|人民政府|政府|委员会")
+_ISSUER: Final = re.compile("总工会|工会|妇联|残联|红十字会|慈善总会|民政局|事务局|人民政府|政府|委员会")
 # the place a team is stationed in, in a report's opening (市委宣传部驻陶庙村工作队): the report's own
-_STATIONED = re.compile(r"驻(?P<name>[\u4e00-\u9fff]{2,10}?(?:村|社区))")
-_OPENING = 300
-_TITLE = 80  # the title's first characters read for places
+_STATIONED: Final = re.compile(r"驻(?P<name>[\u4e00-\u9fff]{2,10}?(?:村|社区))")
+_OPENING: Final = 300
+_TITLE: Final = 80  # the title's first characters read for places
 
 
 class Scope:
@@ -278,17 +279,17 @@ def _name_before(view: str, end: int, g: Gazetteer) -> Place | None:
 # --- the heads of list items and lines ------------------------------------------------------------
 
 # where a list item starts (the figure's item runs from it), and what may open an item before its head
-_ITEM_END = re.compile(f"[；;{SENTENCE_ENDS}]")
-_OPEN = ("其中", "另外", "此外", "以及", "及")
+_ITEM_END: Final = re.compile(f"[；;{SENTENCE_ENDS}]")
+_OPEN: Final = ("其中", "另外", "此外", "以及", "及")
 # what a head may stand after: an item's or a clause's start
-_BEFORE_HEAD = CLAUSE_MARKS + SENTENCE_ENDS + " \t\u3000"
+_BEFORE_HEAD: Final = CLAUSE_MARKS + SENTENCE_ENDS + " \t\u3000"
 # a line that opens with its head and a colon (城关镇：救助130户…)
-_LINE_HEAD = re.compile(r"^[ \t\u3000]*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?"
-                        r"(?P<name>[\u4e00-\u9fff]{2,12})[:：]", re.M)
+_LINE_HEAD: Final = re.compile(r"^[ \t\u3000]*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?"
+                               r"(?P<name>[\u4e00-\u9fff]{2,12})[:：]", re.M)
 # words after a head that say the figure is no longer the head's (全县共计, 合计, 总计)
-_WHOLE = re.compile("全[省市县区镇乡州旗]|合计|共计|总计|累计")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+$")
-_HEAD_MAX = 12
+_WHOLE: Final = re.compile("全[省市县区镇乡州旗]|合计|共计|总计|累计")
+_CJK_RUN: Final = re.compile(r"[\u4e00-\u9fff]+$")
+_HEAD_MAX: Final = 12
 
 
 @lru_cache(maxsize=1)
@@ -365,8 +366,8 @@ def _suffix_place(name: str) -> str | None:
     return suffix if _name_like(name, stem) else None
 
 
-_NAME_TAGS = ("ns", "nr", "nz", "nt", "x")
-_NOT_NAME = ("p", "v", "c", "d", "r", "u")
+_NAME_TAGS: Final = ("ns", "nr", "nz", "nt", "x")
+_NOT_NAME: Final = ("p", "v", "c", "d", "r", "u")
 
 
 @lru_cache(maxsize=4096)
@@ -400,16 +401,16 @@ def _is_head(name: str, enough: Callable[[str], bool]) -> bool:
 # a visit and what it visits, up to the clause's end (走访慰问了怡康院，; 前往雅戈尔老年乐园及怡康院，)
 # (two patterns read as one alternation by _visits: each starts with a word the engine skips
 # ahead to, which the alternation of the two does not: it took 2.4 times as long)
-_VISIT = re.compile(r"(?:走访慰问了?|走访了|慰问了|看望了|前往|来到|深入到|走进)"
-                    r"(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])")
-_VISIT_AT = re.compile(r"(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
-_UNIT_LINK = re.compile("及|和|与|、")
-_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]")
+_VISIT: Final = re.compile(r"(?:走访慰问了?|走访了|慰问了|看望了|前往|来到|深入到|走进)"
+                           r"(?P<units>[^，,。；;！？!?\n]{3,30})(?=[，,。；;])")
+_VISIT_AT: Final = re.compile(r"(?:到|赴|深入)(?P<at>[\u4e00-\u9fff]{3,20}?)(?=走访|慰问|看望|开展)")
+_UNIT_LINK: Final = re.compile("及|和|与|、")
+_SENTENCE_END: Final = re.compile(f"[{SENTENCE_ENDS}]")
 # a sentence that goes on at the place the last one visited (现场，20余名外卖骑手代表…)
-_ON_SITE = ("现场", "在现场")
-_BLANKS = re.compile(r"[ \t\u3000\n]*")
+_ON_SITE: Final = ("现场", "在现场")
+_BLANKS: Final = re.compile(r"[ \t\u3000\n]*")
 # what stands between the figures that 分别 gives one to each unit (价值10万元和5万元)
-_EACH_LINK = re.compile(r"[和及与、，,\s]*")
+_EACH_LINK: Final = re.compile(r"[和及与、，,\s]*")
 
 
 def _visits(view: str) -> Iterator[re.Match[str]]:
@@ -428,14 +429,14 @@ def _visits(view: str) -> Iterator[re.Match[str]]:
 
 
 # places listed right before 分别 (在伊州区、巴里坤县和伊吾县分别慰问困难职工30名、20名、10名)
-_EACH_LIST = re.compile(r"、|和|及|与|以及")
+_EACH_LIST: Final = re.compile(r"、|和|及|与|以及")
 # between two figures of one run: a list's separator
-_RUN_SEP = re.compile(r"\s*(?:[、,;]|和|及|与|以及)\s*")
+_RUN_SEP: Final = re.compile(r"\s*(?:[、,;]|和|及|与|以及)\s*")
 # what ends the clause the list of places stands in, read back from 分别
-_LIST_START = ",;:。!?\n()"
-_LIST_REACH = 60
+_LIST_START: Final = ",;:。!?\n()"
+_LIST_REACH: Final = 60
 # how far after 分别 its figures are read
-_EACH_REACH = 300
+_EACH_REACH: Final = 300
 
 
 def respective(view: str, figures: Sequence[Span]) -> dict[Span, Span]:
@@ -485,7 +486,7 @@ def _places_before(view: str, p: int) -> list[Span]:
 
 
 # what may open a list of places before 分别, before its first place
-_BEFORE_LIST = ("其中", "在", "对", "向", "为", "给", "于", "从", "到")
+_BEFORE_LIST: Final = ("其中", "在", "对", "向", "为", "给", "于", "从", "到")
 
 
 def _a_place(name: str, g: Gazetteer) -> bool:

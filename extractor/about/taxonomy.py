@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 import ahocorasick_rs
 
@@ -29,10 +29,10 @@ from ..lang.chars import fold_word
 
 __all__ = ["KINDS", "TAXONOMY", "Category", "Kind", "Taxonomy", "TermMatch"]
 
-_MEMO_SIZE = 65536
+_MEMO_SIZE: Final = 65536
 
 Kind = Literal["group", "fund", "campaign", "doctype"]
-KINDS: tuple[Kind, ...] = ("group", "fund", "campaign", "doctype")
+KINDS: Final[tuple[Kind, ...]] = ("group", "fund", "campaign", "doctype")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,4 +242,4 @@ class Taxonomy:
         return None
 
 
-TAXONOMY = Taxonomy.load()
+TAXONOMY: Final = Taxonomy.load()

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
 from ..calc import Interval, interval_of
 from ..lang.chars import fold_word
@@ -25,14 +26,14 @@ from .registry import Context, rule
 __all__ = ["bound_findings", "check_above", "check_below"]
 
 # 每户, 每人, 每名学生, 人均, 户均: the unit a rate is per
-_PER = re.compile(r"(?:每(?P<u>户|家|人|名|位|生|个人|名学生|户家庭)|(?P<avg>人均|户均))[^,;:，；：。\n]{0,12}$")
+_PER: Final = re.compile(r"(?:每(?P<u>户|家|人|名|位|生|个人|名学生|户家庭)|(?P<avg>人均|户均))[^,;:，；：。\n]{0,12}$")
 # a figure a total marker stands before (共发放8万元, 合计12万元, 发放资金共10万元)
-_TOTAL = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r")[^,;:，；：。]{0,10}$")
+_TOTAL: Final = re.compile("(?:" + "|".join(map(re.escape, LEXICON.total_markers)) + r")[^,;:，；：。]{0,10}$")
 # 户均增收2800元 is an income, not a payment
-_INCOME = re.compile(r"增收|收入|增加|提高|节约|减少|损失")
+_INCOME: Final = re.compile(r"增收|收入|增加|提高|节约|减少|损失")
 # the rate is one of several things each gets (每人领到2000元、一个拉杆箱、一件背心): a total may
 # pay for the others too
-_MORE_ITEMS = re.compile(r"\s*(?:" + "|".join(map(re.escape, LEXICON.list_links)) + ")")
+_MORE_ITEMS: Final = re.compile(r"\s*(?:" + "|".join(map(re.escape, LEXICON.list_links)) + ")")
 
 
 def _per_class(m: re.Match[str]) -> str:
@@ -164,7 +165,7 @@ def _pair(ctx: Context, rate: Money, per: re.Match[str], rate_indexes: set[int])
 
 
 # how far back from its 每 a rate's clause is read for the group it names (其中困难党员每人600元)
-_NAMED_BEFORE = 12
+_NAMED_BEFORE: Final = 12
 
 
 def _named(ctx: Context, per: re.Match[str], rate: Money) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import Final
 
 from ..facts.dates import impossible_dates, rolls_over
 from ..model import DateFact, Finding, Severity
@@ -36,14 +37,14 @@ def check_reversed(ctx: Context) -> Iterator[Finding]:
 
 
 #: a range longer than this many days is implausible for a campaign report
-MAX_RANGE_DAYS = 5 * 366
+MAX_RANGE_DAYS: Final = 5 * 366
 # a date followed by these is a deadline or a cut-off, not an event
-_DEADLINE_AFTER = re.compile(r"\s*(?:之前|以前|前|止|为止|截止|结束|起|开始|以后|后)")
+_DEADLINE_AFTER: Final = re.compile(r"\s*(?:之前|以前|前|止|为止|截止|结束|起|开始|以后|后)")
 # a sentence about plans names dates to come
-_FUTURE = re.compile(r"将|计划|拟|预计|力争|争取|确保|下步|下一步|今后|明年|来年|届时")
+_FUTURE: Final = re.compile(r"将|计划|拟|预计|力争|争取|确保|下步|下一步|今后|明年|来年|届时")
 # a plan is all about dates to come (活动方案, 工作计划, 工作安排, 工作要点)
-_PLAN_TITLE = re.compile(r"(?:方案|计划|安排|要点)\s*$")
-_PERIOD_LABEL = re.compile(r"(?:活动时间|时间|期间|活动期)[为是]?\s*[:：]?\s*(?:从|自)?\s*$")
+_PLAN_TITLE: Final = re.compile(r"(?:方案|计划|安排|要点)\s*$")
+_PERIOD_LABEL: Final = re.compile(r"(?:活动时间|时间|期间|活动期)[为是]?\s*[:：]?\s*(?:从|自)?\s*$")
 
 
 def _day(iso: str) -> date | None:

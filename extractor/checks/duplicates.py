@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from ..calc import interval_of
 from ..facts.subjects import HAVE_WORDS
@@ -53,12 +54,12 @@ class DuplicateClass(StrEnum):
 
 # a sentence that compares or dates its figure, or says it changed, states another quantity than a
 # plain one (经过动态调整，全县现有低保户1150户: the count after a change, not the count restated)
-_CONTEXT_WORDS = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每"
-                            r"|调整|变动|变化|新增|清退|退出|核减|核增|[降减增]至|[降减增]为")
+_CONTEXT_WORDS: Final = re.compile(r"较|比上|同比|增加|减少|增长|下降|累计|截至|截止|去年|上年|今年以来|每"
+                                   r"|调整|变动|变化|新增|清退|退出|核减|核增|[降减增]至|[降减增]为")
 # how far from a figure its sentence is read (a sentence is rarely longer)
-_REACH = 300
+_REACH: Final = 300
 # people and households are counted twice as one quantity (7个乡镇48个村 are not)
-_COUNTED = ("person", "household")
+_COUNTED: Final = ("person", "household")
 
 
 def duplicate_groups(ctx: Context) -> list[tuple[DuplicateClass, list[int]]]:
@@ -145,8 +146,8 @@ def _candidate(ctx: Context, f: Count, index: int) -> bool:
 
 
 # what may stand between a subject and its figure: 困难职工共53名, 困难职工有53名
-_LINK = re.compile(r"\s*(?:" + "|".join(map(re.escape, (*LEXICON.total_markers, "共有", "有", "达到", "达", "为")))
-                   + r")?\s*")
+_LINK: Final = re.compile(
+    r"\s*(?:" + "|".join(map(re.escape, (*LEXICON.total_markers, "共有", "有", "达到", "达", "为"))) + r")?\s*")
 
 
 def _at_figure(ctx: Context, f: Count | Money, index: int) -> bool:
@@ -181,7 +182,7 @@ def _headline(ctx: Context, f: Count, index: int) -> bool:
 
 
 # after "N名 + group", a verb makes the figure count a subset: 帮助38名退役军人实现就业
-_VERB_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:实现|参加|获得|享受|出席|报名|入选|受到|得到|开展|完成)")
+_VERB_AFTER: Final = re.compile(r"[\u4e00-\u9fff]{0,2}(?:实现|参加|获得|享受|出席|报名|入选|受到|得到|开展|完成)")
 
 
 def _qualified(ctx: Context, f: Count) -> bool:
@@ -198,9 +199,9 @@ def _sentence(ctx: Context, pos: int) -> tuple[int, int]:
     return sentence_around(ctx.view, pos, pos, _REACH)
 
 
-_PARTS = re.compile("|".join(map(re.escape, (*LEXICON.parts_markers, "分别"))))
+_PARTS: Final = re.compile("|".join(map(re.escape, (*LEXICON.parts_markers, "分别"))))
 # a line that ends so opens a list the next lines go on with (其中:…;\n困境儿童生活补助:411人)
-_GOES_ON = ";；,，:：、"
+_GOES_ON: Final = ";；,，:：、"
 
 
 def _after_parts_marker(ctx: Context, pos: int) -> bool:
@@ -238,14 +239,14 @@ def _other_group(other: object, f: Count, cls: str | None) -> bool:
 # ------------------------------------------------------------------ what quantity it states
 
 # a batch or a period inside a sentence: 第2批, 第一期, 上半年, 三季度, 1-11月, 春节期间
-_PERIOD = re.compile(
+_PERIOD: Final = re.compile(
     r"第[0-9一二三四五六七八九十]{1,3}(?:批次|批|期|轮|季度|阶段)|[上下]半年|全年|当月|本月|上月"
     r"|[一二三四1-4]季度|\d{1,2}-\d{1,2}月"
     r"|(?:元旦|春节|两节|元宵|清明|五一|端午|七一|八一|中秋|国庆|重阳|暑期|暑假|寒假|[春夏秋冬]季|汛期|高温)++"
     r"[”\"]?节?(?:期间|前夕|之际|前后)"  # 春节期间, “五一”期间, 中秋前夕 (not 活动期间: the campaign's)
 )
 # tokens that end a subject's qualifiers on its left (a verb, a preposition, a numeral...)
-_NOT_QUALIFIER = ("v", "p", "r", "c", "u", "d", "m", "w", "f", "x")
+_NOT_QUALIFIER: Final = ("v", "p", "r", "c", "u", "d", "m", "w", "f", "x")
 
 
 class _Dates:
@@ -302,8 +303,8 @@ def _qualified_start(ctx: Context, f: Count | Money) -> int:
 
 # how many there are, not how many an action reached: 全市共有困难职工1200户, 现有低保户, 困难职工
 #共有1200户 (a stock) beside 慰问困难职工800户 (a flow) are two quantities
-_STOCK_BEFORE = re.compile(r"(?<![没所具])(?:共|现|尚|仍|还|另|总共|共计)?有$")
-_STOCK_BETWEEN = re.compile(r"\s*(?:共|现|尚|仍|还|总共|共计)?有")
+_STOCK_BEFORE: Final = re.compile(r"(?<![没所具])(?:共|现|尚|仍|还|另|总共|共计)?有$")
+_STOCK_BETWEEN: Final = re.compile(r"\s*(?:共|现|尚|仍|还|总共|共计)?有")
 
 
 def _stock(ctx: Context, f: Count, qualified_start: int) -> bool:
@@ -390,7 +391,7 @@ class _Stated:
 # ------------------------------------------------------------------ the rule
 
 # a total or a summary states the quantity itself (共慰问困难职工2530名, 此次活动覆盖…)
-_STATED = re.compile(r"共|合计|总计|此次|本次|这次|全年|惠及|覆盖|据统计")
+_STATED: Final = re.compile(r"共|合计|总计|此次|本次|这次|全年|惠及|覆盖|据统计")
 
 
 def _group_first(f: Count) -> bool:
@@ -422,8 +423,8 @@ def check_duplicates(ctx: Context) -> Iterator[Finding]:
 
 
 # more scopes than this for one subject make a series (a table by month, a list by town)
-_SERIES = 8
-_MAYBE = "可能是同一数量，前后不一致（时间或地区只有一处写明）"
+_SERIES: Final = 8
+_MAYBE: Final = "可能是同一数量，前后不一致（时间或地区只有一处写明）"
 
 
 def _conflicts(ctx: Context, members: list[int], severity: Severity, only_first: bool = False) -> Iterator[Finding]:

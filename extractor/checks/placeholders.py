@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from typing import Final
 
 from ..facts.missing import is_missing
 from ..lang.lexicon import LEXICON
@@ -18,7 +19,7 @@ from .registry import Context, rule
 
 __all__ = ["BLANK", "check_placeholders"]
 
-BLANK = re.compile(
+BLANK: Final = re.compile(
     r"""
       (?=[12xX×某_])                                   # a first character (any other fails at once)
       (?:
@@ -32,11 +33,11 @@ BLANK = re.compile(
     re.VERBOSE,
 )
 # an x right before these is a letter of a term (X光, X线, X展架), not a blank
-_TERMS = ("光", "线", "射线", "染色体", "展架", "型展架")
-_CONTEXT = 6
-_STARS = re.compile(r"\*{2,}+")
-_STAR_BEFORE = LEXICON.words("placeholder", "star_before")
-_LEGEND_AFTER = LEXICON.words("placeholder", "legend_after")
+_TERMS: Final = ("光", "线", "射线", "染色体", "展架", "型展架")
+_CONTEXT: Final = 6
+_STARS: Final = re.compile(r"\*{2,}+")
+_STAR_BEFORE: Final = LEXICON.words("placeholder", "star_before")
+_LEGEND_AFTER: Final = LEXICON.words("placeholder", "legend_after")
 _OPEN_QUOTES, _CLOSE_QUOTES = "“\"'‘「『", "”\"'’」』"
 
 

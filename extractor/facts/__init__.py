@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 from operator import attrgetter
+from typing import Final
 
 from ..lang.chars import Squeezed, fold, squeeze_pinyin
 from ..lang.segment import Words
@@ -26,7 +27,7 @@ from .money import money_from_figure
 
 __all__ = ["extract_facts"]
 
-_SPAN = attrgetter("span")
+_SPAN: Final = attrgetter("span")
 
 
 def extract_facts(text: str, view: str | None = None, words: Words | None = None) -> tuple[Fact, ...]:

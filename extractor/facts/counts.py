@@ -11,6 +11,7 @@ each count gets the subject its sentence states.
 from __future__ import annotations
 
 import bisect
+from typing import Final
 
 from ..lang.chars import fold
 from ..lang.segment import Token, Words, by_clause, segment_windows
@@ -23,12 +24,12 @@ __all__ = ["counts_from_figures", "find_counts"]
 # how far from its figure a subject may start or end (subjects.MAX_LEN, and a word of margin);
 # after it, as far as a short clause that qualifies the people it counts (为10多名春节期间仍坚持工作
 # 岗位上的一线人员)
-_REACH = 10
-_REACH_AFTER = 24
+_REACH: Final = 10
+_REACH_AFTER: Final = 24
 # how far around its figure a count's words are read (a subject is at most 16 characters)
-_AROUND = 24
+_AROUND: Final = 24
 # tags of jieba words that are themselves a numeral and a measure word (两名, 余户, 一户)
-_NUMERAL_TAGS = ("m", "q", "mq")
+_NUMERAL_TAGS: Final = ("m", "q", "mq")
 
 
 def find_counts(text: str) -> list[Count]:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
 
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
@@ -29,18 +29,18 @@ from .figures import unit_at
 
 __all__ = ["find_dates", "impossible_dates", "resolve_years", "rolls_over"]
 
-_CN_DIGIT = "〇零○一二三四五六七八九"
-_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元]|[xX×]{1,2})"
+_CN_DIGIT: Final = "〇零○一二三四五六七八九"
+_MONTH: Final = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元]|[xX×]{1,2})"
 # A two-digit year, read as 20xx (19xx from 50): 05年 anywhere (no duration is written with a
 # leading zero: 全县05年春节慰问), 98年 or 15年 only before a month (工作15年 is a duration).
-_SHORT_YEAR = r"""(?<![\dA-Za-z.近前后这每第多余])
+_SHORT_YEAR: Final = r"""(?<![\dA-Za-z.近前后这每第多余])
     (?:0\d(?=\ ?年) | (?:[12]\d|[5-9]\d)(?=\ ?年\ ?(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元])\ ?月))"""
-_YEAR = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}}|{_SHORT_YEAR})"
-_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|二十|[一二三四五六七八九]|[xX×]{1,2})"
-_PART = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)"  # 上中旬: the first two 旬 (1–20), 中下旬 the last two
+_YEAR: Final = rf"(?:(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}}|20[xX]{{2}}|(?<![A-Za-z])[xX×]{{1,4}}|{_SHORT_YEAR})"
+_DAY: Final = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|[二]?十[一二三四五六七八九]?|二十|[一二三四五六七八九]|[xX×]{1,2})"
+_PART: Final = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|底|末)"  # 上中旬: the first two 旬 (1–20), 中下旬 the last two
 
 # A point: a year with an optional month, day or 旬, or a month with an optional day or 旬.
-POINT = re.compile(
+POINT: Final = re.compile(
     rf"""
       (?=[0-9{_CN_DIGIT}十元xX×])         # a character a point can start with: any other fails at once
       (?:
@@ -60,17 +60,17 @@ POINT = re.compile(
 )
 # Between the two ends of a range: 至, 到, a dash or a tilde, after an optional 开始/起/启动 (and a
 # comma after it: 从1月20日开始，至2月10日结束).
-CONNECTOR = re.compile(r"\ ?(?:(?:开始|启动|起)\ ?,?)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
+CONNECTOR: Final = re.compile(r"\ ?(?:(?:开始|启动|起)\ ?,?)?\ ?(?:至|到|--?|~)\ ?(?:从)?\ ?(?P<rel>次年|翌年|第二年)?")
 # A holiday after a bare year (2019年春节前, 2019年元旦): a day or a season of that year, not the
 # whole year, so the year is no range's end (从2018年12月下旬开始至2019年春节前 ends near the holiday,
 # not on 2019-12-31): the range's left end stands alone.
-HOLIDAY = re.compile("春节|元旦|国庆|中秋|端午|清明|除夕|元宵|五一|劳动节|春运|寒假|暑假|新年|新春")
+HOLIDAY: Final = re.compile("春节|元旦|国庆|中秋|端午|清明|除夕|元宵|五一|劳动节|春运|寒假|暑假|新年|新春")
 # A right end that gives only the day: 1月13日至21日.
-DAY_ONLY = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
+DAY_ONLY: Final = re.compile(rf"(?P<d>{_DAY})\ ?[日号]")
 # Days of a month whose first borrows 日 from the second: 12月25-28日, 2018年12月25至28日.
-DAY_RANGE = re.compile(rf"\ ?(?P<d1>{_DAY})\ ?(?:至|到|--?|~)\ ?(?P<d2>{_DAY})\ ?(?:日|号(?![楼院室]))")
+DAY_RANGE: Final = re.compile(rf"\ ?(?P<d1>{_DAY})\ ?(?:至|到|--?|~)\ ?(?P<d2>{_DAY})\ ?(?:日|号(?![楼院室]))")
 # Short ranges whose left end borrows its unit from the right: 2019-2020年, 3至5月, 2019年1-3月.
-SHORT_RANGE = re.compile(
+SHORT_RANGE: Final = re.compile(
     r"""
       (?=\d)(?:                             # a digit first (any other character fails at once)
       (?<![\d.])(?P<y1>(?:19|20)\d{2})\ ?(?:至|到|--?|~)\ ?(?P<y2>(?:19|20)\d{2})\ ?年(?![级龄代])
@@ -109,7 +109,7 @@ def _is_blank(s: str | None) -> bool:
     return s is not None and any(c in "xX×" for c in s)
 
 
-_COMPACT_NOT_AFTER = LEXICON.words("date", "compact_not_after")
+_COMPACT_NOT_AFTER: Final = LEXICON.words("date", "compact_not_after")
 
 
 def _compact(m: re.Match[str]) -> _Point | None:
@@ -183,10 +183,11 @@ def _iso(year: int | None, month: int | None, day: int | None, *, end: bool) -> 
     return f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
 
 
-_PARTS_OF_YEAR = {"上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
-                  # and the quarters: 2019年第一季度, 2019年四季度
-                  **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
-                     for q in qs for lead in ("", "第")}}
+_PARTS_OF_YEAR: Final = {
+    "上半年": (1, 6), "前半年": (1, 6), "下半年": (7, 12), "后半年": (7, 12),
+    # and the quarters: 2019年第一季度, 2019年四季度
+    **{f"{lead}{q}季度": (3 * k + 1, 3 * k + 3) for k, qs in enumerate(("一1", "二2", "三3", "四4"))
+       for q in qs for lead in ("", "第")}}
 
 
 def _bounds(p: _Point) -> tuple[str | None, str | None]:
@@ -262,7 +263,7 @@ def find_dates(text: str, view: str | None = None) -> list[DateFact]:
     return out
 
 
-_CALENDAR_DAY = re.compile(
+_CALENDAR_DAY: Final = re.compile(
     r"""(?<![\d.])(?:(?P<y>(?:19|20)\d{2})\ ?年\ ?)?
         (?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\ ?月\ ?(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\ ?[日号]""",
     re.VERBOSE,
@@ -396,9 +397,9 @@ def _month(f: DateFact) -> int:
     return int(iso[-5:-3]) if len(iso) >= 5 else 0
 
 
-_MULTI_YEAR = LEXICON.words("date", "multi_year")
+_MULTI_YEAR: Final = LEXICON.words("date", "multi_year")
 # after a date, a deadline: it points ahead (于12月底前完成)
-_DEADLINE = ("前", "以前", "之前")
+_DEADLINE: Final = ("前", "以前", "之前")
 
 
 def _spans_years(view: str) -> bool:
@@ -407,7 +408,7 @@ def _spans_years(view: str) -> bool:
 
 
 # a sentence is read at most this far on each side of the date (keeps long texts linear)
-_SENTENCE_REACH = 160
+_SENTENCE_REACH: Final = 160
 
 
 def _sentence_year(span: Span, stated: list[tuple[Span, set[int]]], view: str) -> int | None:

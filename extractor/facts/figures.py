@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from ..lang.chars import fold
 from ..lang.lexicon import LEXICON
@@ -25,28 +25,28 @@ from ..model import Qualifier
 __all__ = ["Figure", "scan_figures", "unit_at"]
 
 
-_MULT = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
-_UNIT_START = frozenset(
+_MULT: Final = {"万": 10**4, "亿": 10**8, "千": 1000, "百": 100}
+_UNIT_START: Final = frozenset(
     {u[0] for u in LEXICON.count_units} | {u[0] for u in LEXICON.money_units}
     | set(LEXICON.approx_inside) | set(_MULT) | {"块"}
 )
-_NEXT = "".join(sorted(_UNIT_START))
-_CN = re.escape(CHINESE_NUMERAL_CHARS)
-_CN_DIGITS = "零〇○一二三四五六七八九"
-_ZEROS = frozenset("零〇○")
-_BLANK_ZEROS = frozenset("〇○")
+_NEXT: Final = "".join(sorted(_UNIT_START))
+_CN: Final = re.escape(CHINESE_NUMERAL_CHARS)
+_CN_DIGITS: Final = "零〇○一二三四五六七八九"
+_ZEROS: Final = frozenset("零〇○")
+_BLANK_ZEROS: Final = frozenset("〇○")
 # What may stand between a numeral and its unit: one space, or a line break (2 658\n人), which
 # _after then accepts only where it wraps running prose.
-_FOLLOW = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
+_FOLLOW: Final = rf"(?:\ ?[{_NEXT}]|\ {{0,3}}\n\ {{0,3}}[{_NEXT}])"
 # what closes a clause or a sentence in a folded view (segment's marks, a full stop, a bracket)
-_CLOSES = re.escape(SENTENCE_MARKS + CLAUSE_MARKS + ".)）")
+_CLOSES: Final = re.escape(SENTENCE_MARKS + CLAUSE_MARKS + ".)）")
 # A run of spaces left where a template's number goes (发放慰问金    万元，慰问    户。): after a
 # Chinese character (not 单位, 以, 按, 为: 单位    万元 names the unit of a table), before a unit
 # that a punctuation mark closes, as in a sentence (a unit at the end of a line may be the header
 # of a flattened table's column, 项目    万元; 困难职工    人数 is a table's too)
-_SPACES_BLANK = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
-                 r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + rf")[{_CLOSES}])")
-NUMERAL = re.compile(
+_SPACES_BLANK: Final = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
+                        r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + rf")[{_CLOSES}])")
+NUMERAL: Final = re.compile(
     rf"""
       (?=[0-9{_CN}xX×某_*（(\ □【\[])    # a first character (any other fails at once)
       (?:
@@ -82,20 +82,20 @@ NUMERAL = re.compile(
 
 #: No numeral a report writes is longer than this (一亿二千三百四十五万六千七百八十九 is 17);
 #: a longer run of numeral characters is no figure, and bounding it keeps every step linear.
-MAX_RUN = 24
+MAX_RUN: Final = 24
 # Numeral runs of units alone: a number only after an approximation word (近千人, 近百万元), or,
 # for 百/千/万, right before a bare-number measure word (万名群众).
-_BARE = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8),
-         "百万": Decimal(10**6), "千万": Decimal(10**7), "百亿": Decimal(10**10), "千亿": Decimal(10**11)}
-_BARE_ALONE = ("百", "千", "万")
-_BARE_UNITS = LEXICON.words("count", "bare_units")
-_VAGUE = LEXICON.words("approx", "vague_before")
-_LOOKBACK = 6
+_BARE: Final = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10**4), "亿": Decimal(10**8),
+                "百万": Decimal(10**6), "千万": Decimal(10**7), "百亿": Decimal(10**10), "千亿": Decimal(10**11)}
+_BARE_ALONE: Final = ("百", "千", "万")
+_BARE_UNITS: Final = LEXICON.words("count", "bare_units")
+_VAGUE: Final = LEXICON.words("approx", "vague_before")
+_LOOKBACK: Final = 6
 # A line wrapped inside running prose is at least this long (a chronicle wrapped at ~45
 # characters); a table flattened one cell per line has short lines, and keeps them apart.
-_WRAP_MIN = 16
-_WRAP = re.compile(r" {0,3}\n {0,3}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WRAP_MIN: Final = 16
+_WRAP: Final = re.compile(r" {0,3}\n {0,3}")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
 
 
 class Figure(NamedTuple):
@@ -155,14 +155,14 @@ def _first_of(words: tuple[str, ...]) -> str:
     return "|".join(map(re.escape, words)) if words else "(?!)"
 
 
-_COUNT_UNIT = _alternation(LEXICON.count_units)
-_MONEY_UNIT = re.compile(_first_of(LEXICON.money_units))
+_COUNT_UNIT: Final = _alternation(LEXICON.count_units)
+_MONEY_UNIT: Final = re.compile(_first_of(LEXICON.money_units))
 # after a unit: the first minimum word, else the first maximum word, else the first approximation
 # word that stands there (10人以上, 500元以内, 300人左右)
-_AFTER = re.compile(f"(?P<min>{_first_of(LEXICON.min_after)})|(?P<max>{_first_of(LEXICON.max_after)})"
-                    f"|(?P<approx>{_first_of(LEXICON.approx_after)})")
-_ORDINAL_BEFORE = (*LEXICON.ordinal_before, "百分之")
-_COUNT_NOT_AFTER = _alternation(LEXICON.count_not_after)
+_AFTER: Final = re.compile(f"(?P<min>{_first_of(LEXICON.min_after)})|(?P<max>{_first_of(LEXICON.max_after)})"
+                           f"|(?P<approx>{_first_of(LEXICON.approx_after)})")
+_ORDINAL_BEFORE: Final = (*LEXICON.ordinal_before, "百分之")
+_COUNT_NOT_AFTER: Final = _alternation(LEXICON.count_not_after)
 
 
 def _after(text: str, view: str, s: int, e: int) -> int:
@@ -301,11 +301,11 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
 
 # a noun of money right after 万 (3万慰问金), or before the figure with a total word between (善款5万,
 # 捐款共计5万): 万 alone then stands for 万元
-_MONEY_NOUNS = ("慰问金", "资金", "善款", "捐款", "救助金", "补助金", "帮扶金", "助学金", "慰问款", "救助款", "经费",
-                "现金", "款物")
-_MONEY_NOUN_BEFORE = re.compile("(?:" + "|".join(_MONEY_NOUNS) + r")(?:共计|合计|总计|共|计|达|约|为|:)?\ ?$")
+_MONEY_NOUNS: Final = ("慰问金", "资金", "善款", "捐款", "救助金", "补助金", "帮扶金", "助学金", "慰问款", "救助款",
+                       "经费", "现金", "款物")
+_MONEY_NOUN_BEFORE: Final = re.compile("(?:" + "|".join(_MONEY_NOUNS) + r")(?:共计|合计|总计|共|计|达|约|为|:)?\ ?$")
 # what may follow 万 when the money noun stands before: a clause's end (an approximation word first)
-_CLAUSE_AFTER = re.compile(rf"(?:[{_CLOSES}\n]|$)")
+_CLAUSE_AFTER: Final = re.compile(rf"(?:[{_CLOSES}\n]|$)")
 
 
 def _bare_wan_money(view: str, s: int, q: int) -> bool:
@@ -334,9 +334,9 @@ def _bare_word(view: str, before: str, run: str, p: int) -> str | None:
 
 
 # the first characters of a Chinese numeral that has no digit before its first unit (十二, 百余)
-_TENS = frozenset("十拾百佰千仟万萬")
+_TENS: Final = frozenset("十拾百佰千仟万萬")
 # the 数 of a noun (人数, 户数, 总数) is no vague word: 总数十二户
-_NOUN_SHU = frozenset("人户总次件个名笔项")
+_NOUN_SHU: Final = frozenset("人户总次件个名笔项")
 
 
 def _vague(before: str) -> bool:
@@ -364,14 +364,14 @@ def _not_a_count(view: str, s: int, run: str, unit: str, q: int) -> bool:
 
 
 # a web page's counters before a figure (浏览次数：, 点击数：, 阅读): what the page around a report says
-_PAGE_STATS = re.compile(r"(?:浏览|点击|阅读|访问|下载)(?:次数|人次|数|量)?\ ?[:：]?\ ?$")
-_TIER_UNITS = LEXICON.words("count", "tier_units")
-_TIER_AFTER = LEXICON.words("count", "tier_after")
+_PAGE_STATS: Final = re.compile(r"(?:浏览|点击|阅读|访问|下载)(?:次数|人次|数|量)?\ ?[:：]?\ ?$")
+_TIER_UNITS: Final = LEXICON.words("count", "tier_units")
+_TIER_AFTER: Final = LEXICON.words("count", "tier_after")
 # 以上 or 以下 and a noun: a bound of ranks (二批以上院校), not of a number (200人以上,)
-_RANK_BOUND = re.compile(r"及?以[上下](?:的)?[\u4e00-\u9fff]")
-_PERIODS = "|".join(map(re.escape, LEXICON.words("count", "frequency_periods")))
+_RANK_BOUND: Final = re.compile(r"及?以[上下](?:的)?[\u4e00-\u9fff]")
+_PERIODS: Final = "|".join(map(re.escape, LEXICON.words("count", "frequency_periods")))
 # 每月 (每周, 每个季度) a few characters before, in the same clause: 每月召开一次
-_FREQUENCY = re.compile(rf"每个?(?:{_PERIODS})[^,;。!?\n]{{0,12}}$")
+_FREQUENCY: Final = re.compile(rf"每个?(?:{_PERIODS})[^,;。!?\n]{{0,12}}$")
 
 
 def _tier(view: str, digit: str, unit: str, q: int, depth: int) -> bool:
@@ -387,15 +387,15 @@ def _tier(view: str, digit: str, unit: str, q: int, depth: int) -> bool:
             and view.startswith(unit, nxt + 1) and _tier(view, view[nxt], unit, nxt + 1 + len(unit), depth - 1))
 
 
-_PREFIX_KIND: dict[str, Qualifier | None] = (
+_PREFIX_KIND: Final[dict[str, Qualifier | None]] = (
     {w: None for w in LEXICON.approx_before}
     | {w: Qualifier.MIN for w in LEXICON.min_before} | {w: Qualifier.MAX for w in LEXICON.max_before})
-_BY_LENGTH = sorted(_PREFIX_KIND, key=len, reverse=True)
+_BY_LENGTH: Final = sorted(_PREFIX_KIND, key=len, reverse=True)
 # a qualifier or approximation word touching the numeral (the longest wins: 不超过, not 超过)
-_TOUCHING = re.compile("(?:" + "|".join(map(re.escape, _BY_LENGTH)) + r")\ ?$")
+_TOUCHING: Final = re.compile("(?:" + "|".join(map(re.escape, _BY_LENGTH)) + r")\ ?$")
 # a qualifier a few characters before it in the same clause: 每户至多补助2万元, 最多可申请3000元
-_QUALIFIERS = [w for w in _BY_LENGTH if _PREFIX_KIND[w] is not None]
-_NEAR = re.compile("(?:" + "|".join(map(re.escape, _QUALIFIERS)) + r")[^\d,.;:!?。，；：！？、()（）\s]{0,6}$")
+_QUALIFIERS: Final = [w for w in _BY_LENGTH if _PREFIX_KIND[w] is not None]
+_NEAR: Final = re.compile("(?:" + "|".join(map(re.escape, _QUALIFIERS)) + r")[^\d,.;:!?。，；：！？、()（）\s]{0,6}$")
 
 
 def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
@@ -417,7 +417,7 @@ def _prefix(view: str, s: int) -> tuple[Qualifier | None, str | None]:
 
 
 # after 块, these make it yuan (200块钱, 200块的红包, 200块过节费); 12块牌匾 is a count
-_KUAI_MONEY = ("钱", "的", "过节费", "红包", "补助", "补贴", "慰问金", "奖金", "工资", "生活费", "购物卡")
+_KUAI_MONEY: Final = ("钱", "的", "过节费", "红包", "补助", "补贴", "慰问金", "奖金", "工资", "生活费", "购物卡")
 
 
 def _colloquial_yuan(view: str, p: int) -> bool:
@@ -425,7 +425,7 @@ def _colloquial_yuan(view: str, p: int) -> bool:
 
 
 # 每 and a recipient (每户, 每名困难职工), not 每一 ("every") nor a period (每月…与所在村一起)
-_PER = re.compile(rf"每(?!一|个?(?:{_PERIODS}))[^。;!?\n]{{0,24}}$")
+_PER: Final = re.compile(rf"每(?!一|个?(?:{_PERIODS}))[^。;!?\n]{{0,24}}$")
 
 
 def _per_unit(view: str, s: int) -> bool:

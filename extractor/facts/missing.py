@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Sequence
+from typing import Final
 
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
@@ -32,14 +33,14 @@ __all__ = ["find_missing", "is_missing", "stripped_years"]
 
 # Numerals and the words that make a bare 万/亿 a number (近万元, 上万元, 数万元, 超万元, 过亿元,
 # 达万元): after these a unit has its number.
-_NUMERAL = "0-9零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-_NOT_BEFORE = _NUMERAL + "余多几数近上约逾每超过破达"
+_NUMERAL: Final = "0-9零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NOT_BEFORE: Final = _NUMERAL + "余多几数近上约逾每超过破达"
 # 余 ends words (其余, 剩余, 多余, 业余, 结余, 盈余, 节余, 富余, 残余, 宽余): no number missing there
-_YU_WORDS = "其剩多业结盈节富残宽有"
+_YU_WORDS: Final = "其剩多业结盈节富残宽有"
 
 # Money units with no number before them. A CJK character must stand before: ___元 is a blank
 # of the placeholder scanner, 5万元 a figure.
-_MONEY_GAP = re.compile(
+_MONEY_GAP: Final = re.compile(
     rf"""
       (?=[万亿余约逾元])                                        # (a first character to look for:
                                                                 # any other fails at once)
@@ -57,17 +58,17 @@ _MONEY_GAP = re.compile(
 # A doubled 户 closing a clause: 慰问困难户户。 (never 家家户户). The patterns below start with the
 # character they look for, and look behind it from after it: a pattern that starts with a
 # character (not a look-around) is searched for by the engine's fast scan.
-_DOUBLED_HU = re.compile(r"户(?<!家户户)(?<=户户)(?=[,.;:!?。；：、)）\n]|$)")
+_DOUBLED_HU: Final = re.compile(r"户(?<!家户户)(?<=户户)(?=[,.;:!?。；：、)）\n]|$)")
 
 # 余 then a measure word, after a word that is no numeral: 职工代表余人参加
-_YU_COUNT = re.compile(
+_YU_COUNT: Final = re.compile(
     rf"余(?<=[\u4e00-\u9fff]余)(?<![{_NOT_BEFORE}{_YU_WORDS}]余)(?="
     + "|".join(map(re.escape, LEXICON.count_units)) + ")"
 )
 
 # A measure word or 元 closing a clause (服务居民人次，抢修受损道路条，发放敬老补贴元。): its number
 # may be missing
-_UNIT_AT_END = re.compile(
+_UNIT_AT_END: Final = re.compile(
     # each unit's first character (any other character fails at once), a CJK character before it (元
     # not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
     # (the one-character units one class: a hundred alternatives that each look behind take 50 ms
@@ -80,17 +81,19 @@ _UNIT_AT_END = re.compile(
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
 # 户 do, and would make every clause a candidate).
-_INSIDE_UNITS = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋", "桶")
-_UNIT_INSIDE = re.compile("[" + "".join(_INSIDE_UNITS) + "](?<=[\u4e00-\u9fff].)(?=[\u4e00-\u9fff])")
+_INSIDE_UNITS: Final = ("个", "所", "份", "辆", "台", "套", "件", "项", "处", "条", "座", "场", "批", "支", "箱", "袋",
+                        "桶")
+_UNIT_INSIDE: Final = re.compile("[" + "".join(_INSIDE_UNITS) + "](?<=[\u4e00-\u9fff].)(?=[\u4e00-\u9fff])")
 # What may stand before a bare measure word without a number missing: 每人, 各户, 这个, 全家
-_NO_NUMBER_NEEDED = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个", "一"}
+_NO_NUMBER_NEEDED: Final = {"每", "各", "这", "那", "哪", "几", "多", "整", "全", "该", "本", "此", "其", "某", "每个",
+                            "一"}
 # Measure words that make nouns: 户 and 家 of anything (帮扶户, 烈属户, 职工家); 人, 处 and 所 of
 # a verb (撰写人, 申请人, 休息处, 接待处, 收容所). There they are never read as a missing number.
-_NOUN_ANY = {"户", "家"}
-_NOUN_AFTER_VERB = {"人", "处", "所"}
+_NOUN_ANY: Final = {"户", "家"}
+_NOUN_AFTER_VERB: Final = {"人", "处", "所"}
 
 # What a missing figure's own text is: the unit, with an approximation word before it
-_GAP_TEXT = re.compile(
+_GAP_TEXT: Final = re.compile(
     "(?:约|逾|余)?(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + ")"
 )
 
@@ -264,9 +267,9 @@ def _word_starts_here(words: Segmenter, view: str, s: int, e: int) -> bool:
 # A year whose digits were stripped, before what a year heads: 莒县总工会年元旦春节, 据介绍,年“两节”,
 # 社区年工作总结. Not after a numeral or a word that ends in 年 (今年, 青年, 龙年: the dictionary
 # and the characters below), and only before a holiday or a work plan, where 年 starts no word.
-_YEAR_WORDS = (_NUMERAL + "今明去前后来下上本该同此是次翌隔全近半学每当历往新少青老中晚成童幼壮周多数几整跨经头这那哪"
-               "天延卒有先比元过拜鼠牛虎兔龙蛇马羊猴鸡狗猪子丑寅卯辰巳午未申酉戌亥")
-_STRIPPED_YEAR = re.compile(
+_YEAR_WORDS: Final = (_NUMERAL + "今明去前后来下上本该同此是次翌隔全近半学每当历往新少青老中晚成童幼壮周多数几整"
+                      "跨经头这那哪天延卒有先比元过拜鼠牛虎兔龙蛇马羊猴鸡狗猪子丑寅卯辰巳午未申酉戌亥")
+_STRIPPED_YEAR: Final = re.compile(
     rf"""
       (?=年)
       (?: (?<=[\u4e00-\u9fff])(?<![{_YEAR_WORDS}])年(?=元旦|春节|["“]?两节|工作(?:总结|计划))  # 总工会年元旦

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from ..lang.lexicon import LEXICON
 from ..lang.numbers import CHINESE_NUMERAL_CHARS
@@ -20,22 +21,23 @@ from ..model import Span
 __all__ = ["HAVE_WORDS", "PEOPLE_END", "find_subject"]
 
 # jieba part-of-speech tags that may stand in a noun phrase
-_NOMINAL = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "nr", "nrt", "nrfg")
+_NOMINAL: Final = ("n", "l", "j", "vn", "an", "a", "b", "un", "nz", "ng", "nt", "ns", "nr", "nrt", "nrfg")
 # words that link two nouns of one phrase (困难劳模及职工)
-_LINKS = set(LEXICON.list_links) - {"、"}
+_LINKS: Final = set(LEXICON.list_links) - {"、"}
 # words allowed between a phrase before a figure and the figure (共慰问困难家庭共计700户)
-_BRIDGE = {*LEXICON.total_markers, "约", "近", "达", "达到", "逾", "超过", "不低于", "不少于", "等", "有", "共有"}
-_MAX_LEN = 16
+_BRIDGE: Final = {*LEXICON.total_markers, "约", "近", "达", "达到", "逾", "超过", "不低于", "不少于", "等", "有",
+                  "共有"}
+_MAX_LEN: Final = 16
 # words that stand where a subject does but name nothing counted (剩余144户全部脱贫)
-_NOT_SUBJECT = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下",
-                          "全面", "分别", "先后", "累计"})
-_NUMERALS = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
+_NOT_SUBJECT: Final = frozenset({"全部", "全体", "所有", "总数", "总计", "合计", "共计", "其中", "左右", "以上", "以下",
+                                 "全面", "分别", "先后", "累计"})
+_NUMERALS: Final = set(CHINESE_NUMERAL_CHARS) | set("0123456789")
 # a measure word that may end a noun before a figure (最低生活保障户90户)
-_HOUSEHOLD = frozenset({"户", "家"})
+_HOUSEHOLD: Final = frozenset({"户", "家"})
 
 
 # the last character of a word naming people or households (孤寡老人, 倒房户)
-PEOPLE_END = frozenset("人户家者员工属童生士民女")
+PEOPLE_END: Final = frozenset("人户家者员工属童生士民女")
 
 
 def _nominal(token: Token) -> bool:
@@ -75,7 +77,7 @@ def _forward(tokens: list[Token]) -> list[Token]:
 
 
 # tags of words that qualify a noun but are not one (全面, 主要)
-_MODIFIER_TAGS = ("a", "ad", "b")
+_MODIFIER_TAGS: Final = ("a", "ad", "b")
 
 
 def _forward_run(tokens: list[Token]) -> list[Token]:
@@ -105,7 +107,7 @@ def _forward_run(tokens: list[Token]) -> list[Token]:
     return out
 
 
-_OPEN = {"(": ")", "（": "）"}
+_OPEN: Final = {"(": ")", "（": "）"}
 
 
 def _names_people_after(tokens: list[Token], i: int) -> bool:
@@ -138,11 +140,11 @@ def _relative(tokens: list[Token]) -> list[Token]:
     return []
 
 
-_RELATIVE_REACH = 20
+_RELATIVE_REACH: Final = 20
 # an age in a clause that qualifies people (60岁以上的): no figure of its own
-_AGE = frozenset({"岁", "周岁"})
+_AGE: Final = frozenset({"岁", "周岁"})
 # the closing brackets a phrase may stand before (中央资金（焦财预〔2017〕440号）55万元)
-_CLOSE = {close: open_ for open_, close in _OPEN.items()}
+_CLOSE: Final = {close: open_ for open_, close in _OPEN.items()}
 
 
 def _backward(tokens: list[Token]) -> list[Token]:
@@ -181,7 +183,7 @@ def _backward(tokens: list[Token]) -> list[Token]:
 
 
 # words of having that jieba tags as qualifiers (现有 b): they end a subject read back
-HAVE_WORDS = frozenset({"现有", "原有", "共有", "尚有", "仍有", "还有", "拥有"})
+HAVE_WORDS: Final = frozenset({"现有", "原有", "共有", "尚有", "仍有", "还有", "拥有"})
 
 
 def _numeral(token: Token) -> bool:

@@ -20,18 +20,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Final
 
 __all__ = ["Squeezed", "fold", "fold_word", "squeeze_pinyin"]
 
 # Full-width ASCII (！..～) to ASCII, the ideographic space to a space, and dash-like characters
 # that reports use between the two ends of a range to one hyphen-minus.
-_WIDTH: dict[int, int] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\t"), ord(" "))
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\u2500"), ord("-"))
+_WIDTH: Final[dict[int, int]] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_SPACES: Final = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\t"), ord(" "))
+_DASHES: Final = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\u2500"), ord("-"))
 # Chinese punctuation that patterns treat like its ASCII twin.
-_PUNCT = {ord("，"): ord(","), ord("："): ord(":"), ord("；"): ord(";"), ord("（"): ord("("),
-          ord("）"): ord(")"), ord("～"): ord("~"), ord("．"): ord("."), ord("％"): ord("%"),
-          ord("〇"): ord("〇")}
+_PUNCT: Final = {ord("，"): ord(","), ord("："): ord(":"), ord("；"): ord(";"), ord("（"): ord("("),
+                 ord("）"): ord(")"), ord("～"): ord("~"), ord("．"): ord("."), ord("％"): ord("%"),
+                 ord("〇"): ord("〇")}
 
 
 @lru_cache(maxsize=1)
@@ -73,9 +74,9 @@ def fold(text: str) -> str:
 
 
 #: a letter O (Latin, Greek) where a zero may stand: between two numerals, Chinese or Arabic
-_LETTER_O = re.compile("[OoΟ]+")
-_CHINESE_DIGITS = frozenset("零〇○一二三四五六七八九十")
-_ARABIC_DIGITS = frozenset("0123456789")
+_LETTER_O: Final = re.compile("[OoΟ]+")
+_CHINESE_DIGITS: Final = frozenset("零〇○一二三四五六七八九十")
+_ARABIC_DIGITS: Final = frozenset("0123456789")
 
 
 def _zero(m: re.Match[str]) -> str:
@@ -92,8 +93,8 @@ def _zero(m: re.Match[str]) -> str:
 
 
 # what fold_word remembers: strings this short (units, subjects, terms, titles), this many of them
-_WORD_MAX = 32
-_WORDS_KEPT = 4096
+_WORD_MAX: Final = 32
+_WORDS_KEPT: Final = 4096
 
 
 def fold_word(word: str) -> str:
@@ -114,9 +115,10 @@ def _fold_short(word: str) -> str:
 
 # A pinyin syllable in parentheses glued to the Chinese character it reads: 萬(wàn), 日（rì）.
 # It must carry a tone mark, so that 公司(ABC), (一), 各县(市)区 are never taken for one.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff].)"  # a bracket (the engine skips ahead to it), after CJK
-                     rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
+_TONED: Final = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# (a bracket first: the engine skips ahead to it; after CJK)
+_PINYIN: Final = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff].)"
+                            rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,28 +25,29 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Final
 
 from .chars import fold
 
 __all__ = ["Number", "parse_number", "read_folded", "read_number"]
 
-DIGITS: dict[str, int] = {
+DIGITS: Final[dict[str, int]] = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
     "六": 6, "七": 7, "八": 8, "九": 9,
     "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
     "貳": 2, "參": 3, "陸": 6, "幺": 1,
 }
-SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG_UNITS: dict[str, int] = {"万": 10**4, "亿": 10**8}
+SMALL_UNITS: Final[dict[str, int]] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+BIG_UNITS: Final[dict[str, int]] = {"万": 10**4, "亿": 10**8}
 #: Every character that may appear in a Chinese numeral run (after folding).
-CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+CHINESE_NUMERAL_CHARS: Final = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 
 #: what read_folded remembers: this many numerals (the scanner's runs are at most 24 characters)
-_NUMBERS_KEPT = 4096
-_ARABIC = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_TAIL_THOUSANDS = re.compile(r"(?<=[万亿零]\d),(?=\d{3}(?!\d))")
-_TOKEN = re.compile(
+_NUMBERS_KEPT: Final = 4096
+_ARABIC: Final = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_TAIL_THOUSANDS: Final = re.compile(r"(?<=[万亿零]\d),(?=\d{3}(?!\d))")
+_TOKEN: Final = re.compile(
     r"""
       (?P<arabic> \d+(?:\.\d+)? )      # 12, 12.5 (inside mixed forms: 1.2万, 1万5千)
     | (?P<digit> [零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸幺] )

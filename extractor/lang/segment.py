@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Final, Generic, NamedTuple, Protocol, TypeVar
 
 from ..model import Span
 from ..resources import loaded, model_path
@@ -37,23 +37,24 @@ log = logging.getLogger(__name__)
 
 #: Where the built dictionary lives: the models folder (EXTRACTOR_MODELS, else the package's), as
 #: it stands when this module is imported.
-USERDICT_PATH = model_path("jieba_userdict.txt")
-_DEFAULT = {"groups.txt": (3000, "n"), "funds.txt": (3000, "n"), "idioms.txt": (5000, "i")}
+USERDICT_PATH: Final = model_path("jieba_userdict.txt")
+_DEFAULT: Final = {"groups.txt": (3000, "n"), "funds.txt": (3000, "n"), "idioms.txt": (5000, "i")}
 
 #: What ends a sentence, defined here once for every stage: these marks, and a line end.
-SENTENCE_MARKS = "。！？!?"
-SENTENCE_ENDS = SENTENCE_MARKS + "\n"
+SENTENCE_MARKS: Final = "。！？!?"
+SENTENCE_ENDS: Final = SENTENCE_MARKS + "\n"
 #: what further ends a clause
-CLAUSE_MARKS = "，,；;：:、"
+CLAUSE_MARKS: Final = "，,；;：:、"
 # a sentence runs to 。！？ (or ASCII ! ?) and the end marks after it, or to a line end; an ASCII ?
 # that stands where a character was lost (、?菩律123名, 下?lián: mojibake) ends nothing: one after a
 # clause mark or before a Latin letter
-_SENTENCE_END = re.compile(  # (a run of ordinary characters read at once: one step, not one a character)
+_SENTENCE_END: Final = re.compile(  # (a run of ordinary characters read at once: one step, not one a character)
     rf"(?:[^{SENTENCE_ENDS}]++|(?<=[,，、;；:：(（])[!?]|[!?](?=[A-Za-z]))++[{SENTENCE_MARKS}]*")
 # a clause runs to a clause mark, over a bracketed aside of up to 40 characters within its sentence
 # (高等院校(含本科、专科)27名 is one clause: the 、 lists what the bracket holds); a bracket left open
 # is an ordinary character
-_CLAUSE = re.compile(rf"(?:[^{SENTENCE_ENDS}{CLAUSE_MARKS}（(]++|[（(][^{SENTENCE_ENDS}（()）]{{0,40}}[)）]|[（(])+")
+_CLAUSE: Final = re.compile(
+    rf"(?:[^{SENTENCE_ENDS}{CLAUSE_MARKS}（(]++|[（(][^{SENTENCE_ENDS}（()）]{{0,40}}[)）]|[（(])+")
 
 
 @lru_cache(maxsize=4)
@@ -94,7 +95,7 @@ def last_of(marks: str) -> re.Pattern[str]:
 
 #: what a figure's clause starts after, read back from the figure (:func:`after_last`): a clause
 #: mark, a sentence end, a full stop or an opening bracket
-FIGURE_CLAUSE_START = last_of(",.;:!?，。；：、（(\n")
+FIGURE_CLAUSE_START: Final = last_of(",.;:!?，。；：、（(\n")
 
 
 def after_last(marks: re.Pattern[str], text: str, lo: int, hi: int) -> int:
@@ -221,7 +222,7 @@ def _word_list(name: str) -> list[str]:
 
 
 #: what :meth:`_Compiled.tagged` remembers: the tags of this many words outside our table
-_OTHER_KEPT = 8192
+_OTHER_KEPT = 8192  # (not Final: a test makes it smaller)
 
 
 class Token(NamedTuple):

@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..calc import Interval, interval_of, total_interval
 from ..lang.chars import fold_word
@@ -53,41 +53,41 @@ __all__ = ["SHAPES", "Shape", "find_breakdowns", "per_unit", "planned", "raised"
 
 Figure = Money | Count
 
-_PEOPLE = ("household", "person")
-_RATE = re.compile(r"每|人均|户均|平均|标准为|标准是")
+_PEOPLE: Final = ("household", "person")
+_RATE: Final = re.compile(r"每|人均|户均|平均|标准为|标准是")
 # a slash and a unit right after a figure: per household, per person, per month (500元/户)
-_PER_AFTER = re.compile(r" ?/ ?(?:人次|户次|学期|人|户|名|位|家|月|年|次|天|日|个|生|季度)")
+_PER_AFTER: Final = re.compile(r" ?/ ?(?:人次|户次|学期|人|户|名|位|家|月|年|次|天|日|个|生|季度)")
 # how far back in its clause a figure's 每/人均 is looked for
-_RATE_REACH = 40
-_CLAUSE_PUNCT = last_of(",;:!?。，；：！？\n")
+_RATE_REACH: Final = 40
+_CLAUSE_PUNCT: Final = last_of(",;:!?。，；：！？\n")
 # a total marker (计 but not 计划, 计生) and the words after it up to a figure
-_TOTAL_WORD = "|".join("计(?![划生])" if w == "计" else re.escape(w) for w in LEXICON.total_markers)
-_TOTAL_BEFORE = re.compile(f"(?:{_TOTAL_WORD})[^,;:，；：。]{{0,14}}$")
+_TOTAL_WORD: Final = "|".join("计(?![划生])" if w == "计" else re.escape(w) for w in LEXICON.total_markers)
+_TOTAL_BEFORE: Final = re.compile(f"(?:{_TOTAL_WORD})[^,;:，；：。]{{0,14}}$")
 # a clause of a list that opens with a total (共发放…24万元) ends the list; one that opens with 计
 # (…23名，计12.7万元) gives the amount of the item before it
-_OPENS_TOTAL = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计") + ")")
-_SUBTOTAL = re.compile(r"^\s*计(?![划生])")
-_CLAUSE_TOTAL = re.compile(r"(?:^|[,;:，；：])\s*(?:" + "|".join(map(re.escape, LEXICON.row_totals))
-                           + r")[^,;:，；：。]{0,8}$")
-_ABOVE_TOTAL = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:"
-                          + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计")
-                          + r")[^,;:，；：。]{0,8}$")
+_OPENS_TOTAL: Final = re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计") + ")")
+_SUBTOTAL: Final = re.compile(r"^\s*计(?![划生])")
+_CLAUSE_TOTAL: Final = re.compile(r"(?:^|[,;:，；：])\s*(?:" + "|".join(map(re.escape, LEXICON.row_totals))
+                                  + r")[^,;:，；：。]{0,8}$")
+_ABOVE_TOTAL: Final = re.compile(r"\s*(?:以上|上述)[^,;:，；：。]{0,14}?(?:"
+                                 + "|".join(re.escape(w) for w in LEXICON.total_markers if w != "计")
+                                 + r")[^,;:，；：。]{0,8}$")
 # the separators of a list's items (folded view), and of a sentence
-_ITEM_SEP = re.compile(r"[,;、]")
+_ITEM_SEP: Final = re.compile(r"[,;、]")
 #: the words that join a list's last items (和, 及…), longest first: one right after a figure ends its item
-_LINKS_AFTER = tuple(w for w in LEXICON.list_links if w != "、")
-_MARKER = re.compile("|".join(map(re.escape, LEXICON.parts_markers)))
+_LINKS_AFTER: Final = tuple(w for w in LEXICON.list_links if w != "、")
+_MARKER: Final = re.compile("|".join(map(re.escape, LEXICON.parts_markers)))
 # 现有低保户中：the list of a group restated before 中
-_AMONG = re.compile(r"([\u4e00-\u9fff]{2,10})(?<!其)中\s*:")
+_AMONG: Final = re.compile(r"([\u4e00-\u9fff]{2,10})(?<!其)中\s*:")
 # a part that is a target or a plan, not an actual count (省任务数28人) measures something else
-_TARGET = re.compile(r"任务数|任务|目标数|目标|计划数|指标")
-_CHILD_LINE_MAX = 80
+_TARGET: Final = re.compile(r"任务数|任务|目标数|目标|计划数|指标")
+_CHILD_LINE_MAX: Final = 80
 #: a line that only opens a list (其中：, 具体如下：, 分别是：)
-_OPENER_LINE = 8
+_OPENER_LINE: Final = 8
 #: how far a list, its total or its lines are read (characters, figures, lines): lists are short,
 #: and bounding each keeps every shape linear on a text of ten thousand markers
-_LIST_REACH = 1200
-_REACH = 64
+_LIST_REACH: Final = 1200
+_REACH: Final = 64
 
 
 # --- the report's figures --------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def measure_of(f: Figure) -> str:
     return LEXICON.unit_class(fold_word(f.unit)) or "things"
 
 
-_BRACKET = re.compile(r"[(【\[)】\]]")
+_BRACKET: Final = re.compile(r"[(【\[)】\]]")
 
 
 class _Groups:
@@ -167,12 +167,12 @@ def per_unit(view: str, f: Figure) -> bool:
 
 
 #: words saying that money comes in: raised, collected, donated, received, won from above
-_RAISE = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|捐献|争取|接收|吸纳|自筹|到位")
+_RAISE: Final = re.compile("筹集|筹措|募集|募捐|筹资|捐资|捐款|捐赠|捐助|捐献|争取|接收|吸纳|自筹|到位")
 #: words saying that money goes out (发放, 用于): before the raising word, they make the figure paid
 #: (发放筹集的资金50万元)
-_PAY = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
+_PAY: Final = re.compile("发放|支出|用于|慰问|救助|资助|补助|送去|送出|送上|送达|投入|拨付|下拨|兑现|落实|使用|花费")
 #: how far back in its clause a figure's verb (筹集, 计划投入) is looked for
-_VERB_REACH = 30
+_VERB_REACH: Final = 30
 
 
 def _verb_clause(view: str, s: int) -> int:
@@ -204,11 +204,11 @@ def raised(view: str, f: Money) -> bool:
 #: words saying that a figure is a plan, a budget or a target, not what was done (计划投入, 拟安排,
 #: 预计, 预算, 目标任务, 任务数, 力争); never 计划生育 (a group: 计划生育特殊家庭), 按计划 or 根据计划
 #: (done as planned), 计划内/外, nor a programme's name (“雨露计划”, “春蕾计划”)
-_PLAN = re.compile(r"(?<![按照据成])计划(?!生育|内|外|的?完成|[”」』\x22\x27])"
-                   r"|拟(?=[安投发慰救筹拨下用资补帮新建于对向为给])|预计|预算|目标任务|任务数|力争")
+_PLAN: Final = re.compile(r"(?<![按照据成])计划(?!生育|内|外|的?完成|[”」』\x22\x27])"
+                          r"|拟(?=[安投发慰救筹拨下用资补帮新建于对向为给])|预计|预算|目标任务|任务数|力争")
 #: what ends a plan word's reach before the figure: a word saying it was done after all (计划慰问
 #: 500户，实际慰问520户 in one clause), or a bracket closing round it (82人(省任务数28人)、上级下拨68人)
-_DONE = re.compile("实际|实发|实到|已经|已|完成|累计|[)）]")
+_DONE: Final = re.compile("实际|实发|实到|已经|已|完成|累计|[)）]")
 
 
 def planned(view: str, f: Figure) -> bool:
@@ -309,7 +309,7 @@ class Items:
     at: int
 
 
-_LEAD = re.compile(r"^[\s,;:、]*(?:其中|包括|分别为|分别是|分别|有|为|含)?[\s,;:、]*")
+_LEAD: Final = re.compile(r"^[\s,;:、]*(?:其中|包括|分别为|分别是|分别|有|为|含)?[\s,;:、]*")
 
 
 def _label(view: str, start: int, end: int) -> str:
@@ -322,7 +322,7 @@ def _label(view: str, start: int, end: int) -> str:
     return s.strip(" ,;:、()")
 
 
-_RANK = re.compile(r"[A-Za-z0-9一二三四五六七八九十甲乙丙丁]")
+_RANK: Final = re.compile(r"[A-Za-z0-9一二三四五六七八九十甲乙丙丁]")
 
 
 def _sibling(label: str, parent: str) -> bool:
@@ -417,7 +417,7 @@ def read_items(r: Reader, start: int, end: int, group: int, parent: str = "", co
 
 
 #: a list of an item's own in brackets right after its figure: 450人（其中集中供养150人…）
-_OWN_LIST = re.compile(r"\s*[(（]\s*(?:" + "|".join(map(re.escape, LEXICON.parts_markers)) + ")")
+_OWN_LIST: Final = re.compile(r"\s*[(（]\s*(?:" + "|".join(map(re.escape, LEXICON.parts_markers)) + ")")
 
 
 def _new_total(seps: list[str], k: int) -> bool:
@@ -482,7 +482,7 @@ def _settle(r: Reader, total: Fig, parts: list[Fig]) -> list[Fig]:
 
 
 #: parts that come to this many times their total or more count some group twice
-_OVERRUN = Decimal("1.5")
+_OVERRUN: Final = Decimal("1.5")
 
 
 def _exact(total: Fig, parts: Sequence[Fig]) -> bool:
@@ -561,13 +561,13 @@ def _list_breakdowns(r: Reader, totals: Sequence[Fig], got: Items, shape: str, g
             yield _make(total, parts, shape, certain and not _open_ended(r, parts) and not _crossing(r, total, parts))
 
 
-_REMAINDER = re.compile("|".join(map(re.escape, LEXICON.words("breakdown", "remainder"))))
+_REMAINDER: Final = re.compile("|".join(map(re.escape, LEXICON.words("breakdown", "remainder"))))
 #: each word that names a group of one of the ways a list may divide people (lexicon.toml's
 #: breakdown.dimensions), to its dimension
-_DIMENSION_OF = {w: dim for dim, words in LEXICON.raw["breakdown"]["dimensions"].items() for w in words}
-_DIMENSION = re.compile("|".join(map(re.escape, sorted(_DIMENSION_OF, key=len, reverse=True))))
+_DIMENSION_OF: Final = {w: dim for dim, words in LEXICON.raw["breakdown"]["dimensions"].items() for w in words}
+_DIMENSION: Final = re.compile("|".join(map(re.escape, sorted(_DIMENSION_OF, key=len, reverse=True))))
 #: how far before a part its label is read (back to the part before it)
-_LABEL_REACH = 16
+_LABEL_REACH: Final = 16
 
 
 def _crossing(r: Reader, total: Fig, parts: Sequence[Fig]) -> bool:
@@ -641,7 +641,7 @@ class Shape:
     find: Callable[[Reader], Iterator[Breakdown]]
 
 
-SHAPES: dict[str, Shape] = {}
+SHAPES: Final[dict[str, Shape]] = {}
 
 
 def shape(name: str, description: str, example: str) -> Callable[[Callable[[Reader], Iterator[Breakdown]]],
@@ -831,8 +831,8 @@ def _outline_breakdowns(r: Reader, head: Sequence[Fig], children: Sequence[Span]
             yield _make(total, found, "outline", certain=len(found) == len(parts))
 
 
-_OPENER = re.compile(r":|按[^,;:。]{1,8}分\s*,")
-_SCOPE = re.compile(r"全(?:[镇县区市村乡]|街道)|" + _TOTAL_WORD)
+_OPENER: Final = re.compile(r":|按[^,;:。]{1,8}分\s*,")
+_SCOPE: Final = re.compile(r"全(?:[镇县区市村乡]|街道)|" + _TOTAL_WORD)
 
 
 @shape("restated_list", "列表（冒号或“按…分”之后）之和恰为前文已述的总数",
@@ -883,8 +883,8 @@ def _adds_up(total: Fig, parts: Sequence[Fig]) -> bool:
 
 
 # how far after a whole's figure a figure of another measure is stated for the whole too
-_BESIDE = 12
-_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
+_BESIDE: Final = 12
+_SENTENCE_END: Final = re.compile(f"[{re.escape(SENTENCE_ENDS)}]")
 
 
 @shape("parts_before", "分项在前，其后以“全镇／共”等述及其和",

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
-from typing import Any
+from typing import Any, Final
 
 from ..facts.dates import find_dates
 from ..lang.chars import fold
@@ -24,10 +24,10 @@ from ..model import Report, Table
 
 __all__ = ["cut_long", "signature", "split_reports"]
 
-_NUM = r"[0-9一二三四五六七八九十]{1,3}"
+_NUM: Final = r"[0-9一二三四五六七八九十]{1,3}"
 # A heading that numbers one report of a compilation: 总结篇1, 范文二, 【篇三】, 第4篇. It stands on
 # one line: spaces and tabs only, never \s (which crossed into the next line: 篇1\n篇2 was one).
-HEADING = re.compile(
+HEADING: Final = re.compile(
     rf"""^[ \t]*(?:
         (?P<stem>\S.{{0,40}}?)(?:篇|范文)[ \t]*(?P<n1>{_NUM})
       | 【?[ \t]*(?:篇|范文)[ \t]*(?P<n2>{_NUM})[ \t]*】?.{{0,40}}
@@ -36,13 +36,13 @@ HEADING = re.compile(
     re.VERBOSE | re.MULTILINE,
 )
 # The compilation's own heading: ...5篇 (how many reports it says it holds).
-DECLARED = re.compile(rf"(?P<n>{_NUM})篇[ \t]*$")
-_TITLE_MAX = 60
+DECLARED: Final = re.compile(rf"(?P<n>{_NUM})篇[ \t]*$")
+_TITLE_MAX: Final = 60
 #: a later compilation's own heading is looked for among this many lines before its first report
 #: (the seed's preamble is two: the heading and a sentence that introduces the reports)
-_PREAMBLE_LINES = 3
+_PREAMBLE_LINES: Final = 3
 _Head = tuple[int, int, int | None]  # a report heading: start, end, its number
-_SENTENCE_END = tuple("。！？!?；;，,：:")
+_SENTENCE_END: Final = tuple("。！？!?；;，,：:")
 
 
 def split_reports(source: str, text: str) -> list[Report]:
@@ -220,7 +220,7 @@ def signature(body: str) -> dict[str, Any]:
 
 #: where a long report is best cut, in order of preference: after a paragraph (a line break),
 #: after a sentence, after a clause
-_CUT_AFTER = ("\n", "。！？!?", "；;，,、")
+_CUT_AFTER: Final = ("\n", "。！？!?", "；;，,、")
 
 
 def cut_long(report: Report, max_chars: int) -> list[Report]:

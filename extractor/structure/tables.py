@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from ..about.taxonomy import TAXONOMY
 from ..lang.chars import fold, fold_word
@@ -55,10 +55,10 @@ Role = Literal["serial", "label", "value", "unit", "note"]
 # --- cells -------------------------------------------------------------------------------------
 
 # a cell that is one bare number: 763702, -10, 1,234.5, 12.6 (the view: full-width folded)
-_BARE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?")
+_BARE: Final = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})++|\d++)(?:\.\d++)?")
 # a cell that stands for nothing: —, -, /, 无
-_NOTHING = frozenset({"", "-", "--", "/", "\\", "无", "…", "——"})
-_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")  # every blank fold makes a space
+_NOTHING: Final = frozenset({"", "-", "--", "/", "\\", "无", "…", "——"})
+_SPACES: Final = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")  # every blank fold makes a space
 
 
 def _squeeze(s: str) -> str:
@@ -95,10 +95,10 @@ def _lines(text: str) -> list[Span]:
             return out
         out.append((start, end))
         start = end + 1
-_TWO_SPACES = re.compile(r"\S(?: {2,}|\u3000+)\S")
-_SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
+_TWO_SPACES: Final = re.compile(r"\S(?: {2,}|\u3000+)\S")
+_SENTENCE_PUNCT: Final = re.compile(r"[。，；！？,;!?]")
 #: a cell of a table written with single spaces is short; prose runs on
-_SHORT_CELL = 14
+_SHORT_CELL: Final = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +367,7 @@ def _stream_table(text: str, view: str, figs: _Figures, cells: Sequence[Span]) -
     return Table(span, len(table_rows) + 1, len(head), tuple(out), header_rows=1, ragged=ragged)
 
 
-_SERIAL = re.compile(r"序号|编号|序|No\.?|NO\.?|排序|排名")
+_SERIAL: Final = re.compile(r"序号|编号|序|No\.?|NO\.?|排序|排名")
 
 
 def _serial_value(view: str, span: Span) -> int | None:
@@ -470,19 +470,19 @@ class Layout:
         return c if c is not None and c.row == row and c.text.strip() else None
 
 
-_NOTE_HEAD = re.compile(r"备注|说明|附注")
-_CHANGE_HEAD = re.compile(r"增减|增加|减少|变化|变动|上期|上月|上年|去年|同期|同比|环比|比上|较上")
-_PERCENT_HEAD = re.compile(r"%|％|比例|占比|比重|百分比|[率]")
-_UNIT_HEAD = re.compile(r"(?:计量)?单位")
+_NOTE_HEAD: Final = re.compile(r"备注|说明|附注")
+_CHANGE_HEAD: Final = re.compile(r"增减|增加|减少|变化|变动|上期|上月|上年|去年|同期|同比|环比|比上|较上")
+_PERCENT_HEAD: Final = re.compile(r"%|％|比例|占比|比重|百分比|[率]")
+_UNIT_HEAD: Final = re.compile(r"(?:计量)?单位")
 # the unit a header gives its money: 金额（万元）, 支出(元), 单位：万元, 金额万元
-_MONEY_UNIT = re.compile(r"(百万元|亿元|万元|千元|元)")
-_MONEY_SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10**4), "百万元": Decimal(10**6),
-                "亿元": Decimal(10**8)}
+_MONEY_UNIT: Final = re.compile(r"(百万元|亿元|万元|千元|元)")
+_MONEY_SCALE: Final = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10**4), "百万元": Decimal(10**6),
+                       "亿元": Decimal(10**8)}
 # words that make a header's values money, when the unit is not given
-_MONEY_HEAD = re.compile(r"金额|资金|款|金|支出|补助|补贴|费|投入|预算|拨付|发放额|收入|折款|价值")
-_RATE_HEAD = re.compile(r"/人|/户|每人|每户|标准|人均|户均")
+_MONEY_HEAD: Final = re.compile(r"金额|资金|款|金|支出|补助|补贴|费|投入|预算|拨付|发放额|收入|折款|价值")
+_RATE_HEAD: Final = re.compile(r"/人|/户|每人|每户|标准|人均|户均")
 # a table-wide unit: 单位：万元 (on a line above the table or in its header)
-_TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(百万元|亿元|万元|千元|元)")
+_TABLE_UNIT: Final = re.compile(r"单位\s*[:：]\s*(百万元|亿元|万元|千元|元)")
 
 
 def _count_unit(header: str) -> Span | None:
@@ -699,9 +699,9 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
 
 
 #: a label column of people's names (姓名, 户主): its rows are people, no region
-_PERSON_HEAD = re.compile("姓名|户主|户名|申请人|联系人|救助对象|帮扶对象|慰问对象")
+_PERSON_HEAD: Final = re.compile("姓名|户主|户名|申请人|联系人|救助对象|帮扶对象|慰问对象")
 #: a column that says where a row's person lives (所在村, 家庭住址, 乡镇, 工作单位)
-_PLACE_HEAD = re.compile("村|社区|乡|镇|街道|住址|地址|单位|居住地|所在")
+_PLACE_HEAD: Final = re.compile("村|社区|乡|镇|街道|住址|地址|单位|居住地|所在")
 
 
 def _place_column(lay: Layout) -> Callable[[int], Cell | None] | None:
@@ -808,7 +808,7 @@ def _total_rows(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
             start = row + 1
 
 
-_SUB_ROW = re.compile(r"^[(（]?\s*(?:其中|含|包括)")
+_SUB_ROW: Final = re.compile(r"^[(（]?\s*(?:其中|含|包括)")
 
 
 def _sub_row(lay: Layout, row: int) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from ..about.taxonomy import TAXONOMY, Kind, TermMatch
 from ..lang.chars import fold
@@ -27,7 +28,7 @@ from ..model import Span
 __all__ = ["Topics", "heading_starts", "within"]
 
 # how many names back a figure's group or fund is looked for in its section
-_LOOK_BACK = 64
+_LOOK_BACK: Final = 64
 
 
 def heading_starts(text: str) -> list[int]:
