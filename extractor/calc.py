@@ -34,7 +34,7 @@ __all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "format_number", "i
 _HALF: Final = Decimal("0.5")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Interval:
     lo: Decimal
     hi: Decimal
@@ -80,8 +80,8 @@ def interval_of(fact: Money | Count) -> Interval | None:
     """The values a figure may stand for, from its value, precision and approximation word.
     A count is a whole number: its open bounds close on the nearest integer (150余户 → 150～159)."""
     iv = _interval(fact)
-    if iv is None or not isinstance(fact, Count):
-        return iv
+    if iv is None or not isinstance(fact, Count) or not (iv.lo_open or iv.hi_open):
+        return iv  # (closed bounds: nothing to close; most counts are exact)
     lo = iv.lo + 1 if iv.lo_open and iv.lo == iv.lo.to_integral_value() else iv.lo
     hi = iv.hi - 1 if iv.hi_open and iv.hi == iv.hi.to_integral_value() else iv.hi
     return Interval(lo, hi, iv.lo_open and lo == iv.lo, iv.hi_open and hi == iv.hi)
@@ -111,7 +111,7 @@ def total_interval(parts: Iterable[Interval]) -> Interval:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sum:
     """A breakdown's parts summed against its total, each an interval."""
 

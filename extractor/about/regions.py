@@ -50,7 +50,7 @@ SCOPE_CHARS: Final = "全本各该辖我此"
 _RUN: Final = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Place:
     """A division of the gazetteer: its name, level (0 province, 1 prefecture, 2 county, 3 town,
     4 a part of a place: 市区), its other names (衡阳 for 衡阳市) and the division it is in."""

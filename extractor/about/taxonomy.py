@@ -35,7 +35,7 @@ Kind = Literal["group", "fund", "campaign", "doctype"]
 KINDS: Final[tuple[Kind, ...]] = ("group", "fund", "campaign", "doctype")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Category:
     id: str
     kind: Kind

@@ -369,7 +369,7 @@ def restatements(ctx: Context, indexes: Iterable[int]) -> list[list[int]]:
     return sorted(groups)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Stated:
     """A figure as :func:`restatements` compares it: its scope, its full subject when it stands
     at the figure, and whether it is a breakdown's total."""

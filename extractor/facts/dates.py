@@ -82,7 +82,7 @@ SHORT_RANGE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Point:
     year: int | None
     month: int | None

@@ -121,7 +121,7 @@ _PINYIN: Final = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff].)"
                             rf"[a-zü]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}[)）]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Squeezed:
     """A text with its pinyin taken out, and where each of its characters stands in the original.
 

@@ -59,7 +59,7 @@ _TOKEN: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Number:
     """A parsed numeral: its value, the place of its last significant digit (700 → 100, the
     reach of 700余), and whether it was written rounded (with a decimal: 12.5万 is good to ±500)

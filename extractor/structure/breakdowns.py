@@ -92,7 +92,7 @@ _REACH: Final = 64
 
 # --- the report's figures --------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Fig:
     """A figure as the shapes see it: its fact's index, what it measures, its bracket group, and
     whether it is a rate (never a part) or announced as a total (共, 合计, 计)."""
@@ -631,7 +631,7 @@ def _totals(candidates: Sequence[Fig], items: Sequence[Item]) -> list[Fig]:
 
 # --- the registry -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Shape:
     """A named recognizer of one way reports write a breakdown."""
 

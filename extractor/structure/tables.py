@@ -101,7 +101,7 @@ _SENTENCE_PUNCT: Final = re.compile(r"[。，；！？,;!?]")
 _SHORT_CELL: Final = 14
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Line:
     start: int
     end: int
@@ -424,7 +424,7 @@ class _Facts:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Column:
     """What a column holds, read from its header (and the table's unit line)."""
 
@@ -446,7 +446,7 @@ class Column:
     header_span: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Layout:
     """A table with its header rows, columns and 合计/小计 rows."""
 
@@ -846,7 +846,7 @@ def _total_columns(lay: Layout, facts: _Facts) -> Iterator[Breakdown]:
 
 # --- the report's tables ------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tables:
     """A report's tables, laid out, and its facts with the cells' figures added and labelled."""
 
