@@ -13,6 +13,12 @@ byte for byte, on the bundled corpus and the real reports). What is compiled:
 - ``EXTRACTOR_COMPILE=1``: compile, and fail the build when it cannot; ``EXTRACTOR_COMPILE=0``: pure
   Python, the same records, slower.
 
+The compiled modules keep two rules that mypyc's speed depends on (held by
+``tests/test_install.py::test_compiled_modules_keep_mypyc_fast``): their module constants are
+``Final`` (kept in C statics, not looked up in the module's dict at every use), and their own value
+classes are not frozen dataclasses (mypyc sets each field of a frozen one through
+``object.__setattr__``).
+
 A build that cannot compile says why on stderr and gives the pure-Python package: no C compiler,
 or no mypy, as in pip's default isolated build of ``pip install .`` (mypy is no build requirement:
 it must type the code against the installed dependencies, which an isolated build lacks).
