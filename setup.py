@@ -52,6 +52,7 @@ COMPILED = [
     "extractor/structure/topics.py",
     "extractor/about/categories.py",
     "extractor/about/regions.py",
+    "extractor/about/spans.py",
     "extractor/about/taxonomy.py",
     "extractor/calc.py",
     "extractor/checks/bounds.py",

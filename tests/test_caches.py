@@ -62,3 +62,22 @@ def test_the_tags_of_words_met_are_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         engine.tagged(f"编号A{k}B共{k}户")
         assert len(engine._known) <= table + 50
     assert engine.tagged("困难职工") == [("困难职工", engine._tags.get("困难职工") or "n")]
+
+
+def test_the_kinds_of_words_the_ruler_met_are_bounded() -> None:
+    from extractor.about.ruler import _ruler
+    from extractor.about.spans import OPAQUE, PHRASE, WordKinds
+
+    asked: list[str] = []
+
+    def kind(word: str) -> int:
+        asked.append(word)
+        return _ruler().kinds.of(word)
+
+    kinds = WordKinds(kind, kept=50)
+    for k in range(400):  # each one a word met once
+        kinds.of(f"编号{k}")
+        assert len(kinds) <= 50
+    assert kinds.of("困难职工") == PHRASE and kinds.of("困难职工") == PHRASE
+    assert asked.count("困难职工") == 1  # remembered once met
+    assert kinds.of("A1") == OPAQUE

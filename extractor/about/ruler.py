@@ -22,19 +22,29 @@ read the tokens themselves (:data:`RULES`).
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 import string
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..lang.segment import Token
 from ..resources import loaded, model_path
-from .regions import place_spans
+from .spans import (
+    GAP,
+    OPAQUE,
+    OPAQUE_WORD,
+    ORG,
+    PHRASE,
+    NamedSpan,
+    WordKinds,
+    flatten,
+    phrase_runs,
+    rule_spans,
+    spans_of,
+)
 from .taxonomy import TAXONOMY, Kind
 
 __all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline", "named_spans_of"]
@@ -42,14 +52,6 @@ __all__ = ["RULES", "SPACY_MODEL", "NamedSpan", "build_patterns", "get_pipeline"
 #: the saved pipeline's folder in the models folder (:func:`~extractor.resources.models_dir`)
 SPACY_MODEL = "spacy_zh"
 SPANS_KEY = "ruler"
-
-
-class NamedSpan(NamedTuple):
-    label: str  # GROUP, FUND, ORG, PLACE
-    start: int  # character offsets, as the tokens'
-    end: int
-    text: str
-    id: str  # the category id for GROUP and FUND, "" otherwise
 
 
 def _entries(name: str) -> tuple[list[str], list[str]]:
@@ -101,19 +103,14 @@ class _Rules:
         self.org_ends = tuple(org_suffixes)
         self.org = re.compile(f"^[\u4e00-\u9fff]{{0,10}}(?:{_alternation(org_suffixes)})$")
 
+    def is_org(self, word: str) -> bool:
+        """Whether a word is an organization's whole name by its suffix (总工会, 市民政局)."""
+        return word.endswith(self.org_ends) and self.org.match(word) is not None
+
     def spans(self, words: Sequence[str], tags: Sequence[str]) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` token spans of the rules over a ``Doc``'s words and tags."""
-        out: list[tuple[str, int, int]] = []
-        ends = self.org_ends
-        may = {w for w in set(words) if w.endswith(ends)}  # the words whose ending can match
-        for i in [i for i, w in enumerate(words) if w in may]:
-            word = words[i]
-            if self.org.match(word):
-                if i > 0 and tags[i - 1] == "ns":
-                    out.append(("ORG", i - 1, i + 1))
-                out.append(("ORG", i, i + 1))
-        out += [("PLACE", a, b) for a, b in place_spans(words, tags)]
-        return out
+        words, tags = list(words), list(tags)
+        return rule_spans(words, tags, [i for i, w in enumerate(words) if self.is_org(w)])
 
 
 RULES = _Rules()
@@ -143,11 +140,11 @@ def get_pipeline(path: Path | None = None) -> Any:
         return import_spacy().load(path or model_path(SPACY_MODEL))
 
 
-# what stands between two clauses in the one Doc the ruler reads: a token no pattern matches and
-# no phrase runs across
-_GAP = "\n"
+# what stands between two clauses in the one Doc the ruler reads, and what a word with a Latin
+# letter or a digit is shown as (:mod:`~extractor.about.spans`)
+_GAP = GAP
 _LATIN = frozenset(string.digits + string.ascii_letters)
-_OPAQUE = "0"
+_OPAQUE = OPAQUE_WORD
 
 
 class _Ruler(NamedTuple):
@@ -156,6 +153,19 @@ class _Ruler(NamedTuple):
     #: every word of a phrase pattern (None when the ruler also has token patterns, which any
     #: word may match)
     words: frozenset[str] | None
+    #: each word's kind to the ruler, remembered as met
+    kinds: WordKinds
+
+
+def _kind(vocabulary: frozenset[str] | None) -> Callable[[str], int]:
+    """What a word is to the ruler (:mod:`~extractor.about.spans`' bits), its phrase patterns'
+    words being ``vocabulary`` (None: any word may be one)."""
+    def kind(word: str) -> int:
+        if not _LATIN.isdisjoint(word):  # in no name, matches no pattern: shown as _OPAQUE
+            return OPAQUE | (PHRASE if vocabulary is None or _OPAQUE in vocabulary else 0)
+        return (PHRASE if vocabulary is None or word in vocabulary else 0) | (ORG if RULES.is_org(word) else 0)
+
+    return kind
 
 
 @loaded(maxsize=2)
@@ -164,54 +174,32 @@ def _ruler(path: Path | None = None) -> _Ruler:
     PhraseMatcher holds them: the hashes of their tokens)."""
     nlp = get_pipeline(path)
     ruler = nlp.get_pipe("span_ruler")
-    if len(ruler.matcher):
-        return _Ruler(nlp, ruler, None)
-    patterns = ruler.phrase_matcher.__reduce__()[1][1]  # key -> {tuple of token hashes}
-    strings = nlp.vocab.strings
-    words = frozenset(strings[h] for keys in patterns.values() for key in keys for h in key)
-    return _Ruler(nlp, ruler, None if _GAP in words else words)
+    words: frozenset[str] | None = None
+    if not len(ruler.matcher):
+        patterns = ruler.phrase_matcher.__reduce__()[1][1]  # key -> {tuple of token hashes}
+        strings = nlp.vocab.strings
+        words = frozenset(strings[h] for keys in patterns.values() for key in keys for h in key)
+        if _GAP in words:
+            words = None
+    return _Ruler(nlp, ruler, words, WordKinds(_kind(words)))
 
 
-# an organization's name runs back over the nouns before its head (市 + 红十字会, 集团本部工会)
-_NAME_TAGS = frozenset({"n", "nz", "nt", "ns", "j", "nr"})
-_NAME_MAX = 12
-
-
-def _grow(flat: list[Token | None], tags: list[str], a: int, b: int, names: set[tuple[int, int]]) -> int:
-    """The first token of an ORG span at ``[a, b)`` grown back over the nouns of its name (not
-    over a group or fund, a numeral or a clause's gap)."""
-    last = flat[b - 1]
-    while a > 0 and tags[a - 1] in _NAME_TAGS:
-        prev = flat[a - 1]
-        if prev is None or last is None or last.end - prev.start > _NAME_MAX:
-            break
-        if any(x <= a - 1 < y for x, y in names):
-            break
-        a -= 1
-    return a
-
-
-def _phrase_spans(r: _Ruler, words: list[str]) -> list[tuple[str, int, int, str]]:
+def _phrase_spans(r: _Ruler, words: list[str], hits: list[int] | None = None) -> list[tuple[str, int, int, str]]:
     """``(label, start, end, id)`` token spans of the ruler's phrase patterns over ``words``.
-    spaCy reads only the runs of words that are words of a pattern (a match is made of such
-    words, next to each other), the runs apart by a gap: most of a clause's words are in no
-    name, and a ``Doc`` costs by the word; no run, no ``Doc``."""
+    spaCy reads only the runs of words that are words of a pattern (at ``hits`` when given: a
+    match is made of such words, next to each other), the runs apart by a gap: most of a clause's
+    words are in no name, and a ``Doc`` costs by the word; no run, no ``Doc``."""
     from spacy.tokens import Doc
 
     if r.words is None:
         shown, where = words, list(range(len(words)))
     else:
-        vocabulary = r.words
-        hits = [i for i, w in enumerate(words) if w in vocabulary]
+        if hits is None:
+            vocabulary = r.words
+            hits = [i for i, w in enumerate(words) if w in vocabulary]
         if not hits:
             return []
-        shown, where = [words[hits[0]]], [hits[0]]
-        for last, i in itertools.pairwise(hits):
-            if i != last + 1:
-                shown.append(_GAP)
-                where.append(-1)
-            shown.append(words[i])
-            where.append(i)
+        shown, where = phrase_runs(words, hits)
     doc = Doc(r.nlp.vocab, words=shown, spaces=[False] * len(shown))
     # the ruler's phrase matches, as its ``match`` reads them (the same match once), without
     # making a Span of each
@@ -229,45 +217,10 @@ def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) 
     start, then in order; the ruler runs once over all the clauses (one ``Doc``, the clauses apart
     by a line break: building a ``Doc`` and calling the ruler cost more than the matching). A
     span's text is its words' (folded), or what ``text`` holds at its offsets when given."""
-    words: list[str] = []
-    tags: list[str] = []
-    flat: list[Token | None] = []  # the tokens, None for the gap after each clause
-    gaps: list[int] = []  # where each clause's gap is in ``flat``
-    for tokens in clauses:
-        if tokens:
-            texts, _, _, marks = zip(*tokens, strict=True)
-            words += texts
-            tags += marks
-            flat += tokens
-        gaps.append(len(flat))
-        flat.append(None)
-        words.append(_GAP)
-        tags.append("x")
-    out: list[list[NamedSpan]] = [[] for _ in clauses]
-    if not words:
-        return out
-    # a token with a Latin letter or a digit is in no name and matches no pattern (none has one):
-    # it is given to spaCy as one word, so that its vocabulary, which keeps every word it is
-    # shown, does not grow with every figure of every report
-    opaque = {w for w in set(words) if not _LATIN.isdisjoint(w)}
-    if opaque:
-        words = [_OPAQUE if w in opaque else w for w in words]
-    named = _phrase_spans(_ruler(), words)
-    named += [(label, a, b, "") for label, a, b in RULES.spans(words, tags)]
-    names = {(a, b) for label, a, b, _ in named if label in ("GROUP", "FUND")}
-    seen: set[tuple[str, int, int]] = set()
-    for label, a, b, sid in named:
-        if label == "ORG":
-            a = _grow(flat, tags, a, b, names)
-        first, last = flat[a], flat[b - 1]
-        if first is None or last is None or (label, a, b) in seen:
-            continue  # a span over the gap (none of the patterns makes one), or one grown into another
-        k = bisect.bisect_left(gaps, a)
-        if gaps[k] < b - 1:
-            continue  # a span over the gap
-        seen.add((label, a, b))
-        s, e = first.start, last.end
-        out[k].append(NamedSpan(label, s, e, "".join(words[a:b]) if text is None else text[s:e], sid))
-    for spans in out:
-        spans.sort(key=lambda n: (n.start, -(n.end - n.start), n.label))
-    return out
+    if not clauses:
+        return []
+    r = _ruler()
+    flat = flatten(clauses, r.kinds)
+    named = _phrase_spans(r, flat.words, flat.hits if r.words is not None else None)
+    named += [(label, a, b, "") for label, a, b in rule_spans(flat.words, flat.tags, flat.orgs)]
+    return spans_of(flat, named, len(clauses), text)
