@@ -49,7 +49,8 @@ from ..structure.topics import Topics, within
 from .classify import load_model
 from .phrases import aid_after, line_head, trimmed, weakness
 from .regions import Regions
-from .ruler import NamedSpan, named_spans_of
+from .ruler import named_spans_of
+from .spans import NamedSpan, named_span
 from .taxonomy import TAXONOMY, Kind
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
                                              strict=True):
         # the groups and funds its sentence named before the clause, then the clause's own names
         # (each kind's terms are in order, none overlapping: sorted when both kinds are there)
-        said = [[NamedSpan(label, m.start, m.end, text[m.start:m.end], m.category)
+        said = [[named_span(label, m.start, m.end, text[m.start:m.end], m.category)
                  for m in topics.between(kind, lo, cs)] for kind, label in _NAMED] if lo < cs else []
         spans = [n for named in said for n in named]
         if sum(map(bool, said)) > 1:
@@ -213,7 +214,8 @@ def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
             near = names.around(fs, fe)
             if notes and not within(notes, fs):
                 near = [n for n in near if not within(notes, n.start)]
-            out[i] = _about(f, _Clause(text, words.around(fs, fe), near, cs, topics, campaign_id, regions))
+            clause = _new_clause(_Clause, (text, words.around(fs, fe), near, cs, topics, campaign_id, regions))
+            out[i] = _about(f, clause)
         _follow(out, here, text)
     _same_figures(out)
     for b in doc.breakdowns:
@@ -329,6 +331,11 @@ class _Clause(NamedTuple):
     topics: Topics
     campaign: str | None
     regions: Regions
+
+
+# a _Clause made without the Python-level ``__new__`` of a NamedTuple (one a figure)
+_new_clause: Final[Callable[[type[_Clause], tuple[str, list[Token], list[NamedSpan], int, Topics, str | None, Regions]],
+                            _Clause]] = tuple.__new__
 
 
 def _about(f: Count | Money, c: _Clause) -> Count | Money:

@@ -25,7 +25,7 @@ from ..lang.segment import Token
 from .regions import place_spans
 
 __all__ = ["GAP", "OPAQUE", "OPAQUE_WORD", "ORG", "PHRASE", "Flat", "NamedSpan", "WordKinds", "flatten",
-           "phrase_runs", "rule_spans", "spans_of"]
+           "named_span", "phrase_runs", "rule_spans", "spans_of"]
 
 #: what stands between two clauses in the one run of words: a word no pattern holds and no phrase
 #: runs across
@@ -52,7 +52,12 @@ class NamedSpan(NamedTuple):
 
 
 # a NamedSpan made from its five fields without the Python-level ``__new__`` of a NamedTuple
-_new_span: Callable[[type[NamedSpan], tuple[str, int, int, str, str]], NamedSpan] = tuple.__new__
+_new_span: Final[Callable[[type[NamedSpan], tuple[str, int, int, str, str]], NamedSpan]] = tuple.__new__
+
+
+def named_span(label: str, start: int, end: int, text: str, id: str) -> NamedSpan:
+    """``NamedSpan(label, start, end, text, id)``, made the faster way (spans are made by the thousand)."""
+    return _new_span(NamedSpan, (label, start, end, text, id))
 
 
 class WordKinds:

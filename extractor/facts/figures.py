@@ -13,6 +13,7 @@ is read by bounded look-ups, never by a pattern that could rescan the run.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Final, Literal, NamedTuple
 
@@ -114,6 +115,14 @@ class Figure(NamedTuple):
     quantum: Decimal
     rounded: bool
     chinese: bool
+
+
+_ONE: Final = Decimal(1)
+
+# a Figure made from its fields without the Python-level ``__new__`` of a NamedTuple (the same tuple)
+_new_figure: Final[Callable[[type[Figure], tuple[Literal["money", "count"], int, int, str, Decimal | None, str, bool,
+                                                  str | None, Qualifier | None, Decimal, bool, bool]], Figure]] \
+    = tuple.__new__
 
 
 def scan_figures(text: str, view: str | None = None) -> list[Figure]:
@@ -240,9 +249,10 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         if _bare_wan_money(view, s, q):
             mult = _MULT[view[p]] if wan else 1
             qualifier, word = _prefix(view, s)
-            return Figure(kind="money", start=s, end=q, surface=text[s:q], value=number.value * mult, unit="",
-                          placeholder=False, approx_word=approx_word or word, qualifier=qualifier,
-                          quantum=number.quantum * mult, rounded=number.rounded, chinese=False)
+            # kind, start, end, surface, value, unit, placeholder, approx_word, qualifier, quantum,
+            # rounded, chinese
+            return _new_figure(Figure, ("money", s, q, text[s:q], number.value * mult, "", False,
+                                        approx_word or word, qualifier, number.quantum * mult, number.rounded, False))
     um = _MONEY_UNIT.match(view, p)
     unit = um.group() if um is not None else None
     if unit is None and view.startswith("块", p) and _colloquial_yuan(view, p + 1):
@@ -277,26 +287,14 @@ def _figure(text: str, view: str, m: re.Match[str]) -> Figure | None:
         approx_word = approx_word or w
         p += len(w)
     value: Decimal | None = None
-    quantum = Decimal(1)
+    quantum = _ONE
     rounded = False
     if number is not None:
         value = number.value * mult
         quantum = number.quantum * mult
         rounded = number.rounded
-    return Figure(
-        kind=kind,
-        start=s,
-        end=p,
-        surface=text[s:p],
-        value=value,
-        unit=text[unit_start : unit_start + len(unit)],
-        placeholder=placeholder,
-        approx_word=approx_word,
-        qualifier=qualifier,
-        quantum=quantum,
-        rounded=rounded,
-        chinese=chinese,
-    )
+    return _new_figure(Figure, (kind, s, p, text[s:p], value, text[unit_start : unit_start + len(unit)], placeholder,
+                                approx_word, qualifier, quantum, rounded, chinese))
 
 
 # a noun of money right after 万 (3万慰问金), or before the figure with a total word between (善款5万,

@@ -13,7 +13,20 @@ from typing import Any
 import orjson
 
 from ..about.taxonomy import TAXONOMY
-from ..model import Breakdown, Count, DateFact, ErrorRecord, Fact, Finding, Money, Qualifier, Record, Severity, Span
+from ..model import (
+    Breakdown,
+    Count,
+    DateFact,
+    ErrorRecord,
+    Fact,
+    Finding,
+    Money,
+    Qualifier,
+    Record,
+    Severity,
+    Span,
+    span_id,
+)
 
 __all__ = ["dict_to_json_line", "dumps", "error_to_dict", "fact_to_dict", "record_from_dict", "record_to_dict",
            "to_json_line"]
@@ -29,21 +42,25 @@ def _num(v: Decimal | None) -> int | float | None:
 
 
 def fact_to_dict(f: Fact) -> dict[str, Any]:
-    base: dict[str, Any] = {"kind": f.kind, "text": f.text, "span": list(f.span)}
     if isinstance(f, DateFact):
-        base.update(start=f.start, end=f.end, placeholder=f.placeholder, period=f.period)
-    else:  # money and counts share every field but the count's unit
-        base["value"] = _num(f.value)
-        if isinstance(f, Count):
-            base["unit"] = f.unit
-        base.update(approx=f.approx, qualifier=f.qualifier.value if f.qualifier else None,
-                    placeholder=f.placeholder, subject=f.subject, category=f.category, region=f.region,
-                    subject_span=list(f.subject_span) if f.subject_span else None,
-                    approx_word=f.approx_word, quantum=_num(f.quantum), rounded=f.rounded, org=f.org,
-                    category_name=TAXONOMY.name(f.category), category_by=f.category_by,
-                    category_confidence=f.category_confidence, category_reason=f.category_reason)
-    base["id"] = f.id
-    return base
+        return {"kind": f.kind, "text": f.text, "span": list(f.span), "start": f.start, "end": f.end,
+                "placeholder": f.placeholder, "period": f.period, "id": span_id(f.kind, f.span)}
+    # money and counts share every field but the count's unit (one dict display: made by the
+    # thousand, no dict is merged into another)
+    v, q = f.value, f.quantum
+    value = None if v is None else int(v) if v == v.to_integral_value() else float(v)
+    quantum = None if q is None else int(q) if q == q.to_integral_value() else float(q)
+    unit = f.unit if isinstance(f, Count) else None
+    d = {"kind": f.kind, "text": f.text, "span": list(f.span), "value": value, "unit": unit,
+         "approx": f.approx, "qualifier": f.qualifier.value if f.qualifier else None,
+         "placeholder": f.placeholder, "subject": f.subject, "category": f.category, "region": f.region,
+         "subject_span": list(f.subject_span) if f.subject_span else None, "approx_word": f.approx_word,
+         "quantum": quantum, "rounded": f.rounded, "org": f.org, "category_name": TAXONOMY.name(f.category),
+         "category_by": f.category_by, "category_confidence": f.category_confidence,
+         "category_reason": f.category_reason, "id": span_id(f.kind, f.span)}
+    if unit is None:
+        del d["unit"]  # an amount's unit is 元, and the record does not say it
+    return d
 
 
 def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
