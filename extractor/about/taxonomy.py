@@ -198,15 +198,12 @@ class Taxonomy:
 
     def _automata_of(self, kind: Kind) -> _Automata | None:
         """The Aho-Corasick automata of the terms of ``kind`` (built on first use), or None when
-        the kind has no term. DFAs: a few milliseconds more to build than the default NFAs (once a
-        process), and twice as fast to read a report with (a whole report is read for each kind)."""
+        the kind has no term."""
         if kind not in self._automata:
             terms = list(self._terms[kind])
-            dfa = ahocorasick_rs.Implementation.DFA
             self._automata[kind] = _Automata(
-                ahocorasick_rs.AhoCorasick(terms, implementation=dfa),
-                ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                                           implementation=dfa),
+                ahocorasick_rs.AhoCorasick(terms),
+                ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
                 terms) if terms else None
         return self._automata[kind]
 
