@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO, cast
 
 from ..errors import (
@@ -80,6 +81,8 @@ FORMATS: dict[str, str] = {
     "pdf": "pdf",
     "doc": "doc",
 }
+# the reader modules imported so far, by format
+_MODULES: dict[str, ModuleType] = {}
 #: the library each format's reader needs beyond the core install, and the extra that brings it
 NEEDS: dict[str, tuple[str, str, str]] = {
     "pdf": ("pdfplumber", "pdfplumber", "pdf"),
@@ -107,9 +110,10 @@ def sniff(data: bytes, name: str) -> str:
     start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start[:512] or b"<body" in start:
         return "html"
-    if Path(name).suffix.lower() in (".html", ".htm") and start.startswith(b"<"):
+    suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm") and start.startswith(b"<"):
         return "html"  # a fragment saved as a page: <div>…</div> with no <html>
-    return "md" if Path(name).suffix.lower() in (".md", ".markdown") else "txt"
+    return "md" if suffix in (".md", ".markdown") else "txt"
 
 
 def _zip_format(data: bytes, name: str) -> str:
@@ -196,13 +200,15 @@ def _folder_error(path: str | Path, source: str) -> ExtractorError:
 
 def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
     """A Document from the bytes of a file named ``source``."""
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() would copy the file to say so)
         raise EmptyFileError(source, "no content")
     fmt = sniff(data, source)
     if fmt == "zip":
         raise UnsupportedFormatError(source, "a damaged zip archive")
     _require(fmt, source)
-    module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
+    module = _MODULES.get(fmt)
+    if module is None:
+        _MODULES[fmt] = module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     reader = cast(Reader, module.read)
     try:
         return reader(data, source, limits or Limits())

@@ -990,6 +990,8 @@ def find_breakdowns(doc: ReportDoc) -> list[Breakdown]:
     tables' (``doc.grid``, see :mod:`extractor.structure.tables`), then each shape's in the order
     of :data:`SHAPES`."""
     facts, tables = doc.facts, doc.grid
+    if sum(1 for f in facts if isinstance(f, (Count, Money))) < 3:
+        return []  # a total and two parts are three figures: a report with fewer has no breakdown
     reader = Reader(doc, facts, tables.spans if tables is not None else ())
     out: list[Breakdown] = []
     seen: set[tuple[int, ...]] = set()
