@@ -139,10 +139,10 @@ def breakdown_sum(b: Breakdown, facts: Sequence[Fact]) -> Sum | None:
     """The parts' summed interval against the total's; None when a figure has no value."""
     total = facts[b.total_index]
     parts = [facts[i] for i in b.part_indexes]
-    if not isinstance(total, Money | Count):
+    if not isinstance(total, (Money, Count)):
         return None
     t = interval_of(total)
-    ps = [interval_of(p) if isinstance(p, Money | Count) else None for p in parts]
+    ps = [interval_of(p) if isinstance(p, (Money, Count)) else None for p in parts]
     known = [p for p in ps if p is not None]
     if t is None or len(known) != len(parts):
         return None

@@ -342,7 +342,7 @@ def restatements(ctx: Context, indexes: Iterable[int]) -> list[list[int]]:
     rough: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i in sorted(set(indexes)):
         f = ctx.facts[i]
-        if not isinstance(f, Count | Money) or f.value is None or f.placeholder:
+        if not isinstance(f, (Count, Money)) or f.value is None or f.placeholder:
             continue
         unit = fold_word(f.unit) if isinstance(f, Count) else "元"
         rough[(f.kind, f.value, f.approx_word, f.qualifier, unit, f.category)].append(i)
@@ -355,7 +355,7 @@ def restatements(ctx: Context, indexes: Iterable[int]) -> list[list[int]]:
         stated: list[_Stated] = []
         for i in members:
             f = ctx.facts[i]
-            assert isinstance(f, Count | Money)
+            assert isinstance(f, (Count, Money))
             named = f.subject is not None and len(f.subject) >= 2 and _at_figure(ctx, f, i)
             stated.append(_Stated(i, _scope(ctx, f, dates), _full_subject(ctx, f) if named else None, i in totals))
         found: list[list[_Stated]] = []

@@ -139,7 +139,7 @@ def _covered(spans: list[Span], span: Span) -> bool:
 def is_missing(fact: Fact) -> bool:
     """Whether a fact is a unit whose number is missing (what :func:`find_missing` makes), not a
     blank of a template (``x万元``, ``___人``) nor a figure."""
-    return (isinstance(fact, Money | Count) and fact.placeholder and fact.value is None
+    return (isinstance(fact, (Money, Count)) and fact.placeholder and fact.value is None
             and _GAP_TEXT.fullmatch(fold_word(fact.text)) is not None)
 
 

@@ -234,7 +234,7 @@ class Reader:
         self.groups = _Groups(view)
         figs: list[Fig] = []
         for i, f in enumerate(facts):
-            if not isinstance(f, Money | Count) or f.value is None \
+            if not isinstance(f, (Money, Count)) or f.value is None \
                     or (tables and any(s <= f.span[0] < e for s, e in tables)):
                 continue
             figs.append(Fig(i, f, measure_of(f), self.groups.at(f.span[0]), self._is_rate(f), self._marked(f),

@@ -164,7 +164,7 @@ class _Figures:
     """Where the scanner's figures are, to ask whether a span holds one."""
 
     def __init__(self, facts: Sequence[Fact]) -> None:
-        self.spans = sorted(f.span for f in facts if isinstance(f, Money | Count))
+        self.spans = sorted(f.span for f in facts if isinstance(f, (Money, Count)))
         self.starts = [a for a, _ in self.spans]
 
     def within(self, span: Span) -> bool:
@@ -406,7 +406,7 @@ class _Facts:
     """A report's money and counts by position: the ones inside a span, found by bisection."""
 
     def __init__(self, facts: Sequence[Fact]) -> None:
-        self.items = sorted(((i, f) for i, f in enumerate(facts) if isinstance(f, Money | Count)),
+        self.items = sorted(((i, f) for i, f in enumerate(facts) if isinstance(f, (Money, Count))),
                             key=lambda x: x[1].span)
         self.starts = [f.span[0] for _, f in self.items]
 
@@ -896,7 +896,7 @@ def _within_cells(facts: Sequence[Fact], tables: Sequence[Table]) -> list[Fact]:
     starts = [a for a, _ in cells]
     out: list[Fact] = []
     for f in facts:
-        if isinstance(f, Money | Count):
+        if isinstance(f, (Money, Count)):
             k = bisect.bisect_right(starts, f.span[0]) - 1
             if k >= 0 and cells[k][0] <= f.span[0] < cells[k][1] < f.span[1]:
                 continue
