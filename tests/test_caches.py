@@ -81,3 +81,25 @@ def test_the_kinds_of_words_the_ruler_met_are_bounded() -> None:
     assert kinds.of("困难职工") == PHRASE and kinds.of("困难职工") == PHRASE
     assert asked.count("困难职工") == 1  # remembered once met
     assert kinds.of("A1") == OPAQUE
+
+
+def test_the_kinds_of_words_stay_right_when_threads_fill_the_memo() -> None:
+    # the memo begins a new dict when full, while other threads read the old one: every answer
+    # must still be the word's own kind
+    from concurrent.futures import ThreadPoolExecutor
+
+    from extractor.about.spans import WordKinds
+
+    def kind(word: str) -> int:
+        return len(word) % 8
+
+    kinds = WordKinds(kind, kept=7)
+    words = [f"词{'字' * (k % 13)}{k}" for k in range(3000)]
+
+    def ask(offset: int) -> list[bool]:
+        return [kinds.of(w) == kind(w) for w in words[offset:] + words[:offset]]
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [ok for oks in pool.map(ask, (0, 750, 1500, 2250)) for ok in oks]
+    assert len(answers) == 4 * len(words) and all(answers)
+    assert len(kinds) <= 7 + 4  # (a thread may add its word between another's count and its own)

@@ -72,12 +72,13 @@ class WordKinds:
     def of(self, word: str) -> int:
         found = self._known.get(word)
         if found is None:
+            found = self._kind(word)
             known = self._known
             if len(known) >= self._kept:
                 # a new dict, not this one emptied: a thread reading this one meanwhile still finds
                 # what it holds
                 self._known = known = {}
-            known[word] = found = self._kind(word)
+            known[word] = found
         return found
 
     def __len__(self) -> int:
