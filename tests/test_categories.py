@@ -3,6 +3,7 @@ models of models/ (loaded without pickle, in sync with their sources, equal to s
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor.about.categories import classify_phrase, compatible, doctype
+from extractor.about.categories import classify_phrase, compatible, doctype, lead_sentence
 from extractor.about.classify import LinearTextModel, char_wb_ngrams, load_model, read_model
 from extractor.about.taxonomy import TAXONOMY, Kind
 from extractor.model import Count, Money
@@ -241,3 +244,29 @@ def test_classifiers_in_sync_with_their_sources() -> None:
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_classifier.py"), "--check"],
                        capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr
+
+
+# the lead sentence's reader against the pattern it stands for: pieces that make 如下 near and far,
+# broken sentences, runs longer than the 40 characters the pattern reads, the 1,500-character end
+_LEAD_PATTERN = re.compile(r"[^。！？\n]{0,40}如下")
+_LEAD_PIECES = ["如下", "如", "下", "现将情况通报", "。", "！", "？", "\n", "：", "、", "x" * 17, "汇报" * 11, " "]
+
+
+@pytest.mark.parametrize(("text", "end"), [
+    ("现将有关情况通报如下：", 1500),
+    ("现将有关情况通报如下。一、如下", 1500),
+    ("各单位：\n" + "很长的一句话" * 10 + "如下", 1500),
+    ("没有那两个字", 1500),
+    ("如下", 1),
+    ("前文。" + "字" * 50 + "如下如下", 1500),
+], ids=["lead", "two-sentences", "longer-than-40", "none", "cut-by-end", "two-in-reach"])
+def test_lead_sentence_is_where_the_pattern_matches(text: str, end: int) -> None:
+    m = _LEAD_PATTERN.search(text, 0, end)
+    assert lead_sentence(text, end) == (m.span() if m else None)
+
+
+@given(st.lists(st.sampled_from(_LEAD_PIECES), max_size=40).map("".join), st.integers(0, 400))
+@settings(max_examples=400, deadline=None)
+def test_lead_sentence_agrees_with_the_pattern_on_any_text(text: str, end: int) -> None:
+    m = _LEAD_PATTERN.search(text, 0, end)
+    assert lead_sentence(text, end) == (m.span() if m else None)

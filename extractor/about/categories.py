@@ -691,7 +691,32 @@ def _beside(f: Count, lo: int, hi: int) -> bool:
 _BESIDE_AFTER: Final = 12
 
 
-_LEAD: Final = re.compile(r"[^。！？\n]{0,40}如下")
+# the sentence that announces the body: up to 40 characters of one sentence, then 如下
+_LEAD_WORD: Final = "如下"
+_LEAD_REACH: Final = 40
+_LEAD_STOPS: Final = "。！？\n"
+
+
+def lead_sentence(text: str, end: int = 1500) -> tuple[int, int] | None:
+    """Where ``re.search(r"[^。！？\\n]{0,40}如下", text[:end])`` matches, without trying the pattern
+    at every character (it read up to 40 characters at each of 1,500 starts: 90 µs a real report):
+    the leftmost start is the first 如下's, moved back over at most 40 characters of its sentence,
+    and the match runs to the last 如下 those 40 characters reach, the sentence unbroken.
+
+    >>> t = "各单位：\\n现将有关情况通报如下。一、如下"
+    >>> s, e = lead_sentence(t)
+    >>> t[s:e]
+    '现将有关情况通报如下'
+    """
+    view = text[:end]
+    first = view.find(_LEAD_WORD)
+    if first < 0:
+        return None
+    start = max(first - _LEAD_REACH, max(view.rfind(c, 0, first) for c in _LEAD_STOPS) + 1)
+    stops = [k for k in (view.find(c, start) for c in _LEAD_STOPS) if k >= 0]
+    reach = min(start + _LEAD_REACH, min(stops, default=len(view)))
+    last = view.rfind(_LEAD_WORD, start, reach + len(_LEAD_WORD))
+    return start, last + len(_LEAD_WORD)
 
 
 def doctype_features(title: str | None, text: str) -> str:
@@ -699,8 +724,9 @@ def doctype_features(title: str | None, text: str) -> str:
     and the sentence that announces the body (``现将有关情况汇报如下``), space-separated."""
     lines = [ln.strip() for ln in text[:400].splitlines() if ln.strip()]
     addressee = next((ln for ln in lines[1:3] if ln.endswith(("：", ":")) and len(ln) <= 40), "")
-    lead = _LEAD.search(text, 0, 1500)
-    return " ".join(x for x in (title or (lines[0] if lines else ""), addressee, lead.group() if lead else "") if x)
+    lead = lead_sentence(text)
+    return " ".join(x for x in (title or (lines[0] if lines else ""), addressee,
+                                text[lead[0]:lead[1]] if lead else "") if x)
 
 
 def doctype(title: str | None, text: str) -> dict[str, Any] | None:
