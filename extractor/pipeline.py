@@ -99,7 +99,7 @@ def extract_document(doc: Document, checks: bool = True, limits: Limits | None =
         # (the report with its meta and tables, made directly: dataclasses.replace costs more than
         # the rest of a short report's set-up)
         whole = Report(report.source, report.index, report.title, report.text, report.offset, meta,
-                       _tables_in(doc.tables, report) if doc.tables else ())
+                       _tables_in(doc.tables, report))
         for piece in cut_long(whole, limits.max_report_chars):
             if time.monotonic() > deadline:
                 raise LimitExceededError(doc.source, f"提取超过 {limits.max_extract_seconds:g} 秒上限，已停止"

@@ -221,6 +221,6 @@ def named_spans_of(clauses: Sequence[Sequence[Token]], text: str | None = None) 
         return []
     r = _ruler()
     flat = flatten(clauses, r.kinds)
-    named = _phrase_spans(r, flat.words, flat.hits if r.words is not None else None)
+    named = _phrase_spans(r, flat.words, flat.hits)
     named += [(label, a, b, "") for label, a, b in rule_spans(flat.words, flat.tags, flat.orgs)]
     return spans_of(flat, named, len(clauses), text)

@@ -47,15 +47,12 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
                 "placeholder": f.placeholder, "period": f.period, "id": span_id(f.kind, f.span)}
     # money and counts share every field but the count's unit (one dict display: made by the
     # thousand, no dict is merged into another)
-    v, q = f.value, f.quantum
-    value = None if v is None else int(v) if v == v.to_integral_value() else float(v)
-    quantum = None if q is None else int(q) if q == q.to_integral_value() else float(q)
     unit = f.unit if isinstance(f, Count) else None
-    d = {"kind": f.kind, "text": f.text, "span": list(f.span), "value": value, "unit": unit,
+    d = {"kind": f.kind, "text": f.text, "span": list(f.span), "value": _num(f.value), "unit": unit,
          "approx": f.approx, "qualifier": f.qualifier.value if f.qualifier else None,
          "placeholder": f.placeholder, "subject": f.subject, "category": f.category, "region": f.region,
          "subject_span": list(f.subject_span) if f.subject_span else None, "approx_word": f.approx_word,
-         "quantum": quantum, "rounded": f.rounded, "org": f.org, "category_name": TAXONOMY.name(f.category),
+         "quantum": _num(f.quantum), "rounded": f.rounded, "org": f.org, "category_name": TAXONOMY.name(f.category),
          "category_by": f.category_by, "category_confidence": f.category_confidence,
          "category_reason": f.category_reason, "id": span_id(f.kind, f.span)}
     if unit is None:
