@@ -51,6 +51,7 @@ COMPILED = [
     "extractor/structure/tables.py",
     "extractor/structure/topics.py",
     "extractor/about/categories.py",
+    "extractor/about/classify.py",
     "extractor/about/regions.py",
     "extractor/about/spans.py",
     "extractor/about/taxonomy.py",

@@ -15,7 +15,8 @@ a prediction whose confidence is below the model's threshold is an abstention.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -57,7 +58,7 @@ def prepare(text: str) -> str:
     return fold_word(text.strip())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LinearTextModel:
     name: str
     classes: tuple[str, ...]
@@ -69,44 +70,71 @@ class LinearTextModel:
     temperature: float
     threshold: float
     meta: dict[str, Any]
+    #: the model by n-gram, as the scores read it: row k is ``(idf[k], coef[0, k], …, coef[-1, k])``
+    #: (a phrase has a few dozen n-grams of the model's thousands: numpy's calls on them cost more
+    #: than the arithmetic, which compiled is a few hundred multiplications)
+    rows: list[tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    #: the intercepts as floats
+    bias: list[float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.rows = [(idf, *column) for idf, column in zip(self.idf.tolist(), self.coef.T.tolist(), strict=True)]
+        self.bias = [float(b) for b in self.intercept.tolist()]
+
+    def counts(self, text: str) -> dict[int, int]:
+        """How often each n-gram of the model occurs in ``text``, by its index in the vocabulary
+        (in the order first seen; the n-grams the model does not know are left out)."""
+        vocab = self.vocabulary
+        counts: dict[int, int] = {}
+        lo, hi = self.ngram
+        for g in char_wb_ngrams(prepare(text), lo, hi):
+            k = vocab.get(g)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + 1
+        return counts
 
     def features(self, text: str) -> tuple[Any, Any]:
         """The tf-idf vector of ``text`` as its nonzero entries: the n-grams' indexes in the
-        vocabulary (in the order first seen) and their weights, raw counts × idf, L2-normalized
-        (as TfidfVectorizer). A phrase has a few dozen n-grams of the model's thousands: the
-        dense vector cost a pass over all of them twice a prediction."""
+        vocabulary and their weights, raw counts × idf, L2-normalized (as TfidfVectorizer)."""
         import numpy as np
 
-        vocab = self.vocabulary
-        counts: dict[int, float] = {}
-        for g in char_wb_ngrams(prepare(text), *self.ngram):
-            k = vocab.get(g)
-            if k is not None:
-                counts[k] = counts.get(k, 0.0) + 1.0
+        counts = self.counts(text)
         index = np.fromiter(counts, dtype=np.intp, count=len(counts))
         weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self.idf[index]
         norm = float(np.sqrt(weights @ weights))
         return index, weights / norm if norm else weights
 
-    def decision(self, text: str) -> Any:
-        """The linear scores, one per class (LogisticRegression.decision_function), from the
-        columns of the n-grams the text has."""
-        index, weights = self.features(text)
-        return self.coef[:, index] @ weights + self.intercept
+    def decision(self, text: str) -> list[float]:
+        """The linear scores, one per class (LogisticRegression.decision_function): the columns
+        of the n-grams the text has, weighted by the text's normalized tf-idf vector."""
+        rows = self.rows
+        weighted = [(n * rows[k][0], rows[k]) for k, n in self.counts(text).items()]
+        norm2 = 0.0
+        for w, _ in weighted:
+            norm2 += w * w
+        scale = 1.0 / math.sqrt(norm2) if norm2 else 1.0
+        out: list[float] = []
+        for c, bias in enumerate(self.bias, start=1):
+            s = 0.0
+            for w, row in weighted:
+                s += w * row[c]
+            out.append(s * scale + bias)
+        return out
 
-    def proba(self, text: str) -> Any:
+    def proba(self, text: str) -> list[float]:
         """Calibrated class probabilities (softmax of the scores over the temperature)."""
-        import numpy as np
-
-        z = self.decision(text) / self.temperature
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        t = self.temperature
+        z = [x / t for x in self.decision(text)]
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        total = sum(e)
+        return [x / total for x in e]
 
     def predict(self, text: str) -> Prediction:
         p = self.proba(text)
-        k = int(p.argmax())
+        k = p.index(max(p))  # the first of equal bests, as numpy's argmax
         best = self.classes[k]
-        conf = float(p[k])
+        conf = p[k]
         return Prediction(best if conf >= self.threshold else None, conf, best)
 
     def save(self, folder: Path) -> None:

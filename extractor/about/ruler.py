@@ -155,6 +155,9 @@ class _Ruler(NamedTuple):
     words: frozenset[str] | None
     #: each word's kind to the ruler, remembered as met
     kinds: WordKinds
+    #: spaCy's ``Doc`` (imported with the pipeline, not at each call: an import statement in a
+    #: function runs at each call)
+    doc: Any
 
 
 def _kind(vocabulary: frozenset[str] | None) -> Callable[[str], int]:
@@ -181,7 +184,9 @@ def _ruler(path: Path | None = None) -> _Ruler:
         words = frozenset(strings[h] for keys in patterns.values() for key in keys for h in key)
         if _GAP in words:
             words = None
-    return _Ruler(nlp, ruler, words, WordKinds(_kind(words)))
+    from spacy.tokens import Doc
+
+    return _Ruler(nlp, ruler, words, WordKinds(_kind(words)), Doc)
 
 
 def _phrase_spans(r: _Ruler, words: list[str], hits: list[int] | None = None) -> list[tuple[str, int, int, str]]:
@@ -189,8 +194,6 @@ def _phrase_spans(r: _Ruler, words: list[str], hits: list[int] | None = None) ->
     spaCy reads only the runs of words that are words of a pattern (at ``hits`` when given: a
     match is made of such words, next to each other), the runs apart by a gap: most of a clause's
     words are in no name, and a ``Doc`` costs by the word; no run, no ``Doc``."""
-    from spacy.tokens import Doc
-
     if r.words is None:
         shown, where = words, list(range(len(words)))
     else:
@@ -200,7 +203,7 @@ def _phrase_spans(r: _Ruler, words: list[str], hits: list[int] | None = None) ->
         if not hits:
             return []
         shown, where = phrase_runs(words, hits)
-    doc = Doc(r.nlp.vocab, words=shown, spaces=[False] * len(shown))
+    doc = r.doc(r.nlp.vocab, words=shown, spaces=[False] * len(shown))
     # the ruler's phrase matches, as its ``match`` reads them (the same match once), without
     # making a Span of each
     labels = r.ruler._match_label_id_map
