@@ -44,6 +44,7 @@ COMPILED = [
     "extractor/facts/money.py",
     "extractor/facts/subjects.py",
     "extractor/lang/chars.py",
+    "extractor/lang/lexicon.py",
     "extractor/lang/numbers.py",
     "extractor/lang/segment.py",
     "extractor/structure/breakdowns.py",
@@ -51,6 +52,7 @@ COMPILED = [
     "extractor/structure/tables.py",
     "extractor/structure/topics.py",
     "extractor/about/categories.py",
+    "extractor/about/phrases.py",
     "extractor/about/classify.py",
     "extractor/about/regions.py",
     "extractor/about/spans.py",
@@ -60,8 +62,10 @@ COMPILED = [
     "extractor/checks/dates.py",
     "extractor/checks/duplicates.py",
     "extractor/checks/placeholders.py",
+    "extractor/checks/registry.py",
     "extractor/checks/structure.py",
     "extractor/checks/sums.py",
+    "extractor/output/jsonl.py",
 ]
 
 
