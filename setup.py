@@ -58,6 +58,7 @@ COMPILED = [
     "extractor/about/spans.py",
     "extractor/about/taxonomy.py",
     "extractor/calc.py",
+    "extractor/changed.py",
     "extractor/checks/bounds.py",
     "extractor/checks/dates.py",
     "extractor/checks/duplicates.py",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .about.categories import campaign, categorize, doctype
 from .calc import is_consistent
+from .changed import changed
 from .checks import run_checks
 from .errors import ExtractorError, LimitExceededError
 from .facts import extract_facts
@@ -60,7 +61,7 @@ def about_stage(doc: ReportDoc) -> None:
 
 def sums_stage(doc: ReportDoc) -> None:
     """Whether each breakdown's parts can add up to its total (:mod:`extractor.calc`)."""
-    doc.breakdowns = tuple(replace(b, consistent=is_consistent(b, doc.facts)) for b in doc.breakdowns)
+    doc.breakdowns = tuple(changed(b, consistent=is_consistent(b, doc.facts)) for b in doc.breakdowns)
 
 
 def checks_stage(doc: ReportDoc) -> None:

@@ -44,3 +44,46 @@ def test_fast_init_is_the_dataclass_init(cls: type, args: tuple[Any, ...], kwarg
 def test_breakdowns_and_cells_have_the_fast_init() -> None:
     assert Breakdown.__init__.__qualname__ == "Breakdown.__init__"
     assert Cell.__init__.__qualname__ == "Cell.__init__"
+
+
+CHANGES = [
+    pytest.param(Count("700余户", (3, 8), Decimal(700), "户", approx=True), {"region": "哈密市"}, id="count-region"),
+    pytest.param(Money("1000元", (0, 5), Decimal(1000)), {"span": (7, 12), "text": "1000元", "subject": "慰问金"},
+                 id="money-span-text-subject"),
+    pytest.param(DateFact("1月13日", (0, 5), "--01-13", "--01-13"), {"span": (2, 7)}, id="date-span"),
+    pytest.param(Breakdown("count", Decimal(3), (Decimal(1), Decimal(2)), "户", (0, 3), 0, (1, 2), ((4, 5), (6, 7))),
+                 {"consistent": True}, id="breakdown-consistent"),
+    pytest.param(Cell(0, 1, "3", (4, 5)), {"span": (9, 10), "rowspan": 2}, id="cell-span-rowspan"),
+    pytest.param(Count("两名", (0, 2), Decimal(2), "名"), {}, id="count-nothing-changed"),
+]
+
+
+@pytest.mark.parametrize(("value", "changes"), CHANGES)
+def test_changed_is_dataclasses_replace(value: Any, changes: dict[str, Any]) -> None:
+    from extractor.changed import changed
+
+    got = changed(value, **changes)
+    assert type(got) is type(value)
+    assert got == dataclasses.replace(value, **changes)
+    assert got is not value and value == dataclasses.replace(value)  # the value itself is untouched
+
+
+def test_changed_refuses_a_field_the_class_does_not_have() -> None:
+    from extractor.changed import changed
+
+    with pytest.raises(TypeError):
+        changed(Count("两名", (0, 2), Decimal(2), "名"), colour="red")
+
+
+def test_changed_leaves_a_class_with_a_field_outside_init_to_replace() -> None:
+    from extractor.changed import changed
+
+    @dataclasses.dataclass(frozen=True)
+    class Made:
+        a: int
+        b: int
+        c: int = dataclasses.field(init=False, default=0)
+
+    assert changed(Made(1, 2), b=5) == Made(1, 5)
+    with pytest.raises(ValueError):
+        changed(Made(1, 2), c=3)  # as replace says: init=False fields cannot be given

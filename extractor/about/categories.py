@@ -33,13 +33,12 @@ groups and funds its sentence named before it come from the report's :class:`top
 from __future__ import annotations
 
 import itertools
-import operator
 import re
 from collections.abc import Callable
-from dataclasses import fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
+from ..changed import changed
 from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
@@ -161,23 +160,6 @@ def _coordinated_groups(phrase: str) -> str | None:
     return next((g for g in _GENERAL_GROUPS if g in cats), cats[0])
 
 
-# each figure class's fields in order, and a getter of all of them (the figures are copied with a few
-# fields changed twenty thousand times a corpus: dataclasses.replace reads its fields one by one)
-_LAYOUT: Final[dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]]] = {
-    cls: ({f.name: k for k, f in enumerate(fields(cls))}, operator.attrgetter(*(f.name for f in fields(cls))))
-    for cls in (Count, Money)}
-
-
-def _replace(f: Count | Money, **changes: Any) -> Count | Money:
-    """``dataclasses.replace(f, **changes)`` for a count or an amount (every field is an init
-    field), faster."""
-    index, get = _LAYOUT[type(f)]
-    values = list(get(f))
-    for name, value in changes.items():
-        values[index[name]] = value
-    return type(f)(*values)
-
-
 def categorize(doc: ReportDoc) -> tuple[Fact, ...]:
     """The report's facts with subject, category, region and org filled in for counts and money,
     its breakdowns' parts reading their totals. The report's campaign (``doc.campaign``) gives
@@ -277,16 +259,16 @@ def _follow(out: list[Fact], here: list[int], text: str) -> None:
             if cur.category is None and prev.category is not None and compatible(prev.category, cur.unit):
                 out[b] = _adopt(cur, prev, "context", keep_subject=False)
             elif cur.subject is None and prev.subject is not None:
-                out[b] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
+                out[b] = changed(cur, subject=prev.subject, subject_span=prev.subject_span)
         elif isinstance(cur, Money) and cur.subject is None and _RAISED.fullmatch(text, prev.span[1], cur.span[0]):
-            out[b] = _replace(cur, subject=prev.subject, subject_span=prev.subject_span)
+            out[b] = changed(cur, subject=prev.subject, subject_span=prev.subject_span)
 
 
 def _adopt(f: Count | Money, src: Count | Money, by: str, keep_subject: bool = True) -> Count | Money:
     """``f`` with the category of ``src`` (decided ``by`` context, the same figure or its
     breakdown), and ``src``'s subject unless ``f`` has one of its own and keeps it."""
     own = keep_subject and f.subject is not None
-    return _replace(f, category=src.category, category_by=by, category_reason=None, category_confidence=None,
+    return changed(f, category=src.category, category_by=by, category_reason=None, category_confidence=None,
                    subject=f.subject if own else src.subject, subject_span=f.subject_span if own else src.subject_span)
 
 
@@ -358,7 +340,7 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
         subject, (category, by, conf, reason) = _money_category(f, c, local)
-    return _replace(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
+    return changed(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
                    category=category, category_by=by, category_confidence=conf, category_reason=reason,
                    region=region, org=org)
 
@@ -667,13 +649,13 @@ def _take_subject(f: Count | Money, src: Count | Money) -> Count | Money:
     """``f`` with the subject of ``src``; its category follows when no words of its own decided it
     (the taxonomy's, else the classifier's, when the count's unit can count it)."""
     if f.category_by in _OWN or not isinstance(f, Count):
-        return _replace(f, subject=src.subject, subject_span=src.subject_span)
+        return changed(f, subject=src.subject, subject_span=src.subject_span)
     category, by, conf, reason = classify_phrase(src.subject, "group")
     if category is None or not compatible(category, f.unit):
         if src.category is not None and compatible(src.category, f.unit):
             return _adopt(f, src, "context", keep_subject=False)
-        return _replace(f, subject=src.subject, subject_span=src.subject_span)
-    return _replace(f, subject=src.subject, subject_span=src.subject_span, category=category, category_by=by,
+        return changed(f, subject=src.subject, subject_span=src.subject_span)
+    return changed(f, subject=src.subject, subject_span=src.subject_span, category=category, category_by=by,
                     category_confidence=conf, category_reason=reason)
 
 

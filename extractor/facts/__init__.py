@@ -12,10 +12,10 @@ Pinyin printed inside words is read past, and spans stay the text's own:
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 from operator import attrgetter
 from typing import Final
 
+from ..changed import changed
 from ..lang.chars import Squeezed, fold, squeeze_pinyin
 from ..lang.segment import Words
 from ..model import DateFact, Fact
@@ -60,9 +60,9 @@ def _moved(f: Fact, squeezed: Squeezed, text: str) -> Fact:
     put back on the original ``text``."""
     s, e = squeezed.span(*f.span)
     if isinstance(f, DateFact) or f.subject_span is None:
-        return replace(f, span=(s, e), text=text[s:e])
+        return changed(f, span=(s, e), text=text[s:e])
     ss, se = squeezed.span(*f.subject_span)
-    return replace(f, span=(s, e), text=text[s:e], subject_span=(ss, se), subject=text[ss:se])
+    return changed(f, span=(s, e), text=text[s:e], subject_span=(ss, se), subject=text[ss:se])
 
 
 def _overlaps(dates: list[DateFact], ends: list[int], start: int, end: int) -> bool:

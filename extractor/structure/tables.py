@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from ..about.taxonomy import TAXONOMY
+from ..changed import changed
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.numbers import read_folded
@@ -692,9 +693,9 @@ def label_facts(facts: tuple[Fact, ...], layouts: Sequence[Layout]) -> tuple[Fac
                     and f.subject_span[1] <= cell.span[1]
                 if not own and col is not None and col.header_span is not None and col.header \
                         and _names_category(col.header, f):
-                    out[i] = replace(f, region=region, subject=col.header, subject_span=col.header_span)
+                    out[i] = changed(f, region=region, subject=col.header, subject_span=col.header_span)
                 else:
-                    out[i] = replace(f, region=region)
+                    out[i] = changed(f, region=region)
     return tuple(out)
 
 
