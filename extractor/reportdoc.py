@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 from .lang.chars import fold
 from .lang.segment import Token, Words, by_clause, clauses, sentences
 from .model import Breakdown, Fact, Finding, Record, Report, Span, Table
+from .structure.topics import Topics, heading_starts
 
 if TYPE_CHECKING:
     from .structure.tables import Tables
-    from .structure.topics import Topics
 
 __all__ = ["ReportDoc"]
 
@@ -102,15 +102,11 @@ class ReportDoc:
     @cached_property
     def sections(self) -> list[int]:
         """Where the numbered sections start (``一、``, ``（二）``, ``第三部分``, ``1.`` lines)."""
-        from .structure.topics import heading_starts
-
         return heading_starts(self.view)
 
     @cached_property
     def topics(self) -> Topics:
         """The groups and funds the report names, found on first use."""
-        from .structure.topics import Topics
-
         return Topics(self.text, self.view, self.sections)
 
     @cached_property

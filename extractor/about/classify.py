@@ -70,16 +70,23 @@ class LinearTextModel:
     temperature: float
     threshold: float
     meta: dict[str, Any]
-    #: the model by n-gram, as the scores read it: row k is ``(idf[k], coef[0, k], …, coef[-1, k])``
-    #: (a phrase has a few dozen n-grams of the model's thousands: numpy's calls on them cost more
-    #: than the arithmetic, which compiled is a few hundred multiplications)
-    rows: list[tuple[float, ...]] = field(init=False, repr=False, compare=False)
+    #: the model by n-gram as the scores read it, made on first use: row k is ``(idf[k], coef[0, k],
+    #: …, coef[-1, k])`` (a phrase has a few dozen n-grams of the model's thousands: numpy's calls on
+    #: them cost more than the arithmetic, which compiled is a few hundred multiplications; the rows
+    #: of all the n-grams, made at load, cost 13 ms of start-up for the three models)
+    rows: dict[int, tuple[float, ...]] = field(init=False, repr=False, compare=False, default_factory=dict)
     #: the intercepts as floats
-    bias: list[float] = field(init=False, repr=False, compare=False)
+    bias: list[float] = field(init=False, repr=False, compare=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        self.rows = [(idf, *column) for idf, column in zip(self.idf.tolist(), self.coef.T.tolist(), strict=True)]
         self.bias = [float(b) for b in self.intercept.tolist()]
+
+    def row(self, k: int) -> tuple[float, ...]:
+        """Row ``k`` of :attr:`rows`."""
+        row = self.rows.get(k)
+        if row is None:
+            row = self.rows[k] = (float(self.idf[k]), *self.coef[:, k].tolist())
+        return row
 
     def counts(self, text: str) -> dict[int, int]:
         """How often each n-gram of the model occurs in ``text``, by its index in the vocabulary
@@ -107,8 +114,10 @@ class LinearTextModel:
     def decision(self, text: str) -> list[float]:
         """The linear scores, one per class (LogisticRegression.decision_function): the columns
         of the n-grams the text has, weighted by the text's normalized tf-idf vector."""
-        rows = self.rows
-        weighted = [(n * rows[k][0], rows[k]) for k, n in self.counts(text).items()]
+        weighted: list[tuple[float, tuple[float, ...]]] = []
+        for k, n in self.counts(text).items():
+            row = self.row(k)
+            weighted.append((n * row[0], row))
         norm2 = 0.0
         for w, _ in weighted:
             norm2 += w * w
