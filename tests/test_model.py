@@ -66,6 +66,9 @@ def test_changed_is_dataclasses_replace(value: Any, changes: dict[str, Any]) -> 
     assert type(got) is type(value)
     assert got == dataclasses.replace(value, **changes)
     assert got is not value and value == dataclasses.replace(value)  # the value itself is untouched
+    assert hash(got) == hash(dataclasses.replace(value, **changes))
+    with pytest.raises(dataclasses.FrozenInstanceError):  # made without its __init__, still frozen
+        setattr(got, dataclasses.fields(got)[0].name, None)
 
 
 def test_changed_refuses_a_field_the_class_does_not_have() -> None:
