@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields, replace
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 __all__ = ["changed"]
 
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 # a dataclass → its fields' positions by name and a getter of all their values, in order (None
 # for a class with a field that is not an init field: replace handles it)
-_LAYOUTS: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]] | None] = {}
+_LAYOUTS: Final[dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]] | None]] = {}
 
 
 def changed(value: T, **changes: Any) -> T:

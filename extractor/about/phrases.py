@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
 
 from ..lang.chars import fold
 from ..lang.segment import SENTENCE_MARKS
@@ -35,18 +35,18 @@ __all__ = ["aid_after", "line_head", "trimmed", "weakness"]
 Weakness = Literal["generic", "rate"] | None
 
 # a phrase made only of these says how much was paid, not what (发放资金24.70万元; 金额17.38万元)
-_GENERIC = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "总值", "总价值", "人民币", "新台币",
+_GENERIC: Final = ("资金", "金额", "款项", "经费", "费用", "总额", "数额", "钱款", "总值", "总价值", "人民币", "新台币",
             "港币", "美元")
 # …or at what rate (慰问标准平均1500元; 每人200元; 人均月补助506.4元), or only by which act (慰问1000元):
 # the recipients named before it are its subject; an act with a generic noun names a fund (救助资金),
 # as 补助 and 补贴 do alone (发放补贴1765706.6元)
-_RATES = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", "每生", "每位", "每个", "每天", "每月", "每年",
+_RATES: Final = ("标准", "平均", "人均", "户均", "每人", "每户", "每名", "每生", "每位", "每个", "每天", "每月", "每年",
           "最高", "最低")
-_ACTS = ("慰问", "捐助", "帮扶", "发放", "送去", "送上", "领到", "月", "年", "的")
-_GENERIC_RE = re.compile(f"(?:{'|'.join(_GENERIC)})+")
-_ANY = "|".join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))
-_RATE_RE = re.compile(f"(?:{_ANY})*(?:{'|'.join(_RATES)})(?:{_ANY})*")
-_ACT_RE = re.compile(f"(?:{'|'.join(sorted(_ACTS, key=len, reverse=True))})+")
+_ACTS: Final = ("慰问", "捐助", "帮扶", "发放", "送去", "送上", "领到", "月", "年", "的")
+_GENERIC_RE: Final = re.compile(f"(?:{'|'.join(_GENERIC)})+")
+_ANY: Final = "|".join(sorted(_RATES + _ACTS + _GENERIC, key=len, reverse=True))
+_RATE_RE: Final = re.compile(f"(?:{_ANY})*(?:{'|'.join(_RATES)})(?:{_ANY})*")
+_ACT_RE: Final = re.compile(f"(?:{'|'.join(sorted(_ACTS, key=len, reverse=True))})+")
 
 
 @lru_cache(maxsize=4096)
@@ -64,7 +64,7 @@ def weakness(phrase: str | None) -> Weakness:
 
 
 # words that open a phrase before an amount but say how it is paid (按标准安排慰问资金, 发放慰问金)
-_LEADING = re.compile("(?:按照|按|标准|安排|发放|发|减免|拨付|下拨|筹集|共计|合计|累计|不足|单笔|超过|达到|达)+")
+_LEADING: Final = re.compile("(?:按照|按|标准|安排|发放|发|减免|拨付|下拨|筹集|共计|合计|累计|不足|单笔|超过|达到|达)+")
 
 
 def trimmed(phrase: str, span: Span) -> tuple[str, Span] | None:
@@ -90,12 +90,12 @@ def _leading(phrase: str) -> int:
 
 
 # a line's enumerator (一、 （二） (3) 4. 其中：) before its head
-_ENUM = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
+_ENUM: Final = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                    r"\d{1,2}[、.．]|其中)?[ \t\u3000]*")
-_HEAD_MAX = 24
-_LINE_REACH = 160
-_SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
-_DIGIT = re.compile(r"[0-9０-９]")
+_HEAD_MAX: Final = 24
+_LINE_REACH: Final = 160
+_SENTENCE_END: Final = re.compile(f"[{SENTENCE_MARKS}]")
+_DIGIT: Final = re.compile(r"[0-9０-９]")
 
 
 def line_head(text: str, start: int) -> tuple[str, Span] | None:
@@ -120,7 +120,7 @@ def line_head(text: str, start: int) -> tuple[str, Span] | None:
 
 
 # a group named by the aid it gets: 582户享受了最低生活保障, 8151户获得了城市居民最低生活保障待遇
-_AID_AFTER = re.compile(r"(?:[、，,]?[0-9０-９]*[人户名]?(?:享受|获得|纳入|领取)|发放)了?(?!待遇|资格)"
+_AID_AFTER: Final = re.compile(r"(?:[、，,]?[0-9０-９]*[人户名]?(?:享受|获得|纳入|领取)|发放)了?(?!待遇|资格)"
                         r"([^，,。；;：:、\s（(0-9０-９]{2,16}?)(?:待遇|资格|保障金|补助|范围|行列|$|[，,。；;\s（(0-9０-９])")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from ..model import Finding, Severity
 from ..reportdoc import ReportDoc
@@ -24,7 +25,7 @@ Context = ReportDoc
 Check = Callable[[Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rule:
     id: str
     severity: Severity
@@ -32,7 +33,7 @@ class Rule:
     check: Check
 
 
-REGISTRY: dict[str, Rule] = {}
+REGISTRY: Final[dict[str, Rule]] = {}
 
 
 def rule(rule_id: str, severity: Severity, description: str) -> Callable[[Check], Check]:

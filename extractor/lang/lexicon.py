@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["LEXICON", "Lexicon"]
 
@@ -19,7 +19,7 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Lexicon:
     money_units: tuple[str, ...]
     money_not_after: frozenset[str]
@@ -135,4 +135,4 @@ def _line_start(forms: dict[str, str]) -> re.Pattern[str]:
     return re.compile(r"^[ \t\u3000]*(?:" + "|".join(forms.values()) + ")", re.MULTILINE)
 
 
-LEXICON = Lexicon.load()
+LEXICON: Final = Lexicon.load()
