@@ -19,7 +19,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from typing import Final, Literal, NamedTuple
 
@@ -135,11 +134,6 @@ class Taxonomy:
     def terms(self, kind: Kind) -> dict[str, tuple[str, ...]]:
         """Every term of a kind with the categories that list it."""
         return self._terms[kind]
-
-    @cached_property
-    def all_terms(self) -> tuple[str, ...]:
-        """Every term of every kind, once, for the segmenter's dictionary."""
-        return tuple(dict.fromkeys(t for c in self.categories for t in c.terms))
 
     def find(self, phrase: str, kind: Kind) -> Iterator[TermMatch]:
         """Every occurrence of a term of ``kind`` in ``phrase`` (folded first), by start, longest
