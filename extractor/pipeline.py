@@ -12,7 +12,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from .about.categories import campaign, categorize, doctype
@@ -21,12 +20,12 @@ from .changed import changed
 from .checks import run_checks
 from .errors import ExtractorError, LimitExceededError
 from .facts import extract_facts
-from .model import Document, ErrorRecord, Record, Report, Table
+from .model import Document, ErrorRecord, Record, Report
 from .paths import path_bytes, shown
 from .readers import SUFFIXES, Limits, read_path
 from .reportdoc import ReportDoc
 from .structure.breakdowns import find_breakdowns
-from .structure.split import cut_long, split_reports
+from .structure.split import cut_long, split_reports, tables_within
 from .structure.tables import read_tables
 
 __all__ = ["STAGES", "extract_document", "extract_path", "extract_report", "extract_text", "iter_paths"]
@@ -100,7 +99,7 @@ def extract_document(doc: Document, checks: bool = True, limits: Limits | None =
         # (the report with its meta and tables, made directly: dataclasses.replace costs more than
         # the rest of a short report's set-up)
         whole = Report(report.source, report.index, report.title, report.text, report.offset, meta,
-                       _tables_in(doc.tables, report))
+                       tables_within(doc.tables, report.offset, report.offset + len(report.text)))
         for piece in cut_long(whole, limits.max_report_chars):
             if time.monotonic() > deadline:
                 raise LimitExceededError(doc.source, f"提取超过 {limits.max_extract_seconds:g} 秒上限，已停止"
@@ -111,17 +110,6 @@ def extract_document(doc: Document, checks: bool = True, limits: Limits | None =
                                piece.tables)
             records.append(extract_report(piece, checks))
     return records
-
-
-def _tables_in(tables: tuple[Table, ...], report: Report) -> tuple[Table, ...]:
-    """The tables that stand inside a report, with spans made the report's own."""
-    lo, hi = report.offset, report.offset + len(report.text)
-    out = []
-    for t in tables:
-        if lo <= t.span[0] and t.span[1] <= hi:
-            cells = tuple(replace(c, span=(c.span[0] - lo, c.span[1] - lo)) for c in t.cells)
-            out.append(replace(t, span=(t.span[0] - lo, t.span[1] - lo), cells=cells))
-    return tuple(out)
 
 
 def extract_text(text: str, source: str = "<text>") -> list[Record]:

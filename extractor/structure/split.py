@@ -22,7 +22,7 @@ from ..lang.chars import fold
 from ..lang.numbers import parse_number
 from ..model import Report, Table
 
-__all__ = ["cut_long", "signature", "split_reports"]
+__all__ = ["cut_long", "signature", "split_reports", "tables_within"]
 
 _NUM: Final = r"[0-9一二三四五六七八九十]{1,3}"
 # A heading that numbers one report of a compilation: 总结篇1, 范文二, 【篇三】, 第4篇. It stands on
@@ -259,9 +259,8 @@ def cut_long(report: Report, max_chars: int) -> list[Report]:
                        "max_chars": max_chars}
         if k:  # the signature block is the last piece's
             meta.pop("signature", None)
-        tables_here = tuple(_shift_table(t, -s) for t in report.tables if s <= t.span[0] and t.span[1] <= e)
         out.append(Report(source=report.source, index=report.index, title=report.title, text=text[s:e],
-                          offset=report.offset + s, meta=meta, tables=tables_here))
+                          offset=report.offset + s, meta=meta, tables=tables_within(report.tables, s, e)))
     return out
 
 
@@ -275,6 +274,12 @@ def _cut_point(text: str, lo: int, hi: int) -> int:
         if at >= floor:
             return at + 1
     return hi
+
+
+def tables_within(tables: Sequence[Table], lo: int, hi: int) -> tuple[Table, ...]:
+    """The tables that stand inside ``[lo, hi)`` of a text, with their spans and their cells' made
+    offsets into ``text[lo:hi]``."""
+    return tuple(_shift_table(t, -lo) for t in tables if lo <= t.span[0] and t.span[1] <= hi)
 
 
 def _shift_table(table: Table, d: int) -> Table:
