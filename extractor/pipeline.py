@@ -96,18 +96,15 @@ def extract_document(doc: Document, checks: bool = True, limits: Limits | None =
         coll = meta.get("collection")
         if isinstance(coll, dict) and coll.get("first") in renumbered and renumbered[coll["first"]] != coll["first"]:
             meta["collection"] = {**coll, "first": renumbered[coll["first"]]}
-        # (the report with its meta and tables, made directly: dataclasses.replace costs more than
-        # the rest of a short report's set-up)
-        whole = Report(report.source, report.index, report.title, report.text, report.offset, meta,
-                       tables_within(doc.tables, report.offset, report.offset + len(report.text)))
+        whole = changed(report, meta=meta,
+                        tables=tables_within(doc.tables, report.offset, report.offset + len(report.text)))
         for piece in cut_long(whole, limits.max_report_chars):
             if time.monotonic() > deadline:
                 raise LimitExceededError(doc.source, f"提取超过 {limits.max_extract_seconds:g} 秒上限，已停止"
                                                      f"（{len(records)} 份报告已读完）"
                                                      f" (extraction took over {limits.max_extract_seconds:g} s)")
             if piece.index != len(records):
-                piece = Report(piece.source, len(records), piece.title, piece.text, piece.offset, piece.meta,
-                               piece.tables)
+                piece = changed(piece, index=len(records))
             records.append(extract_report(piece, checks))
     return records
 
