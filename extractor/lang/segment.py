@@ -224,7 +224,7 @@ def _word_list(name: str) -> list[str]:
 #: what :meth:`_Compiled.tagged` remembers: the tags of this many words outside our table
 _OTHER_KEPT = 8192  # (not Final: a test makes it smaller)
 # Han characters no Chinese word list holds (the first of CJK extension A, the last of the basic
-# block), one of which makes rjieba read its part-of-speech tables
+# block): tagged, either makes rjieba read its part-of-speech tables
 _NOT_IN_DICTIONARY: Final = "㐀鿕"
 
 
@@ -357,7 +357,7 @@ class _Compiled:
         # rjieba reads its part-of-speech tables (~22 ms) the first time it tags a Han character
         # its dictionary lacks (a rare character of a name: nearly every corpus has one): read
         # here, with the dictionary, so that no report pays for it
-        self._jieba.tag(next((c for c in _NOT_IN_DICTIONARY if not self._jieba.has_word(c)), "㐀"), False)
+        self._jieba.tag(_NOT_IN_DICTIONARY, False)
         # each word's tag: our table's, else jieba's when its dictionary knows the word, else read
         # off its characters; the words of other tags remembered as they are met, in a plain dict
         # (a lookup a word) emptied back to our table when it holds _OTHER_KEPT more: bounded
