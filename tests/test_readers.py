@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extractor import ErrorRecord, extract_path
+from extractor import ErrorRecord, extract_path, readers
 from extractor.errors import (
     CorruptFileError,
     DecodeError,
@@ -196,6 +198,31 @@ def test_a_file_is_read_whole_whatever_its_size_said(stated: int, limit: int | N
     else:
         with pytest.raises(FileTooLargeError):
             read_path(path, limits)
+
+
+def test_a_file_given_in_pieces_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read may return fewer bytes than asked (a pipe-backed or network file system): the
+    reader asks again until the end, and the text is whole."""
+    import os
+
+    path = tmp_path / "pieces.txt"
+    path.write_bytes(SIMPLIFIED.encode("utf-8"))
+    real = os.read
+    sizes: list[int] = []
+
+    def read(fd: int, n: int) -> bytes:
+        sizes.append(n)
+        return real(fd, min(n, 7))
+
+    monkeypatch.setattr(os, "read", read)  # (the readers' os: the one module)
+    assert read_path(path).text == SIMPLIFIED
+    assert len(sizes) > 3  # it was given in pieces
+
+
+@given(st.text(st.sampled_from("ab./.XTt文"), max_size=12))
+def test_a_names_suffix_is_paths(name: str) -> None:
+    """The format's suffix is ``Path(name).suffix``, lower-cased, without building a Path."""
+    assert readers._suffix(name) == Path(name).suffix.lower()
 
 
 @pytest.mark.parametrize(("fixture", "module", "extra"), [

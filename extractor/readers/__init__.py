@@ -69,6 +69,9 @@ class Limits:
     max_table_cells: int = 250_000
 
 
+_LIMITS = Limits()  # the defaults, when none are given
+
+
 Reader = Callable[[bytes, str, Limits], Document]
 
 #: format name → the module that reads it (imported on first use: pdfplumber and python-docx
@@ -110,10 +113,18 @@ def sniff(data: bytes, name: str) -> str:
     start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in start[:512] or b"<body" in start:
         return "html"
-    suffix = Path(name).suffix.lower()
+    suffix = _suffix(name)
     if suffix in (".html", ".htm") and start.startswith(b"<"):
         return "html"  # a fragment saved as a page: <div>…</div> with no <html>
     return "md" if suffix in (".md", ".markdown") else "txt"
+
+
+def _suffix(name: str) -> str:
+    """The suffix of a file name, lower-cased (``Path(name).suffix.lower()``, without a Path)."""
+    parts = [part for part in name.split("/") if part and part != "."]  # as Path reads the name
+    base = parts[-1] if parts else ""
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 < dot < len(base) - 1 else ""
 
 
 def _zip_format(data: bytes, name: str) -> str:
@@ -132,25 +143,39 @@ def read_path(path: str | Path, limits: Limits | None = None) -> Document:
 
     The Document's ``source`` is the path as :func:`~extractor.paths.shown` writes it; a path
     that is not UTF-8 also gives ``meta["path_bytes"]``, its exact bytes."""
-    p = Path(path)
-    limits = limits or Limits()
-    source = shown(p)
-    with open_file(p) as fh:
-        try:
-            size = os.fstat(fh.fileno()).st_size
-            if size > limits.max_bytes:
-                raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
-            # what the size says and one byte more (a read of the limit would allocate the limit)
-            data = fh.read(min(size, limits.max_bytes) + 1)
-            if len(data) > size:  # it grew while read, or its size says nothing (/proc): the rest,
-                data += fh.read(limits.max_bytes + 1 - len(data))  # no more than the limit
-        except OSError as e:
-            raise ReadError(source, e.strerror or shown(str(e))) from e
+    limits = limits or _LIMITS
+    source = shown(path)
+    fd = _open(path, source)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limits.max_bytes:
+            raise FileTooLargeError(source, f"{size} bytes > limit {limits.max_bytes}")
+        # what the size says and one byte more (a read of the limit would allocate the limit)
+        data = _read(fd, min(size, limits.max_bytes) + 1)
+        if len(data) > size:  # it grew while read, or its size says nothing (/proc): the rest,
+            data += _read(fd, limits.max_bytes + 1 - len(data))  # no more than the limit
+    except OSError as e:
+        raise ReadError(source, e.strerror or shown(str(e))) from e
+    finally:
+        os.close(fd)
     if len(data) > limits.max_bytes:
         raise FileTooLargeError(source, f"more than the limit of {limits.max_bytes} bytes (it grew while read)")
     doc = read_bytes(data, source, limits)
-    raw = path_bytes(p)
+    raw = path_bytes(path)
     return doc if raw is None else replace(doc, meta={**doc.meta, "path_bytes": raw})
+
+
+def _read(fd: int, n: int) -> bytes:
+    """Up to ``n`` bytes of ``fd`` (fewer only at its end): ``read`` of a file object without one
+    (a report is one ``read`` of its size)."""
+    parts = []
+    while n > 0:
+        part = os.read(fd, n)
+        if not part:
+            break
+        parts.append(part)
+        n -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 #: what a path that is no regular file names (``stat.S_IFMT``), for the error row
@@ -165,7 +190,17 @@ def open_file(path: str | Path) -> BinaryIO:
     (a folder that cannot be listed: :func:`~extractor.pipeline.iter_paths` gives such a folder
     as it is, so that its error row says its files were not read). Never blocks: the file is
     opened non-blocking and what it is asked of the open file, not of its name before."""
-    source = shown(path)
+    fd = _open(path, shown(path))
+    try:
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open(path: str | Path, source: str) -> int:
+    """The descriptor of :func:`open_file`, blocking again once it is known to be a regular file;
+    the caller closes it. ``source`` is ``shown(path)``."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
@@ -181,7 +216,7 @@ def open_file(path: str | Path) -> BinaryIO:
             raise NotAFileError(source, f"这是{zh}，读取可能阻塞或没有尽头 ({en}: reading it could block or never end)")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return fd
     except BaseException:
         os.close(fd)
         raise
@@ -211,9 +246,9 @@ def read_bytes(data: bytes, source: str, limits: Limits | None = None) -> Docume
         _MODULES[fmt] = module = importlib.import_module(f".{FORMATS[fmt]}", __name__)
     reader = cast(Reader, module.read)
     try:
-        return reader(data, source, limits or Limits())
+        return reader(data, source, limits or _LIMITS)
     except DecodeError as e:
-        named = _NAMED.get(Path(source).suffix.lower())
+        named = _NAMED.get(_suffix(source))
         if named is None:
             raise
         # bytes with no magic of their format and no text in them: a damaged file, not a text
