@@ -81,7 +81,7 @@ wheel-check: $(STAMP) system-deps
 compiled: $(STAMP)
 	rm -rf build/compiled && mkdir -p build/compiled
 	git archive HEAD | tar -x -C build/compiled
-	cd build/compiled && EXTRACTOR_COMPILE=1 $(CURDIR)/$(BIN)/python setup.py -q build_ext --inplace
+	cd build/compiled && EXTRACTOR_COMPILE=1 EXTRACTOR_PGO=1 $(CURDIR)/$(BIN)/python setup.py -q build_ext --inplace
 
 # the test suite against the compiled modules (what the wheel installs), in build/compiled; the tests
 # of the pure checkout's own packaging and of replaced methods skip, saying why

@@ -22,17 +22,28 @@ classes are not frozen dataclasses (mypyc sets each field of a frozen one throug
 A build that cannot compile says why on stderr and gives the pure-Python package: no C compiler,
 or no mypy, as in pip's default isolated build of ``pip install .`` (mypy is no build requirement:
 it must type the code against the installed dependencies, which an isolated build lacks).
+
+``EXTRACTOR_PGO=1`` (``make compiled``, ``make wheel-check`` and so the CI's wheel) makes the build
+profile-guided, with GCC: the C of the compiled modules is built once instrumented, extracts the
+bundled reports (:data:`TRAINING`, folders of the source tree: none of the real reports the
+scores are measured on), and is built again with what that run counted: the branches laid out as
+the reports take them, the hot code together. The same C, so the same records; about 5% less
+time on the real reports (the compiled modules' misses of the CPU's caches are what the time
+beyond jieba's goes to). The build fails when it cannot (no GCC, no training folders, a training
+run that fails): a wheel said to be profile-guided is.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
 from typing import Any
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 
 #: the modules a report's extraction spends its time in (the per-document function and its stages)
 COMPILED = [
@@ -93,5 +104,63 @@ def _compiled() -> list[Any]:
         return []
 
 
+#: the folders of bundled reports a profile-guided build extracts to count its branches
+TRAINING = ("corpus/seed", "corpus/dev", "corpus/holdout", "corpus/holdout2")
+#: the training run, in a fresh interpreter that imports the package just built
+_TRAIN = """
+import sys
+from pathlib import Path
+from extractor.output.jsonl import to_json_line
+from extractor.pipeline import extract_path
+files = [p for d in sys.argv[1:] for p in sorted(Path(d).rglob("*.txt"))]
+for _ in range(3):
+    for p in files:
+        out = extract_path(p)
+        for r in out if isinstance(out, list) else [out]:
+            to_json_line(r)
+print(len(files), "reports")
+"""
+
+
+class ProfileGuidedBuild(build_ext):  # type: ignore[misc]  # setuptools has no type hints here
+    """``build_ext``, profile-guided when ``EXTRACTOR_PGO=1`` (see the module's doc)."""
+
+    compiler: Any  # the compiler's name until run() puts the compiler itself there
+
+    def run(self) -> None:
+        if os.environ.get("EXTRACTOR_PGO", "").strip() != "1" or not self.extensions:
+            super().run()
+            return
+        here = os.path.dirname(os.path.abspath(__file__))
+        folders = [os.path.join(here, d) for d in TRAINING if os.path.isdir(os.path.join(here, d))]
+        if not folders:
+            raise RuntimeError(f"EXTRACTOR_PGO=1: none of the training folders {TRAINING} in {here}")
+        cc = str(sysconfig.get_config_var("CC") or "cc").split()
+        version = subprocess.run([*cc, "--version"], capture_output=True, text=True).stdout
+        if "Free Software Foundation" not in version:
+            raise RuntimeError(f"EXTRACTOR_PGO=1 needs GCC; the compiler is {cc[0]}: {version[:60]!r}")
+        profiles = os.path.abspath(os.path.join(self.build_temp, "profiles"))
+        shutil.rmtree(profiles, ignore_errors=True)
+        own = [(list(e.extra_compile_args), list(e.extra_link_args)) for e in self.extensions]
+        compiler = self.compiler
+
+        def build(compile_args: list[str], link_args: list[str]) -> None:
+            for ext, (c, link) in zip(self.extensions, own, strict=True):
+                ext.extra_compile_args, ext.extra_link_args = c + compile_args, link + link_args
+            self.force = True  # the same C again: its objects are up to date by their times
+            self.compiler = compiler
+            super(ProfileGuidedBuild, self).run()
+
+        build([f"-fprofile-generate={profiles}", "-fprofile-update=single"], ["-fprofile-generate"])
+        package = here if self.inplace else os.path.abspath(self.build_lib)  # where it imports from
+        run = subprocess.run([sys.executable, "-c", _TRAIN, *folders], cwd=package, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": package})
+        if run.returncode != 0 or not os.path.isdir(profiles):
+            raise RuntimeError(f"EXTRACTOR_PGO=1: the training run failed:\n{run.stderr[-2000:]}")
+        print(f"extractor: profile-guided build trained on {run.stdout.strip()}", file=sys.stderr)
+        build([f"-fprofile-use={profiles}", "-fprofile-partial-training", "-fprofile-correction",
+               "-Wno-missing-profile"], [])
+
+
 if __name__ == "__main__":  # as setuptools runs it (the tests import it)
-    setup(ext_modules=_compiled())
+    setup(ext_modules=_compiled(), cmdclass={"build_ext": ProfileGuidedBuild})

@@ -8,7 +8,9 @@ Each step is timed:
    README.md, extractor/, models/), so no stale ``build/`` of the working tree slips into it, with
    this interpreter's setuptools and mypy (no isolated build environment: mypyc types the code
    against the installed dependencies) and ``EXTRACTOR_COMPILE=1``: the modules of extraction
-   compiled (setup.py), the build failing when they cannot be; the wheel is left in dist/;
+   compiled (setup.py), the build failing when they cannot be, profile-guided (``EXTRACTOR_PGO=1``:
+   the training folders of setup.py's ``TRAINING`` are copied for the build); the wheel is left in
+   dist/;
 2. listing: every file of extractor/ and models/ is in the wheel, models/ as ``extractor/_models/``,
    each module setup.py compiles as an extension module, and nothing lies beside the package;
 3. venv + install: ``python -m venv`` under a temporary folder, then ``pip install <the wheel>``
@@ -43,7 +45,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -81,10 +83,11 @@ THREADS_OUT = f"{[2] * 8} [] 1 1"
 THREAD_RUNS = 3
 
 
-def source_files(root: Path = ROOT) -> list[str]:
-    """The files of the package's folders, relative to ``root``: those git tracks or would track
-    (new files not ignored), or, outside a git checkout, every file but caches."""
-    folders = list(PACKAGE_DIRS)
+def source_files(root: Path = ROOT, folders: Iterable[str] = PACKAGE_DIRS) -> list[str]:
+    """The files of the package's folders (or of other ``folders``), relative to ``root``: those
+    git tracks or would track (new files not ignored), or, outside a git checkout, every file but
+    caches."""
+    folders = list(folders)
     git = subprocess.run(["git", "-C", str(root), "ls-files", "-co", "--exclude-standard", "--", *folders],
                          capture_output=True, text=True)
     if git.returncode == 0:
@@ -104,17 +107,21 @@ def build_wheel(out: Path, *, isolated: bool = True, compiled: bool = False, roo
     """Build the wheel of a copy of ``root``'s package sources into ``out``; its path.
 
     ``isolated=False`` builds with this interpreter's setuptools (and mypy) and asks no index.
-    ``compiled`` builds the modules of extraction with mypyc (setup.py), and fails when it cannot;
-    else the wheel is pure Python (the tests: a compiled build takes minutes)."""
+    ``compiled`` builds the modules of extraction with mypyc (setup.py), profile-guided on the
+    bundled reports of ``setup.TRAINING`` (copied beside the sources for the build, not into the
+    wheel), and fails when it cannot; else the wheel is pure Python (the tests: a compiled build
+    takes minutes)."""
     with tempfile.TemporaryDirectory(prefix="extractor-src-") as tmp:
         src = Path(tmp)
-        for name in (*BUILD_FILES, *source_files(root)):
+        training = source_files(root, setup_py(root).TRAINING) if compiled else []
+        for name in (*BUILD_FILES, *source_files(root), *training):
             (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, src / name)
         cmd = [sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)]
         if not isolated:
             cmd += ["--no-build-isolation", "--no-index"]
-        subprocess.run(cmd, check=True, env={**os.environ, "EXTRACTOR_COMPILE": "1" if compiled else "0"})
+        subprocess.run(cmd, check=True, env={**os.environ, "EXTRACTOR_COMPILE": "1" if compiled else "0",
+                                             "EXTRACTOR_PGO": "1" if compiled else "0"})
     return max(out.glob("extractor-*.whl"), key=lambda p: p.stat().st_mtime)
 
 
