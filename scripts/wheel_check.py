@@ -153,11 +153,17 @@ def compiled_modules(root: Path = ROOT) -> list[str]:
 
 def compiled_problems(wheel: Path, root: Path = ROOT) -> list[str]:
     """The modules of :func:`compiled_modules` that the wheel lacks compiled (an extension module
-    beside the source: ``extractor/facts/figures.cpython-311-x86_64-linux-gnu.so``)."""
+    beside the source: ``extractor/facts/figures.cpython-311-x86_64-linux-gnu.so``), and the
+    library of their code (``extractor/_compiled__mypyc…so``) when it was not built
+    profile-guided (setup.py's ``EXTRACTOR_PGO``: GCC writes ``-fprofile-use=`` among its flags)."""
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-    return [f"not compiled: {m}" for m in compiled_modules(root)
-            if not any(n.startswith(m.removesuffix(".py") + ".") and n.endswith((".so", ".pyd")) for n in names)]
+        libraries = [n for n in names if n.endswith(".so")]
+        guided = [n for n in libraries if b"-fprofile-use=" in z.read(n)]  # gcc's flags, in the debug info
+    unguided = [f"not profile-guided: {n}" for n in libraries if n not in guided and "_compiled__mypyc" in n]
+    return unguided + [f"not compiled: {m}" for m in compiled_modules(root)
+                       if not any(n.startswith(m.removesuffix(".py") + ".") and n.endswith((".so", ".pyd"))
+                                  for n in names)]
 
 
 #: beside the bundled corpus, the real reports of ../shared when they are there
