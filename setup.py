@@ -81,6 +81,12 @@ COMPILED = [
 ]
 
 
+#: C flags of the compiled modules on Linux: their calls to one another and to libpython straight,
+#: not through the PLT (a shared object's functions may otherwise be replaced at load time, so each
+#: call between mypyc's functions took a jump more and none was inlined across). The real reports
+#: take about 4% less time (22 rounds against the build without them, both profile-guided)
+LINUX_FLAGS = ["-fno-plt", "-fno-semantic-interposition"]
+
 #: the setuptools commands that build extension modules (pip's metadata steps run setup.py too)
 _BUILDS = {"bdist_wheel", "build", "build_ext", "install", "editable_wheel"}
 
@@ -95,7 +101,11 @@ def _compiled() -> list[Any]:
             raise RuntimeError("no C compiler found")
         from mypyc.build import mypycify
 
-        return list(mypycify(COMPILED, opt_level="3", group_name="extractor._compiled"))
+        extensions = list(mypycify(COMPILED, opt_level="3", group_name="extractor._compiled"))
+        if sys.platform.startswith("linux"):
+            for ext in extensions:
+                ext.extra_compile_args += LINUX_FLAGS
+        return extensions
     except (Exception, SystemExit) as e:  # mypy's errors end in SystemExit
         if want == "1":
             raise

@@ -155,13 +155,16 @@ def compiled_problems(wheel: Path, root: Path = ROOT) -> list[str]:
     """The modules of :func:`compiled_modules` that the wheel lacks compiled (an extension module
     beside the source: ``extractor/facts/figures.cpython-311-x86_64-linux-gnu.so``), and the
     library of their code (``extractor/_compiled__mypyc…so``) when it was not built
-    profile-guided (setup.py's ``EXTRACTOR_PGO``: GCC writes ``-fprofile-use=`` among its flags)."""
+    profile-guided (setup.py's ``EXTRACTOR_PGO``: GCC writes ``-fprofile-use=`` among its flags)
+    or without setup.py's ``LINUX_FLAGS``."""
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        libraries = [n for n in names if n.endswith(".so")]
-        guided = [n for n in libraries if b"-fprofile-use=" in z.read(n)]  # gcc's flags, in the debug info
-    unguided = [f"not profile-guided: {n}" for n in libraries if n not in guided and "_compiled__mypyc" in n]
-    return unguided + [f"not compiled: {m}" for m in compiled_modules(root)
+        # gcc's flags, in the library's debug info: profile-guided, calls not through the PLT
+        flags = {n: z.read(n) for n in names if n.endswith(".so") and "_compiled__mypyc" in n}
+    wanted = [("profile-guided", b"-fprofile-use="),
+              *([("built with setup.LINUX_FLAGS", b"-fno-semantic-interposition")] if sys.platform == "linux" else [])]
+    unbuilt = [f"not {what}: {n}" for n, data in flags.items() for what, flag in wanted if flag not in data]
+    return unbuilt + [f"not compiled: {m}" for m in compiled_modules(root)
                        if not any(n.startswith(m.removesuffix(".py") + ".") and n.endswith((".so", ".pyd"))
                                   for n in names)]
 

@@ -18,7 +18,7 @@ import sys
 import zipfile
 from importlib import resources
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -155,13 +155,17 @@ def test_setup_compiles_what_it_says(env: str, argv: list[str], compiled: bool,
     steps (each would run mypy for nothing); EXTRACTOR_COMPILE decides when set."""
     setup_py = wheel_check.setup_py()
     fake = ModuleType("mypyc.build")
-    fake.mypycify = lambda paths, **_: [f"ext:{p}" for p in paths]  # type: ignore[attr-defined]
+    fake.mypycify = lambda paths, **_: [  # type: ignore[attr-defined]
+        SimpleNamespace(name=f"ext:{p}", extra_compile_args=["-O3"]) for p in paths]
     monkeypatch.setitem(sys.modules, "mypyc.build", fake)
     monkeypatch.setenv("EXTRACTOR_COMPILE", env)
     monkeypatch.setattr(sys, "argv", ["setup.py", *argv])
     got = setup_py._compiled()
-    assert got == ([f"ext:{p}" for p in setup_py.COMPILED] if compiled else [])
+    assert [e.name for e in got] == ([f"ext:{p}" for p in setup_py.COMPILED] if compiled else [])
     assert all((ROOT / p).is_file() for p in setup_py.COMPILED)
+    # on Linux the calls between the compiled functions go straight, not through the PLT
+    flags = ["-O3", *(setup_py.LINUX_FLAGS if sys.platform.startswith("linux") else [])]
+    assert all(e.extra_compile_args == flags for e in got)
 
 
 def test_a_build_that_cannot_compile_is_pure_python(monkeypatch: pytest.MonkeyPatch,
