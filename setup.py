@@ -116,20 +116,8 @@ def _compiled() -> list[Any]:
 
 #: the folders of bundled reports a profile-guided build extracts to count its branches
 TRAINING = ("corpus/seed", "corpus/dev", "corpus/holdout", "corpus/holdout2")
-#: the training run, in a fresh interpreter that imports the package just built
-_TRAIN = """
-import sys
-from pathlib import Path
-from extractor.output.jsonl import to_json_line
-from extractor.pipeline import extract_path
-files = [p for d in sys.argv[1:] for p in sorted(Path(d).rglob("*.txt"))]
-for _ in range(3):
-    for p in files:
-        out = extract_path(p)
-        for r in out if isinstance(out, list) else [out]:
-            to_json_line(r)
-print(len(files), "reports")
-"""
+#: times the training run extracts them (the profiles of the runs add up)
+_TRAINING_PASSES = 3
 
 
 class ProfileGuidedBuild(build_ext):  # type: ignore[misc]  # setuptools has no type hints here
@@ -163,11 +151,12 @@ class ProfileGuidedBuild(build_ext):  # type: ignore[misc]  # setuptools has no 
 
         build([f"-fprofile-generate={profiles}", "-fprofile-update=single"], ["-fprofile-generate"])
         package = here if self.inplace else os.path.abspath(self.build_lib)  # where it imports from
-        run = subprocess.run([sys.executable, "-c", _TRAIN, *folders], cwd=package, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": package})
-        if run.returncode != 0 or not os.path.isdir(profiles):
-            raise RuntimeError(f"EXTRACTOR_PGO=1: the training run failed:\n{run.stderr[-2000:]}")
-        print(f"extractor: profile-guided build trained on {run.stdout.strip()}", file=sys.stderr)
+        for _ in range(_TRAINING_PASSES):  # the package just built, as a user runs it: extract
+            run = subprocess.run([sys.executable, "-m", "extractor", "extract", *folders, "-o", os.devnull],
+                                 cwd=package, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": package})
+            if run.returncode != 0 or not os.path.isdir(profiles):
+                raise RuntimeError(f"EXTRACTOR_PGO=1: the training run failed:\n{run.stderr[-2000:]}")
+        print(f"extractor: profile-guided build trained on {run.stderr.strip()}", file=sys.stderr)
         build([f"-fprofile-use={profiles}", "-fprofile-partial-training", "-fprofile-correction",
                "-Wno-missing-profile"], [])
 
