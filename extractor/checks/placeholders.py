@@ -21,13 +21,15 @@ __all__ = ["BLANK", "check_placeholders"]
 
 BLANK: Final = re.compile(
     r"""
-      (?=[12xX×某_])                                   # a first character (any other fails at once)
+      [12xX×某_]                                        # a first character, consumed: the engine
+                                                        # scans for it fast; what stands before it
+                                                        # is read back from after it
       (?:
-      (?<![A-Za-z0-9])(?:19|20)[xX]{2}(?![A-Za-z0-9])  # 20XX年
-    | (?<![A-Za-z])[xX×]{3,}+(?![A-Za-z])              # 138xxxxxxxx: masked digits
-    | (?<![A-Za-z0-9])[xX×]++(?![A-Za-z0-9])           # x, xx, X, ×× (never X5, 4x4)
-    | 某某++                                            # 某某社区 (a lone 某 is ordinary anonymity)
-    | (?<![A-Za-z])_{2,}+(?:[()]_{2,}+)*+(?![A-Za-z])  # ___元, 撰写人:______, (__)__号 (one blank)
+      (?<![A-Za-z0-9].)(?:(?<=1)9|(?<=2)0)[xX]{2}(?![A-Za-z0-9])  # 20XX年
+    | (?<![A-Za-z].)(?<=[xX×])[xX×]{2,}+(?![A-Za-z])             # 138xxxxxxxx: masked digits
+    | (?<![A-Za-z0-9].)(?<=[xX×])[xX×]*+(?![A-Za-z0-9])          # x, xx, X, ×× (never X5, 4x4)
+    | (?<=某)某++                                                # 某某社区 (a lone 某 is ordinary anonymity)
+    | (?<![A-Za-z].)(?<=_)_++(?:[()]_{2,}+)*+(?![A-Za-z])        # ___元, 撰写人:______, (__)__号 (one blank)
       )
     """,
     re.VERBOSE,

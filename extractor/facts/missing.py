@@ -42,15 +42,16 @@ _YU_WORDS: Final = "其剩多业结盈节富残宽有"
 # of the placeholder scanner, 5万元 a figure.
 _MONEY_GAP: Final = re.compile(
     rf"""
-      (?=[万亿余约逾元])                                        # (a first character to look for:
-                                                                # any other fails at once)
-      (?<=[\u4e00-\u9fff])(?<![{_NOT_BEFORE}])
-      (?: (?<!单位)(?<!单位为)(?<!单位是)(?<![以按])
-          (?P<big>[万亿]元)(?![户计])                           # 投入资金万元 (never 万元户, 单位为万元,
+      [万亿余约逾元]                                            # the character looked for, first (the
+                                                                # engine's fast scan); all else is
+                                                                # read back from after it
+      (?<=[\u4e00-\u9fff].)(?<![{_NOT_BEFORE}].)
+      (?: (?<!单位.)(?<!单位为.)(?<!单位是.)(?<![以按].)
+          (?<=[万亿])元(?![户计])                               # 投入资金万元 (never 万元户, 单位为万元,
                                                                 # 以万元计; 千元 is 1000)
-        | (?<![{_YU_WORDS}])(?P<yu>余)(?P<big2>[万亿]?元)         # 筹集资金余万元
-        | (?P<approx>约|逾)(?P<small>元)                        # 发放资金約元 (约万元 is 10,000)
-        | (?<=[金款费])(?P<bare>元)(?=[,.;:!?。；：、)）\s]|$)     # 发放慰问金元。
+        | (?<![{_YU_WORDS}].)(?<=(?P<yu>余))[万亿]?元            # 筹集资金余万元
+        | (?<=(?P<approx>[约逾]))(?P<small>元)                  # 发放资金約元 (约万元 is 10,000)
+        | (?<=[金款费]元)(?=[,.;:!?。；：、)）\s]|$)              # 发放慰问金元。
       )
     """,
     re.VERBOSE,
@@ -69,15 +70,17 @@ _YU_COUNT: Final = re.compile(
 # A measure word or 元 closing a clause (服务居民人次，抢修受损道路条，发放敬老补贴元。): its number
 # may be missing
 _UNIT_AT_END: Final = re.compile(
-    # each unit's first character (any other character fails at once), a CJK character before it (元
-    # not after 万/亿/千/百: 12.5万元 has its number, and 投入资金万元 is _MONEY_GAP's)
-    # (the one-character units one class: a hundred alternatives that each look behind take 50 ms
-    # to compile, at start-up; at most one unit can close a clause at a place, so the order of the
-    # alternatives changes nothing)
-    "(?:[" + "".join(sorted(re.escape(u) for u in LEXICON.count_units if len(u) == 1)) + "](?<=[\u4e00-\u9fff].)|"
-    + "|".join(re.escape(u[0]) + "(?<=[\u4e00-\u9fff].)" + re.escape(u[1:])
-               for u in LEXICON.count_units if len(u) > 1)
-    + r"|元(?<=[\u4e00-\u9fff].)(?<![万亿千百].))(?=[,.;:!?，。；：、）)\n]|$)")
+    # the first character of a unit (or 元), then which unit it starts, read back from after it
+    # (the engine scans for a first character fast; a pattern that starts with alternatives is
+    # tried at every character), a CJK character before it (元 not after 万/亿/千/百: 12.5万元 has
+    # its number, and 投入资金万元 is _MONEY_GAP's). The one-character units are one class (a
+    # hundred alternatives that each look behind take 50 ms to compile, at start-up); at most one
+    # unit can close a clause at a place, so the order of the alternatives changes nothing
+    "[" + "".join(sorted({re.escape(u[0]) for u in LEXICON.count_units} | {"元"})) + "](?:"
+    + "(?<=[" + "".join(sorted(re.escape(u) for u in LEXICON.count_units if len(u) == 1)) + "])(?<=[\u4e00-\u9fff].)|"
+    + "".join("(?<=" + re.escape(u[0]) + ")(?<=[\u4e00-\u9fff].)" + re.escape(u[1:]) + "|"
+              for u in LEXICON.count_units if len(u) > 1)
+    + r"(?<=元)(?<=[\u4e00-\u9fff].)(?<![万亿千百].))(?=[,.;:!?，。；：、）)\n]|$)")
 # The same inside a clause, between a verb and its object (深入个社区 for 深入12个社区) or a noun
 # and a verb (派出工作组个深入): only measure words that seldom end or start a word (人, 家, 名,
 # 户 do, and would make every clause a candidate).
@@ -271,9 +274,9 @@ _YEAR_WORDS: Final = (_NUMERAL + "今明去前后来下上本该同此是次翌�
                       "跨经头这那哪天延卒有先比元过拜鼠牛虎兔龙蛇马羊猴鸡狗猪子丑寅卯辰巳午未申酉戌亥")
 _STRIPPED_YEAR: Final = re.compile(
     rf"""
-      (?=年)
-      (?: (?<=[\u4e00-\u9fff])(?<![{_YEAR_WORDS}])年(?=元旦|春节|["“]?两节|工作(?:总结|计划))  # 总工会年元旦
-        | (?<=[,;:，；：。\n])年(?=元旦|春节|["“]?两节)                                      # ,年“两节”
+      年                                                 # (first: the engine's fast scan finds it)
+      (?: (?<=[\u4e00-\u9fff]年)(?<![{_YEAR_WORDS}]年)(?=元旦|春节|["“]?两节|工作(?:总结|计划))  # 总工会年元旦
+        | (?<=[,;:，；：。\n]年)(?=元旦|春节|["“]?两节)                                          # ,年“两节”
       )
     """,
     re.VERBOSE,
