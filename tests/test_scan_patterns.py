@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.checks import placeholders
-from extractor.facts import missing
+from extractor.facts import dates, missing
 from extractor.lang.chars import fold
 from extractor.lang.lexicon import LEXICON
 
@@ -139,3 +139,80 @@ def test_starts_with_a_character_to_scan_for(name: str) -> None:
     fast = _constants.SRE_INFO_PREFIX | _constants.SRE_INFO_CHARSET
     assert _info_flags(PAIRS[name][0]) & fast
     assert not _info_flags(PAIRS[name][1]) & fast
+
+
+# -- dates: POINT and SHORT_RANGE searched only near the characters a match holds -----------------
+
+DATE_ALPHABET = ("0123456789" + "〇零○一二三四五六七八九十元" + "xX×" + "年月日号旬上中下初底末半季度第份前后"
+                 + "至到-~/." + "开始启动起从次翌第二" + "级龄代轻纪楼院室春节" + "Aa 近,，。\n")
+
+
+# pieces of dates, so that the texts hold whole forms at their longest (spaces and all)
+DATE_PIECES = ("2019", "2020", "1949", "05", "98", "12", "1", "3", "31", "二〇一九", "十二", "三十一", "xx", "X",
+               " ", "年", "年度", "月", "月份", "日", "号", "上中旬", "下旬", "初", "底", "上半年", "第一季度",
+               "至", "到", "-", "--", "~", "/", ".", "开始", "起,", "从", "次年", "级", "楼", "春节", "近", "a")
+
+
+def _date_texts() -> st.SearchStrategy[str]:
+    return st.one_of(st.text(alphabet=DATE_ALPHABET, max_size=50),
+                     st.lists(st.sampled_from(DATE_PIECES), max_size=16).map("".join))
+
+
+def _as_found(m: re.Match[str] | None) -> object:
+    return None if m is None else (m.span(), m.groupdict())
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_date_texts(), pos=st.integers(min_value=0, max_value=50))
+def test_points_found_only_near_their_anchors_are_the_same(text: str, pos: int) -> None:
+    """``point_finder(view).search`` gives what ``POINT.search`` gives, from every position on
+    (positions only grow, as in :func:`find_dates`)."""
+    finder = dates.point_finder(text)
+    for p in range(min(pos, len(text)), len(text) + 1, 3):
+        assert _as_found(finder.search(p)) == _as_found(dates.POINT.search(text, p))
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_date_texts())
+def test_short_ranges_found_only_near_their_connectors_are_the_same(text: str) -> None:
+    assert [_as_found(m) for m in dates.short_ranges(text)] == \
+        [_as_found(m) for m in dates.SHORT_RANGE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "2019 年度 12 月份 三十一 日上中旬", "二〇一九 年度 十二 月份 三十一 号中下旬", "xxxx 年", "05 年", "12 月份",
+    "十二 月", "xx 月", "20200115", "31.12.2019", "1.2.2019", "2019/1/2", "2019-12-31", "2019.1.2",
+    "2019 年 12 至 3 月份", "2019 年 12 到 3 月", "2019 年 12 - 3 月", "2019 年 12 ~ 3 月", "2019 年 12 -- 3 月",
+    "2019 至 2020 年", "2019 - 2020 年",
+], ids=lambda t: t.replace(" ", "_"))
+def test_the_longest_forms_are_found(text: str) -> None:
+    """Every form, at its longest (spaces and all), starts close enough to the character it is
+    found by, and is found where it starts (after other text too)."""
+    pattern = dates.SHORT_RANGE if any(c in text for c in "至到~") or " - " in text or " -- " in text \
+        else dates.POINT
+    m = pattern.match(text)
+    assert m is not None and m.end() == len(text)
+    for before in ("", "在", "工作。"):
+        view = before + text + "，其他"
+        plain = pattern.search(view)
+        found = next(dates.short_ranges(view), None) if pattern is dates.SHORT_RANGE \
+            else dates.point_finder(view).search(0)
+        assert plain is not None and plain.span() == (len(before), len(before) + len(text))
+        assert _as_found(found) == _as_found(plain)
+
+
+def test_dates_of_the_real_reports_are_the_same() -> None:
+    """On the bundled reports, the dates found through the anchors are the plain scan's."""
+    views = [fold(p.read_text("utf-8", errors="replace")) for p in sorted((ROOT / "corpus").rglob("*.txt"))]
+    points = 0
+    for view in views:
+        assert [_as_found(m) for m in dates.short_ranges(view)] == \
+            [_as_found(m) for m in dates.SHORT_RANGE.finditer(view)]
+        finder, pos, plain = dates.point_finder(view), 0, []
+        while (m := dates.POINT.search(view, pos)) is not None:
+            plain.append(_as_found(m))
+            assert _as_found(finder.search(pos)) == plain[-1]
+            pos = m.end()
+        assert finder.search(pos) is None
+        points += len(plain)
+    assert points > 100
