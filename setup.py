@@ -103,8 +103,8 @@ def _compiled() -> list[Any]:
 
         extensions = list(mypycify(COMPILED, opt_level="3", group_name="extractor._compiled"))
         if sys.platform.startswith("linux"):
-            for ext in extensions:
-                ext.extra_compile_args += LINUX_FLAGS
+            for ext in extensions:  # (a new list each: mypyc's extensions share one)
+                ext.extra_compile_args = [*ext.extra_compile_args, *LINUX_FLAGS]
         return extensions
     except (Exception, SystemExit) as e:  # mypy's errors end in SystemExit
         if want == "1":

@@ -155,8 +155,9 @@ def test_setup_compiles_what_it_says(env: str, argv: list[str], compiled: bool,
     steps (each would run mypy for nothing); EXTRACTOR_COMPILE decides when set."""
     setup_py = wheel_check.setup_py()
     fake = ModuleType("mypyc.build")
+    shared = ["-O3"]  # mypyc's extensions share one list of flags
     fake.mypycify = lambda paths, **_: [  # type: ignore[attr-defined]
-        SimpleNamespace(name=f"ext:{p}", extra_compile_args=["-O3"]) for p in paths]
+        SimpleNamespace(name=f"ext:{p}", extra_compile_args=shared) for p in paths]
     monkeypatch.setitem(sys.modules, "mypyc.build", fake)
     monkeypatch.setenv("EXTRACTOR_COMPILE", env)
     monkeypatch.setattr(sys, "argv", ["setup.py", *argv])
