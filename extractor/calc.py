@@ -34,12 +34,19 @@ __all__ = ["Interval", "Sum", "arithmetic", "breakdown_sum", "format_number", "i
 _HALF: Final = Decimal("0.5")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Interval:
     lo: Decimal
     hi: Decimal
     lo_open: bool = False
     hi_open: bool = False
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, lo: Decimal, hi: Decimal, lo_open: bool = False, hi_open: bool = False) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.lo_open = lo_open
+        self.hi_open = hi_open
 
     def __add__(self, other: Interval) -> Interval:
         return Interval(self.lo + other.lo, self.hi + other.hi, self.lo_open or other.lo_open,
@@ -111,12 +118,17 @@ def total_interval(parts: Iterable[Interval]) -> Interval:
     return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Sum:
     """A breakdown's parts summed against its total, each an interval."""
 
     total: Interval
     parts: Interval
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, total: Interval, parts: Interval) -> None:
+        self.total = total
+        self.parts = parts
 
     @property
     def relation(self) -> Literal["=", ">", "<"]:

@@ -166,7 +166,7 @@ def short_ranges(view: str) -> Iterator[re.Match[str]]:
     return _Anchored(SHORT_RANGE, view, _starts(view, _RANGE_ANCHORS), _RANGE_FIRST).finditer()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Point:
     year: int | None
     month: int | None
@@ -177,6 +177,19 @@ class _Point:
     period: Literal["day", "xun", "month", "year"]
     #: the last month of a point that spans several (上半年: 1 to 6)
     month_to: int | None = None
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, year: int | None, month: int | None, day_from: int | None, day_to: int | None,
+                 year_explicit: bool, placeholder: bool, period: Literal["day", "xun", "month", "year"],
+                 month_to: int | None = None) -> None:
+        self.year = year
+        self.month = month
+        self.day_from = day_from
+        self.day_to = day_to
+        self.year_explicit = year_explicit
+        self.placeholder = placeholder
+        self.period = period
+        self.month_to = month_to
 
 
 def _num(s: str | None) -> int | None:

@@ -59,7 +59,7 @@ _TOKEN: Final = re.compile(
 )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Number:
     """A parsed numeral: its value, the place of its last significant digit (700 → 100, the
     reach of 700余), and whether it was written rounded (with a decimal: 12.5万 is good to ±500)
@@ -68,6 +68,12 @@ class Number:
     value: Decimal
     quantum: Decimal
     rounded: bool
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, value: Decimal, quantum: Decimal, rounded: bool) -> None:
+        self.value = value
+        self.quantum = quantum
+        self.rounded = rounded
 
 
 def parse_number(text: str) -> Decimal | None:

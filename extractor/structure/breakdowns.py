@@ -92,7 +92,7 @@ _REACH: Final = 64
 
 # --- the report's figures --------------------------------------------------------------------------
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Fig:
     """A figure as the shapes see it: its fact's index, what it measures, its bracket group, and
     whether it is a rate (never a part) or announced as a total (共, 合计, 计)."""
@@ -106,6 +106,18 @@ class Fig:
     #: the fact's span, kept apart (the shapes ask for it a great many times)
     start: int
     end: int
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, index: int, fact: Figure, measure: str, group: int, rate: bool, marked: bool,
+                 start: int, end: int) -> None:
+        self.index = index
+        self.fact = fact
+        self.measure = measure
+        self.group = group
+        self.rate = rate
+        self.marked = marked
+        self.start = start
+        self.end = end
 
 
 def measure_of(f: Figure) -> str:
@@ -289,7 +301,7 @@ def _partial(total: Fig, parts: Sequence[Fig]) -> bool:
 
 # --- lists of items ----------------------------------------------------------------------------
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Item:
     """One item of a list: its figures at the list's own level, and the words before the first."""
 
@@ -298,8 +310,15 @@ class Item:
     label: str
     figs: list[Fig]
 
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, start: int, end: int, label: str, figs: list[Fig]) -> None:
+        self.start = start
+        self.end = end
+        self.label = label
+        self.figs = figs
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Items:
     """The items of a list, and why it stopped: ``end`` (its sentence or span ended), ``word``
     (a total marker, a date, a comparison), ``sibling`` (an item named like the list's total)."""
@@ -307,6 +326,12 @@ class Items:
     items: list[Item]
     stop: str
     at: int
+
+    # (a dataclass's own __init__ stays interpreted: this one is compiled)
+    def __init__(self, items: list[Item], stop: str, at: int) -> None:
+        self.items = items
+        self.stop = stop
+        self.at = at
 
 
 _LEAD: Final = re.compile(r"^[\s,;:、]*(?:其中|包括|分别为|分别是|分别|有|为|含)?[\s,;:、]*")
