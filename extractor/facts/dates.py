@@ -101,25 +101,26 @@ _RANGE_FIRST: Final = frozenset("0123456789")
 def _starts(view: str, anchors: tuple[tuple[str, int], ...], also: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """The runs ``(first, last)`` of the places a match can start: up to ``back`` characters before
     each anchor, and at each string of ``also``; in order, none touching another."""
-    starts: list[int] = []
+    spans: list[tuple[int, int]] = []
     for ch, back in anchors:
         q = view.find(ch)
         while q >= 0:
-            starts.extend(range(max(0, q - back), q))
+            if q:
+                spans.append((max(0, q - back), q - 1))
             q = view.find(ch, q + 1)
     for word in also:
         q = view.find(word)
         while q >= 0:
-            starts.append(q)
+            spans.append((q, q))
             q = view.find(word, q + 1)
-    starts.sort()
+    spans.sort()
     runs: list[tuple[int, int]] = []
-    for q in starts:
-        if runs and q <= runs[-1][1] + 1:
-            if q > runs[-1][1]:
-                runs[-1] = (runs[-1][0], q)
+    for a, b in spans:
+        if runs and a <= runs[-1][1] + 1:
+            if b > runs[-1][1]:
+                runs[-1] = (runs[-1][0], b)
         else:
-            runs.append((q, q))
+            runs.append((a, b))
     return runs
 
 
