@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.checks import placeholders
-from extractor.facts import dates, missing
+from extractor.facts import dates, figures, missing
 from extractor.lang.chars import fold
 from extractor.lang.lexicon import LEXICON
 
@@ -216,3 +216,41 @@ def test_dates_of_the_real_reports_are_the_same() -> None:
         assert finder.search(pos) is None
         points += len(plain)
     assert points > 100
+
+
+# -- figures: NUMERAL's alternatives look at the character they need before looking behind it ---
+
+#: the checks put first in NUMERAL's alternatives (each the character the alternative consumes
+#: first after its look-behinds: without them, a character that starts no alternative ran every
+#: look-behind of each)
+_GUARDS = ("(?=\\d)", "(?=[" + figures._CN + "])", "(?=[xX×])", "(?=_)", "(?=\\*)", "(?=\\ )")
+
+
+def _unguarded() -> re.Pattern[str]:
+    pattern = figures.NUMERAL.pattern
+    for guard in _GUARDS:
+        assert pattern.count(guard) == 1, guard
+        pattern = pattern.replace(guard, "", 1)
+    return re.compile(pattern, figures.NUMERAL.flags)
+
+
+PLAIN_NUMERAL = _unguarded()
+NUMERAL_ALPHABET = ("0123456789.,万亿元户人名个余 \n零〇一二两三十百千点xX×某_*（(）)【】[]□"
+                    "RMBCNYabc单位以按为困难职工，。")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=NUMERAL_ALPHABET, max_size=60))
+def test_numeral_guards_change_no_match(text: str) -> None:
+    assert [_as_found(m) for m in figures.NUMERAL.finditer(text)] == \
+        [_as_found(m) for m in PLAIN_NUMERAL.finditer(text)]
+
+
+def test_numeral_guards_change_no_match_on_the_bundled_reports() -> None:
+    views = [fold(p.read_text("utf-8", errors="replace")) for p in sorted((ROOT / "corpus").rglob("*.txt"))]
+    found = 0
+    for view in views:
+        mine = [_as_found(m) for m in figures.NUMERAL.finditer(view)]
+        assert mine == [_as_found(m) for m in PLAIN_NUMERAL.finditer(view)]
+        found += len(mine)
+    assert found > 1000

@@ -45,13 +45,14 @@ _CLOSES: Final = re.escape(SENTENCE_MARKS + CLAUSE_MARKS + ".)）")
 # Chinese character (not 单位, 以, 按, 为: 单位    万元 names the unit of a table), before a unit
 # that a punctuation mark closes, as in a sentence (a unit at the end of a line may be the header
 # of a flattened table's column, 项目    万元; 困难职工    人数 is a table's too)
-_SPACES_BLANK: Final = (r"(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
+_SPACES_BLANK: Final = (r"(?=\ )(?<=[\u4e00-\u9fff])(?<!单位)(?<![以按为])\ {2,8}+"
                         r"(?=(?:[万亿]?元|" + "|".join(map(re.escape, LEXICON.count_units)) + rf")[{_CLOSES}])")
 NUMERAL: Final = re.compile(
     rf"""
       (?=[0-9{_CN}xX×某_*（(\ □【\[])    # a first character (any other fails at once)
       (?:
       (?P<arabic>
+        (?=\d)                          # (a digit, checked first: elsewhere it fails at once)
         (?:(?<=RMB)|(?<=CNY)|(?<![A-Za-z0-9.]))(?<!\d\ )  # not the tail of a model number, a
                                        # decimal or a spaced run (RMB5000元 is an amount)
         \d(?:\ ?\d)*+                  # 1800, and digits broken by single spaces: 2 0 0, 2 658
@@ -62,15 +63,15 @@ NUMERAL: Final = re.compile(
         (?={_FOLLOW})                  # a unit (or 余, 万) follows: years, phones, 95% never match
       )
     | (?P<chinese>
-        (?<![{_CN}])[{_CN}]++          # 一百二十, 两千, 壹拾贰万伍仟 (from the start of the run)
+        (?=[{_CN}])(?<![{_CN}])[{_CN}]++          # 一百二十, 两千, 壹拾贰万伍仟 (from the start of the run)
         (?:点[{_CN_DIGITS}]++[万亿]?)?  # 十二点五万
         (?={_FOLLOW})                  # a unit follows: 一是, 统一, 进一步 never match
       )
     | (?P<blank>
-        (?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])   # x万元, xx人 (never 4x4, X5)
+        (?=[xX×])(?<![A-Za-z0-9])[xX×]{{1,4}}+(?![A-Za-z0-9])  # x万元, xx人 (never 4x4, X5)
       | 某某                                          # 某某名
-      | (?<![A-Za-z])_{{2,}}+(?![A-Za-z])             # ___元, ___人: a line left to write on
-      | (?<![*A-Za-z0-9])\*{{2,6}}+(?!\*)(?={_FOLLOW})  # **元, **户: stars for a number left out, a
+      | (?=_)(?<![A-Za-z])_{{2,}}+(?![A-Za-z])        # ___元, ___人: a line left to write on
+      | (?=\*)(?<![*A-Za-z0-9])\*{{2,6}}+(?!\*)(?={_FOLLOW})  # **元, **户: stars for a number left out, a
                                                        # unit after them (**重要** is emphasis)
       | [（(【\[]\ {{0,6}}[）)】\]](?={_FOLLOW})          # （ ）户, ()万元, 【】元: brackets left empty
       | □{{1,6}}+(?={_FOLLOW})                        # □□元: boxes to write in
