@@ -270,3 +270,19 @@ def test_lead_sentence_is_where_the_pattern_matches(text: str, end: int) -> None
 def test_lead_sentence_agrees_with_the_pattern_on_any_text(text: str, end: int) -> None:
     m = _LEAD_PATTERN.search(text, 0, end)
     assert lead_sentence(text, end) == (m.span() if m else None)
+
+
+@pytest.mark.parametrize("name", ["subject_group", "subject_fund", "doctype"])
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="困难职工家庭慰问金助学劳模 AbZ\t一二x", max_size=30))
+def test_counts_are_the_ngrams_counted_in_order(name: str, text: str) -> None:
+    """:meth:`LinearTextModel.counts` cuts the n-grams as it looks them up: the same counts, in the
+    order :func:`char_wb_ngrams` gives them (the scores add up in that order, to the last bit)."""
+    from extractor.about.classify import prepare
+
+    m = load_model(name)
+    want: dict[int, int] = {}
+    for g in char_wb_ngrams(prepare(text), *m.ngram):
+        if g in m.vocabulary:
+            want[m.vocabulary[g]] = want.get(m.vocabulary[g], 0) + 1
+    assert list(m.counts(text).items()) == list(want.items())

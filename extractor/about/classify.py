@@ -91,13 +91,23 @@ class LinearTextModel:
     def counts(self, text: str) -> dict[int, int]:
         """How often each n-gram of the model occurs in ``text``, by its index in the vocabulary
         (in the order first seen; the n-grams the model does not know are left out)."""
+        # (char_wb_ngrams' n-grams, in its order, looked up as they are cut: no list of them)
         vocab = self.vocabulary
         counts: dict[int, int] = {}
         lo, hi = self.ngram
-        for g in char_wb_ngrams(prepare(text), lo, hi):
-            k = vocab.get(g)
-            if k is not None:
-                counts[k] = counts.get(k, 0) + 1
+        for word in prepare(text).lower().split():
+            w = f" {word} "
+            size = len(w)
+            for n in range(lo, hi + 1):
+                if size <= n:  # the word is no longer than n: counted once, whole
+                    k = vocab.get(w)
+                    if k is not None:
+                        counts[k] = counts.get(k, 0) + 1
+                    break
+                for offset in range(size - n + 1):
+                    k = vocab.get(w[offset:offset + n])
+                    if k is not None:
+                        counts[k] = counts.get(k, 0) + 1
         return counts
 
     def features(self, text: str) -> tuple[Any, Any]:
