@@ -90,3 +90,16 @@ def test_changed_leaves_a_class_with_a_field_outside_init_to_replace() -> None:
     assert changed(Made(1, 2), b=5) == Made(1, 5)
     with pytest.raises(ValueError):
         changed(Made(1, 2), c=3)  # as replace says: init=False fields cannot be given
+
+
+def test_the_json_lines_ids_are_the_models() -> None:
+    """The JSON line writes each id with its own compiled copy of :func:`span_id`: the same ids
+    as the facts' and breakdowns' own."""
+    from extractor import extract_text
+    from extractor.output.jsonl import record_to_dict
+
+    (record,) = extract_text("全年共慰问困难职工120户，其中劳模20户、农民工100户，发放慰问金12.5万元。2018年1月。")
+    d = record_to_dict(record)
+    assert [f["id"] for f in d["facts"]] == [f.id for f in record.facts]
+    assert d["breakdowns"] and [(b["total_id"], b["part_ids"]) for b in d["breakdowns"]] == \
+        [(b.total_id, list(b.part_ids)) for b in record.breakdowns]
