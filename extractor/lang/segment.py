@@ -382,7 +382,12 @@ class _Compiled:
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         known, other = self._known, self._other_tag
-        return [(word, known.get(word) or other(word, tag)) for word, tag in self._jieba.tag(text, False)]
+        out: list[tuple[str, str]] = []
+        for pair in self._jieba.tag(text, False):  # (word, jieba's tag) pairs
+            word, tag = pair
+            ours = known.get(word) or other(word, tag)
+            out.append(pair if ours == tag else (word, ours))  # (most tags are jieba's: its pair kept)
+        return out
 
 
 def _rjieba_class() -> Any:
