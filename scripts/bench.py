@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+#: the names of the files the corpus is written as (``r000000.txt``…)
+_OWN_NAME = re.compile(r"r\d{6}\.txt")
+
+
 def build_corpus(out: Path, mb: float, seed: int = 7) -> list[Path]:
     """Write reports until ``mb`` megabytes of UTF-8 text are on disk; return the files."""
     from extractor.pipeline import iter_paths
@@ -34,6 +38,10 @@ def build_corpus(out: Path, mb: float, seed: int = 7) -> list[Path]:
     sources = [read_path(p).text for p in iter_paths([ROOT / "corpus" / "seed", ROOT / "corpus" / "dev"])]
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
+    theirs = sorted(p.name for p in out.glob("*.txt") if not _OWN_NAME.fullmatch(p.name))
+    if theirs:  # the corpus replaces the folder's .txt files: never a folder of someone's reports
+        raise SystemExit(f"{out} holds .txt files bench.py did not write ({theirs[0]}, {len(theirs)} in all): "
+                         "it writes its corpus there, replacing the .txt files; give --data a folder of its own")
     for old in out.glob("*.txt"):
         old.unlink()
     files, total, n = [], 0, 0
