@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,6 +34,10 @@ class Prediction(NamedTuple):
     label: str | None
     confidence: float
     best: str
+
+
+# a Prediction made from its fields without the NamedTuple's Python-level ``__new__`` (the same tuple)
+_new_prediction: Callable[[type[Prediction], tuple[str | None, float, str]], Prediction] = tuple.__new__
 
 
 def char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
@@ -154,7 +159,7 @@ class LinearTextModel:
         k = p.index(max(p))  # the first of equal bests, as numpy's argmax
         best = self.classes[k]
         conf = p[k]
-        return Prediction(best if conf >= self.threshold else None, conf, best)
+        return _new_prediction(Prediction, (best if conf >= self.threshold else None, conf, best))
 
     def save(self, folder: Path) -> None:
         """Write ``<name>.json`` and ``<name>.npz`` into ``folder`` (deterministic bytes)."""

@@ -140,7 +140,7 @@ class Taxonomy:
         first at each start."""
         for start, _, term, ids in self._occurrences(fold_word(phrase), kind):
             for cid in ids:
-                yield TermMatch(cid, term, start, start + len(term))
+                yield _new_match(TermMatch, (cid, term, start, start + len(term)))
 
     def tally(self, phrase: str, kind: Kind, folded: bool = False) -> dict[str, int]:
         """How often the terms of each category of ``kind`` occur in ``phrase`` (folded first,
