@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,19 +43,22 @@ _new_prediction: Callable[[type[Prediction], tuple[str | None, float, str]], Pre
 def char_wb_ngrams(text: str, lo: int, hi: int) -> list[str]:
     """The n-grams scikit-learn's ``analyzer="char_wb"`` produces (lower-cased, each word padded
     with a space): ``char_wb_ngrams("劳模", 1, 2) == [' ', '劳', '模', ' ', ' 劳', '劳模', '模 ']``."""
-    out: list[str] = []
+    return list(iter_char_wb_ngrams(text, lo, hi))
+
+
+def iter_char_wb_ngrams(text: str, lo: int, hi: int) -> Iterator[str]:
+    """:func:`char_wb_ngrams` one by one, as they are cut (the classifiers look each up at once)."""
     for word in text.lower().split():
         w = f" {word} "
         size = len(w)
         for n in range(lo, hi + 1):
             offset = 0
-            out.append(w[offset:offset + n])
+            yield w[offset:offset + n]
             while offset + n < size:
                 offset += 1
-                out.append(w[offset:offset + n])
+                yield w[offset:offset + n]
             if offset == 0:  # the word is shorter than n: counted once
                 break
-    return out
 
 
 def prepare(text: str) -> str:
@@ -96,23 +99,13 @@ class LinearTextModel:
     def counts(self, text: str) -> dict[int, int]:
         """How often each n-gram of the model occurs in ``text``, by its index in the vocabulary
         (in the order first seen; the n-grams the model does not know are left out)."""
-        # (char_wb_ngrams' n-grams, in its order, looked up as they are cut: no list of them)
         vocab = self.vocabulary
         counts: dict[int, int] = {}
         lo, hi = self.ngram
-        for word in prepare(text).lower().split():
-            w = f" {word} "
-            size = len(w)
-            for n in range(lo, hi + 1):
-                if size <= n:  # the word is no longer than n: counted once, whole
-                    k = vocab.get(w)
-                    if k is not None:
-                        counts[k] = counts.get(k, 0) + 1
-                    break
-                for offset in range(size - n + 1):
-                    k = vocab.get(w[offset:offset + n])
-                    if k is not None:
-                        counts[k] = counts.get(k, 0) + 1
+        for g in iter_char_wb_ngrams(prepare(text), lo, hi):
+            k = vocab.get(g)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + 1
         return counts
 
     def features(self, text: str) -> tuple[Any, Any]:
