@@ -78,6 +78,7 @@ COMPILED = [
     "extractor/checks/structure.py",
     "extractor/checks/sums.py",
     "extractor/output/jsonl.py",
+    "extractor/model.py",
 ]
 
 

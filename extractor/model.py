@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from types import FunctionType
 from typing import Any, Literal
 
 __all__ = [
@@ -46,8 +47,24 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
+_ONE = Decimal(1)
+
+
+class _Value:
+    """The records' base: pickled by their fields, through the constructor.
+
+    The module is compiled (mypyc), and a compiled class is made only through its ``__init__``:
+    pickle's default, which makes the object empty and then sets its slots, cannot make it
+    (nor set a frozen field). The records go to and from a Dask cluster's workers so."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Money(_Value):
     """An amount of money, in yuan. ``value`` is None for a template blank (``x万元``)."""
 
     text: str
@@ -61,7 +78,7 @@ class Money:
     #: the approximation word as written (余, 约, 近, 左右...), for interval arithmetic
     approx_word: str | None = None
     #: the place of the last significant digit, in yuan (12.5万元 → 1000)
-    quantum: Decimal = Decimal(1)
+    quantum: Decimal = _ONE
     #: written rounded (12.5万) rather than as an exact integer (125000)
     rounded: bool = False
     subject: str | None = None
@@ -77,14 +94,40 @@ class Money:
     org: str | None = None
     kind: Literal["money"] = "money"
 
+    def __init__(self, text: str, span: Span, value: Decimal | None, approx: bool = False,
+                 qualifier: Qualifier | None = None, placeholder: bool = False, region: str | None = None,
+                 approx_word: str | None = None, quantum: Decimal = _ONE, rounded: bool = False,
+                 subject: str | None = None, subject_span: Span | None = None, category: str | None = None,
+                 category_by: str | None = None, category_confidence: float | None = None,
+                 category_reason: str | None = None, org: str | None = None,
+                 kind: Literal["money"] = "money") -> None:
+        self.text = text  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.value = value  # type: ignore[misc]
+        self.approx = approx  # type: ignore[misc]
+        self.qualifier = qualifier  # type: ignore[misc]
+        self.placeholder = placeholder  # type: ignore[misc]
+        self.region = region  # type: ignore[misc]
+        self.approx_word = approx_word  # type: ignore[misc]
+        self.quantum = quantum  # type: ignore[misc]
+        self.rounded = rounded  # type: ignore[misc]
+        self.subject = subject  # type: ignore[misc]
+        self.subject_span = subject_span  # type: ignore[misc]
+        self.category = category  # type: ignore[misc]
+        self.category_by = category_by  # type: ignore[misc]
+        self.category_confidence = category_confidence  # type: ignore[misc]
+        self.category_reason = category_reason  # type: ignore[misc]
+        self.org = org  # type: ignore[misc]
+        self.kind = kind  # type: ignore[misc]
+
     @property
     def id(self) -> str:
         """Its stable id (:func:`fact_id`)."""
         return fact_id(self)
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+@dataclass(frozen=True, slots=True, init=False)
+class Count(_Value):
     """A count of people, households, units or events (``700余户``, ``两名``)."""
 
     text: str
@@ -100,7 +143,7 @@ class Count:
     #: the place or unit the count belongs to (a table row's header: 哈密市)
     region: str | None = None
     approx_word: str | None = None
-    quantum: Decimal = Decimal(1)
+    quantum: Decimal = _ONE
     rounded: bool = False
     #: what the figure is about (issue 6): the phrase it counts or pays, where it stands, its
     #: taxonomy id, how that was decided (taxonomy, classifier, breakdown, context), the
@@ -112,14 +155,41 @@ class Count:
     org: str | None = None
     kind: Literal["count"] = "count"
 
+    def __init__(self, text: str, span: Span, value: Decimal | None, unit: str, approx: bool = False,
+                 qualifier: Qualifier | None = None, placeholder: bool = False, subject: str | None = None,
+                 subject_span: Span | None = None, category: str | None = None, region: str | None = None,
+                 approx_word: str | None = None, quantum: Decimal = _ONE, rounded: bool = False,
+                 category_by: str | None = None, category_confidence: float | None = None,
+                 category_reason: str | None = None, org: str | None = None,
+                 kind: Literal["count"] = "count") -> None:
+        self.text = text  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.value = value  # type: ignore[misc]
+        self.unit = unit  # type: ignore[misc]
+        self.approx = approx  # type: ignore[misc]
+        self.qualifier = qualifier  # type: ignore[misc]
+        self.placeholder = placeholder  # type: ignore[misc]
+        self.subject = subject  # type: ignore[misc]
+        self.subject_span = subject_span  # type: ignore[misc]
+        self.category = category  # type: ignore[misc]
+        self.region = region  # type: ignore[misc]
+        self.approx_word = approx_word  # type: ignore[misc]
+        self.quantum = quantum  # type: ignore[misc]
+        self.rounded = rounded  # type: ignore[misc]
+        self.category_by = category_by  # type: ignore[misc]
+        self.category_confidence = category_confidence  # type: ignore[misc]
+        self.category_reason = category_reason  # type: ignore[misc]
+        self.org = org  # type: ignore[misc]
+        self.kind = kind  # type: ignore[misc]
+
     @property
     def id(self) -> str:
         """Its stable id (:func:`fact_id`)."""
         return fact_id(self)
 
 
-@dataclass(frozen=True, slots=True)
-class DateFact:
+@dataclass(frozen=True, slots=True, init=False)
+class DateFact(_Value):
     """A day, month, 旬, year or a range of them, as ISO dates (``--MM-DD`` when the year is
     unknown, None when nothing is known). ``period`` is the precision of the written form."""
 
@@ -130,6 +200,17 @@ class DateFact:
     placeholder: bool = False
     period: Literal["day", "xun", "month", "year", "range"] = "day"
     kind: Literal["date"] = "date"
+
+    def __init__(self, text: str, span: Span, start: str | None, end: str | None, placeholder: bool = False,
+                 period: Literal["day", "xun", "month", "year", "range"] = "day",
+                 kind: Literal["date"] = "date") -> None:
+        self.text = text  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.start = start  # type: ignore[misc]
+        self.end = end  # type: ignore[misc]
+        self.placeholder = placeholder  # type: ignore[misc]
+        self.period = period  # type: ignore[misc]
+        self.kind = kind  # type: ignore[misc]
 
     @property
     def id(self) -> str:
@@ -156,8 +237,8 @@ def span_id(kind: str, span: Span) -> str:
     return f"{kind}:{span[0]}-{span[1]}"
 
 
-@dataclass(frozen=True, slots=True)
-class Breakdown:
+@dataclass(frozen=True, slots=True, init=False)
+class Breakdown(_Value):
     """A stated total and its itemized parts (共...其中..., 合计, 分别为...).
 
     ``total_index`` and ``part_indexes`` point into the record's facts."""
@@ -179,6 +260,21 @@ class Breakdown:
     #: not add up is then said at severity info, not as a warning
     certain: bool = True
 
+    def __init__(self, kind: Literal["count", "money"], total: Decimal | None, parts: tuple[Decimal | None, ...],
+                 unit: str, span: Span, total_index: int, part_indexes: tuple[int, ...], part_spans: tuple[Span, ...],
+                 consistent: bool | None = None, shape: str = "", certain: bool = True) -> None:
+        self.kind = kind  # type: ignore[misc]
+        self.total = total  # type: ignore[misc]
+        self.parts = parts  # type: ignore[misc]
+        self.unit = unit  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.total_index = total_index  # type: ignore[misc]
+        self.part_indexes = part_indexes  # type: ignore[misc]
+        self.part_spans = part_spans  # type: ignore[misc]
+        self.consistent = consistent  # type: ignore[misc]
+        self.shape = shape  # type: ignore[misc]
+        self.certain = certain  # type: ignore[misc]
+
     @property
     def total_id(self) -> str:
         """The stable id of the total's fact (:func:`fact_id`)."""
@@ -190,17 +286,25 @@ class Breakdown:
         return tuple(span_id(self.kind, s) for s in self.part_spans)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+@dataclass(frozen=True, slots=True, init=False)
+class Finding(_Value):
     rule: str
     severity: Severity
     message: str
     span: Span
     evidence: tuple[Span, ...] = ()
 
+    def __init__(self, rule: str, severity: Severity, message: str, span: Span,
+                 evidence: tuple[Span, ...] = ()) -> None:
+        self.rule = rule  # type: ignore[misc]
+        self.severity = severity  # type: ignore[misc]
+        self.message = message  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.evidence = evidence  # type: ignore[misc]
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+
+@dataclass(frozen=True, slots=True, init=False)
+class Cell(_Value):
     """One cell of a table, read once even when merged; ``span`` is its text in the document's
     text (a table is written there as one line a row, cells apart by a tab)."""
 
@@ -211,9 +315,17 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
 
+    def __init__(self, row: int, col: int, text: str, span: Span, rowspan: int = 1, colspan: int = 1) -> None:
+        self.row = row  # type: ignore[misc]
+        self.col = col  # type: ignore[misc]
+        self.text = text  # type: ignore[misc]
+        self.span = span  # type: ignore[misc]
+        self.rowspan = rowspan  # type: ignore[misc]
+        self.colspan = colspan  # type: ignore[misc]
+
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class Table(_Value):
     """A table: its cells, its span in the document's text, and the page it stands on."""
 
     span: Span
@@ -240,7 +352,7 @@ BlockKind = Literal["heading", "paragraph", "list_item", "table", "header", "foo
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
+class Block(_Value):
     """A run of the document's text with what it is (a paragraph, a table...) and its page."""
 
     kind: BlockKind
@@ -249,7 +361,7 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
+class Document(_Value):
     """What a reader produced from one file: its text and where it came from.
 
     ``blocks`` and ``tables`` point into ``text``; a plain-text file has neither."""
@@ -264,7 +376,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(_Value):
     """One report cut out of a document: its own text, title and place in the file."""
 
     source: str
@@ -278,7 +390,7 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
-class Record:
+class Record(_Value):
     """The extraction result for one report: what the JSONL contract carries."""
 
     source: str
@@ -292,7 +404,7 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
-class ErrorRecord:
+class ErrorRecord(_Value):
     """A file that gave no report, and why: nothing is lost silently. ``meta`` holds what a
     record's meta would say of the file itself (``path_bytes`` for a name that is not UTF-8)."""
 
@@ -303,12 +415,17 @@ class ErrorRecord:
 
 
 def _fast_init(cls: type) -> None:
-    """Give a frozen, slotted dataclass an ``__init__`` that stores each field through its slot's
-    own setter instead of ``object.__setattr__`` by name: the same arguments, defaults and
-    values, about half the time (2.3 → 1.3 µs for a :class:`Count`; the facts are built and
-    copied tens of thousands of times a corpus). The instances stay frozen: assigning to a
-    field still raises ``FrozenInstanceError``. Fields with a default factory are not handled
-    (the classes that have them are built once a report, not per figure)."""
+    """In the pure-Python install, give a frozen, slotted dataclass an ``__init__`` that stores
+    each field through its slot's own setter instead of ``object.__setattr__`` by name: the same
+    arguments, defaults and values as the class's own, about half the time of the one
+    ``dataclasses`` writes (2.3 → 1.3 µs for a :class:`Count`; the facts are built and copied
+    tens of thousands of times a corpus). The instances stay frozen: assigning to a field still
+    raises ``FrozenInstanceError``. Fields with a default factory are not handled (the classes
+    that have them are built once a report, not per figure).
+
+    Compiled (mypyc), the class's own ``__init__`` is kept: its assignments are stores into the
+    object's fields (about 70 ns for a :class:`Count`), which a frozen class's ``__setattr__``
+    does not see. Interpreted, they would go through that ``__setattr__`` and raise."""
     params, body = [], []
     namespace: dict[str, Any] = {}
     for k, f in enumerate(fields(cls)):
@@ -329,4 +446,5 @@ def _fast_init(cls: type) -> None:
 
 
 for _cls in (Money, Count, DateFact, Breakdown, Finding, Cell):
-    _fast_init(_cls)
+    if isinstance(vars(_cls)["__init__"], FunctionType):  # pure Python: its own assigns frozen fields
+        _fast_init(_cls)

@@ -103,3 +103,49 @@ def test_the_json_lines_ids_are_the_models() -> None:
     assert [f["id"] for f in d["facts"]] == [f.id for f in record.facts]
     assert d["breakdowns"] and [(b["total_id"], b["part_ids"]) for b in d["breakdowns"]] == \
         [(b.total_id, list(b.part_ids)) for b in record.breakdowns]
+
+
+def _record() -> Any:
+    from extractor import extract_text
+
+    (record,) = extract_text("全年共慰问困难职工120户，其中劳模20户、农民工100户，"
+                             "发放慰问金12.5万元。2018年1月。x万元。")
+    return record
+
+
+def test_every_record_class_pickles() -> None:
+    """The records go to and from a Dask cluster's workers by pickle. Compiled (mypyc), a class is
+    made only through its ``__init__``: each is pickled through it (``_Value.__reduce__``)."""
+    import pickle
+
+    from extractor.model import Block, Document, ErrorRecord, Report, Table
+
+    record = _record()
+    assert {type(f) for f in record.facts} == {Count, Money, DateFact} and record.breakdowns and record.findings
+    cell = Cell(0, 1, "3", (4, 5), rowspan=2)
+    table = Table((0, 9), 1, 2, (cell,), page=3, header_rows=0, ragged=True)
+    values = [record, *record.facts, *record.breakdowns, *record.findings, cell, table, Block("table", (0, 9), 3),
+              Document("a.docx", "文本", "docx", "utf-8", {"k": 1}, (Block("paragraph", (0, 2)),), (table,)),
+              Report("a.docx", 1, "标题", "文本", 4, {"k": [1]}, (table,)),
+              ErrorRecord("b.pdf", "encrypted", "加密", {})]
+    for value in values:
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            back = pickle.loads(pickle.dumps(value, protocol))
+            assert type(back) is type(value) and back == value
+            assert [getattr(back, f.name) for f in dataclasses.fields(back)] == \
+                [getattr(value, f.name) for f in dataclasses.fields(value)]
+
+
+@pytest.mark.parametrize("cls", [Money, Count, DateFact, Breakdown, Finding, Cell], ids=lambda c: c.__name__)
+def test_the_figures_classes_init(cls: type) -> None:
+    """Compiled, a figure's class keeps its own ``__init__`` (compiled stores into its fields);
+    pure, ``_fast_init`` gives it one that stores through the slots (its own would raise on the
+    frozen fields): never the one ``dataclasses`` writes."""
+    import inspect
+
+    init = vars(cls)["__init__"]
+    if inspect.isfunction(init):
+        assert init.__code__.co_filename == "<string>"  # _fast_init's
+        assert set(init.__code__.co_names) == {f"_set{k}" for k in range(len(dataclasses.fields(cls)))}
+    else:
+        assert type(init).__name__ == "wrapper_descriptor"
