@@ -10,7 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from types import FunctionType
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "Block",
@@ -47,7 +47,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-_ONE = Decimal(1)
+_ONE: Final = Decimal(1)
 
 
 class _Value:
