@@ -424,8 +424,8 @@ def _fast_init(cls: type) -> None:
     that have them are built once a report, not per figure).
 
     Compiled (mypyc), the class's own ``__init__`` is kept: its assignments are stores into the
-    object's fields (about 70 ns for a :class:`Count`), which a frozen class's ``__setattr__``
-    does not see. Interpreted, they would go through that ``__setattr__`` and raise."""
+    object's fields (0.18 µs to make a :class:`Count` from Python), which a frozen class's
+    ``__setattr__`` does not see. Interpreted, they would go through that ``__setattr__`` and raise."""
     params, body = [], []
     namespace: dict[str, Any] = {}
     for k, f in enumerate(fields(cls)):
