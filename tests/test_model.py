@@ -149,3 +149,27 @@ def test_the_figures_classes_init(cls: type) -> None:
         assert set(init.__code__.co_names) == {f"_set{k}" for k in range(len(dataclasses.fields(cls)))}
     else:
         assert type(init).__name__ == "wrapper_descriptor"
+
+
+@pytest.mark.parametrize("cls", [Money, Count, DateFact, Breakdown, Finding, Cell], ids=lambda c: c.__name__)
+def test_the_own_init_takes_every_field(cls: type) -> None:
+    """The ``__init__`` written in model.py (the one the compiled install runs) takes the fields in
+    order, with their defaults, and stores each: a field added to the class and not to it fails."""
+    import ast
+    from pathlib import Path
+
+    from extractor import model
+
+    # the source beside the tests (a compiled module has none of its own to give inspect)
+    source = (Path(__file__).resolve().parent.parent / "extractor" / "model.py").read_text(encoding="utf-8")
+    (node,) = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ClassDef) and n.name == cls.__name__]
+    (init,) = [n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"]
+    names = [a.arg for a in init.args.args[1:]]
+    assert names == [f.name for f in dataclasses.fields(cls)]
+    namespace = vars(model)
+    defaults = [eval(compile(ast.Expression(d), "<default>", "eval"), namespace) for d in init.args.defaults]
+    assert defaults == [f.default for f in dataclasses.fields(cls)][len(names) - len(defaults):]
+    assert all(f.default is not dataclasses.MISSING for f in dataclasses.fields(cls)[len(names) - len(defaults):])
+    stored = [(t.attr, s.value.id) for s in init.body if isinstance(s, ast.Assign)
+              for t in s.targets if isinstance(t, ast.Attribute) and isinstance(s.value, ast.Name)]
+    assert stored == [(n, n) for n in names]
