@@ -93,8 +93,7 @@ def test_changed_leaves_a_class_with_a_field_outside_init_to_replace() -> None:
 
 
 def test_the_json_lines_ids_are_the_models() -> None:
-    """The JSON line writes each id with its own compiled copy of :func:`span_id`: the same ids
-    as the facts' and breakdowns' own."""
+    """The JSON line writes each id as the facts and breakdowns give their own."""
     from extractor import extract_text
     from extractor.output.jsonl import record_to_dict
 
@@ -173,3 +172,42 @@ def test_the_own_init_takes_every_field(cls: type) -> None:
     stored = [(t.attr, s.value.id) for s in init.body if isinstance(s, ast.Assign)
               for t in s.targets if isinstance(t, ast.Attribute) and isinstance(s.value, ast.Name)]
     assert stored == [(n, n) for n in names]
+
+
+def _every_field_set(cls: type) -> Any:
+    """An instance of ``cls`` whose every field holds a value of its own, none a default (so a
+    field dropped or passed in another's place shows)."""
+    values: dict[str, Any] = {}
+    for k, f in enumerate(dataclasses.fields(cls)):
+        default = f.default
+        if f.name == "kind":
+            continue
+        if f.name in ("span", "subject_span"):
+            values[f.name] = (k, k + 5)
+        elif f.name in ("value", "quantum"):
+            values[f.name] = Decimal(k + 7)
+        elif f.name == "qualifier":
+            values[f.name] = Qualifier.MAX
+        elif f.name == "category_confidence":
+            values[f.name] = k / 100
+        elif isinstance(default, bool):
+            values[f.name] = not default
+        else:
+            values[f.name] = f"<{f.name}>"
+    return cls(**values)
+
+
+@pytest.mark.parametrize("cls", [Count, Money], ids=lambda c: c.__name__)
+def test_categorized_is_changed(cls: type) -> None:
+    """``model.categorized`` (the about stage's copy of a figure) is ``changed`` with its eight
+    fields, and keeps every other field of the figure."""
+    from extractor.changed import changed
+    from extractor.model import categorized
+
+    f = _every_field_set(cls)
+    new = ("主体", (30, 32), "needy_workers", "taxonomy", 0.875, None, "哈密市", "市总工会")
+    names = ("subject", "subject_span", "category", "category_by", "category_confidence", "category_reason",
+             "region", "org")
+    got = categorized(f, *new)
+    assert type(got) is cls and got == changed(f, **dict(zip(names, new, strict=True)))
+    assert got != f and categorized(f, *(getattr(f, n) for n in names)) == f

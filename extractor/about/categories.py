@@ -43,7 +43,7 @@ from ..facts.subjects import PEOPLE_END, find_subject
 from ..lang.chars import fold, fold_word
 from ..lang.lexicon import LEXICON
 from ..lang.segment import Nearby, Token
-from ..model import Breakdown, Count, Fact, Money, Span
+from ..model import Breakdown, Count, Fact, Money, Span, categorized
 from ..structure.topics import Topics, within
 from .classify import load_model
 from .phrases import aid_after, line_head, trimmed, weakness
@@ -340,9 +340,8 @@ def _about(f: Count | Money, c: _Clause) -> Count | Money:
         subject, (category, by, conf, reason) = _count_category(f, subject, c, local)
     else:
         subject, (category, by, conf, reason) = _money_category(f, c, local)
-    return changed(f, subject=subject[0] if subject else None, subject_span=subject[1] if subject else None,
-                   category=category, category_by=by, category_confidence=conf, category_reason=reason,
-                   region=region, org=org)
+    return categorized(f, subject[0] if subject else None, subject[1] if subject else None, category, by, conf, reason,
+                       region, org)
 
 
 def _after(subject: Subject, end: int) -> bool:

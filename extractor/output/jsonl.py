@@ -25,6 +25,7 @@ from ..model import (
     Record,
     Severity,
     Span,
+    span_id,
 )
 
 __all__ = ["dict_to_json_line", "dumps", "error_to_dict", "fact_to_dict", "record_from_dict", "record_to_dict",
@@ -40,16 +41,10 @@ def _num(v: Decimal | None) -> int | float | None:
     return float(v)
 
 
-def _span_id(kind: str, span: Span) -> str:
-    """:func:`~extractor.model.span_id`, compiled with this module (a call to the model's is a
-    call into interpreted code, three dozen a report)."""
-    return f"{kind}:{span[0]}-{span[1]}"
-
-
 def fact_to_dict(f: Fact) -> dict[str, Any]:
     if isinstance(f, DateFact):
         return {"kind": f.kind, "text": f.text, "span": list(f.span), "start": f.start, "end": f.end,
-                "placeholder": f.placeholder, "period": f.period, "id": _span_id(f.kind, f.span)}
+                "placeholder": f.placeholder, "period": f.period, "id": span_id(f.kind, f.span)}
     # money and counts share every field but the count's unit (one dict display: made by the
     # thousand, no dict is merged into another)
     unit = f.unit if isinstance(f, Count) else None
@@ -59,7 +54,7 @@ def fact_to_dict(f: Fact) -> dict[str, Any]:
          "subject_span": list(f.subject_span) if f.subject_span else None, "approx_word": f.approx_word,
          "quantum": _num(f.quantum), "rounded": f.rounded, "org": f.org, "category_name": TAXONOMY.name(f.category),
          "category_by": f.category_by, "category_confidence": f.category_confidence,
-         "category_reason": f.category_reason, "id": _span_id(f.kind, f.span)}
+         "category_reason": f.category_reason, "id": span_id(f.kind, f.span)}
     if unit is None:
         del d["unit"]  # an amount's unit is 元, and the record does not say it
     return d
@@ -69,8 +64,8 @@ def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
     return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
             "span": list(b.span), "consistent": b.consistent, "total_index": b.total_index,
             "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans],
-            "shape": b.shape, "certain": b.certain, "total_id": _span_id(b.kind, b.span),
-            "part_ids": [_span_id(b.kind, s) for s in b.part_spans]}
+            "shape": b.shape, "certain": b.certain, "total_id": span_id(b.kind, b.span),
+            "part_ids": [span_id(b.kind, s) for s in b.part_spans]}
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
