@@ -56,7 +56,8 @@ class _Value:
 
     The module is compiled (mypyc), and a compiled class is made only through its ``__init__``:
     pickle's default, which makes the object empty and then sets its slots, cannot make it
-    (nor set a frozen field). The records go to and from a Dask cluster's workers so."""
+    (nor set a frozen field). A caller that runs :func:`~extractor.pipeline.extract_path` on a
+    Dask worker or in a process pool gets its records back so (``ingest`` sends their dicts)."""
 
     __slots__ = ()
 

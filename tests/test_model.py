@@ -211,3 +211,20 @@ def test_categorized_is_changed(cls: type) -> None:
     got = categorized(f, *new)
     assert type(got) is cls and got == changed(f, **dict(zip(names, new, strict=True)))
     assert got != f and categorized(f, *(getattr(f, n) for n in names)) == f
+
+
+def test_records_come_back_from_another_process() -> None:
+    """``extract_path`` run in a process pool (as a caller may, or on a Dask worker) gives back
+    the records it gives here: pickled across processes, compiled or not."""
+    from concurrent.futures import ProcessPoolExecutor
+    from pathlib import Path
+
+    from extractor.pipeline import extract_path
+
+    seed = Path(__file__).resolve().parent.parent / "corpus" / "seed"
+    (path,) = sorted(seed.glob("*.txt"))[:1]
+    here = extract_path(path)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        there = pool.submit(extract_path, path).result()
+    assert isinstance(here, list) and here and there == here
+    assert {type(f).__name__ for r in there for f in r.facts} >= {"Money", "Count", "DateFact"}
