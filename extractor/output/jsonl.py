@@ -64,8 +64,7 @@ def breakdown_to_dict(b: Breakdown) -> dict[str, Any]:
     return {"kind": b.kind, "total": _num(b.total), "parts": [_num(p) for p in b.parts], "unit": b.unit,
             "span": list(b.span), "consistent": b.consistent, "total_index": b.total_index,
             "part_indexes": list(b.part_indexes), "part_spans": [list(s) for s in b.part_spans],
-            "shape": b.shape, "certain": b.certain, "total_id": span_id(b.kind, b.span),
-            "part_ids": [span_id(b.kind, s) for s in b.part_spans]}
+            "shape": b.shape, "certain": b.certain, "total_id": b.total_id, "part_ids": list(b.part_ids)}
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
